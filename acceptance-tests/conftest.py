@@ -1,0 +1,44 @@
+"""Fixtures shared by every acceptance test: where the built binaries and the repo are.
+
+The tests drive real components (the release binaries, Terraform, busybox, promtool,
+Pushgateway, PostgreSQL, MariaDB); `scripts/test` installs them and builds the binaries
+before pytest starts.
+"""
+import os
+import pathlib
+import shutil
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+RELEASE = REPO / "target" / "release"
+
+
+def _binary(name: str) -> pathlib.Path:
+    path = RELEASE / name
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run `cargo build --release --workspace` (scripts/test does)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def repo() -> pathlib.Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def backstop_bin() -> pathlib.Path:
+    return _binary("backstop")
+
+
+@pytest.fixture(scope="session")
+def provider_bin() -> pathlib.Path:
+    return _binary("terraform-provider-backstop")
+
+
+def require_tool(name: str) -> str:
+    """The path of a tool `scripts/install-test-tools` provides; a missing one is a failure, not a skip."""
+    found = shutil.which(name, path=os.environ.get("PATH", "") + os.pathsep + str(REPO / ".venv" / "bin"))
+    if not found:
+        pytest.fail(f"`{name}` is not installed: run scripts/install-test-tools")
+    return found

@@ -1,0 +1,41 @@
+//! Backstop's rendering core. Pure: no I/O besides its own templates (compiled in), no
+//! global state. The provider, the CLI (`render`, `lint --fix`, `generate`), the modules
+//! and the docs all call these functions, so they cannot disagree.
+//!
+//! Each `render_*` validates its input first and returns every error with an attribute
+//! path; nothing is rendered unless the input is wholly valid.
+
+pub mod diagnostic;
+pub mod model;
+
+pub use diagnostic::{AttrPath, Diagnostic, Diagnostics, PathStep};
+pub use model::{BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, Resources, SecretRef, Strategy};
+
+use serde_json::Value;
+
+/// An NFS PV and the PVC bound to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedVolume {
+    pub claim_name: String,
+    pub volume_name: String,
+    pub persistent_volume: Value,
+    pub persistent_volume_claim: Value,
+}
+
+/// The backup CronJob and the script it runs (also embedded in the CronJob).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedJob {
+    pub cronjob_name: String,
+    pub script: String,
+    pub cronjob: Value,
+}
+
+/// The alert rules for one CronJob: a plain Prometheus rule group (for Helm chart values
+/// and `promtool`) and the same rules wrapped in a `monitoring.coreos.com/v1` PrometheusRule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedAlert {
+    pub rule_group: Value,
+    pub prometheus_rule: Value,
+    /// The Stale threshold in seconds, derived from the schedule or `stale_after`.
+    pub stale_after_seconds: u64,
+}
