@@ -6,7 +6,11 @@
 //! path; nothing is rendered unless the input is wholly valid.
 
 pub mod diagnostic;
+pub mod duration;
 pub mod model;
+pub mod render;
+pub mod schedule;
+pub mod validate;
 
 pub use diagnostic::{AttrPath, Diagnostic, Diagnostics, PathStep};
 pub use model::{BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, Resources, SecretRef, Strategy};
@@ -38,4 +42,27 @@ pub struct RenderedAlert {
     pub prometheus_rule: Value,
     /// The Stale threshold in seconds, derived from the schedule or `stale_after`.
     pub stale_after_seconds: u64,
+}
+
+fn checked<T>(diagnostics: Diagnostics, render: impl FnOnce() -> T) -> Result<T, Diagnostics> {
+    if diagnostics.is_empty() {
+        Ok(render())
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// Validates, then renders the NFS PV + PVC pair.
+pub fn render_volume(defaults: &Defaults, volume: &NfsBackupVolume) -> Result<RenderedVolume, Diagnostics> {
+    checked(validate::volume(defaults, volume), || render::volume(defaults, volume))
+}
+
+/// Validates, then renders the backup CronJob and its script.
+pub fn render_job(defaults: &Defaults, job: &BackupJob) -> Result<RenderedJob, Diagnostics> {
+    checked(validate::job(defaults, job), || render::job(defaults, job))
+}
+
+/// Validates, then renders the alert rules.
+pub fn render_alert(defaults: &Defaults, alert: &BackupAlert) -> Result<RenderedAlert, Diagnostics> {
+    checked(validate::alert(defaults, alert), || render::alert(defaults, alert))
 }
