@@ -1,1 +1,38 @@
-fn main() {}
+//! `backstop`: a thin binary over focused modules. Each subcommand lives in its own module
+//! with its own `Args` and `run`, returning the process exit code.
+
+mod generate;
+mod lint;
+mod render;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "backstop", version, about = "Compliant Kubernetes app backups: render them, lint for them, generate them")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render the backup objects declared in a standalone HCL spec.
+    Render(render::Args),
+    /// Find every stack that lacks a compliant backup.
+    Lint(lint::Args),
+    /// Print the documentation of a lint rule.
+    Rule(lint::RuleArgs),
+    /// Generate the missing pieces: a stack's backup.tf, the provider docs, the modules.
+    #[command(subcommand)]
+    Generate(generate::Command),
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Render(args) => render::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Rule(args) => lint::rule(args),
+        Command::Generate(command) => generate::run(command),
+    }
+}

@@ -1,0 +1,25 @@
+//! `backstop generate ...`: each generator in its own module.
+
+mod backup;
+mod docs;
+mod modules;
+
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Write the missing backup.tf for a stack.
+    Backup(backup::Args),
+    /// Regenerate the registry-layout provider docs under docs/.
+    Docs(docs::Args),
+    /// Regenerate the generated modules under modules/.
+    Modules(modules::Args),
+}
+
+pub fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Backup(args) => backup::run(args),
+        Command::Docs(args) => docs::run(args),
+        Command::Modules(args) => modules::run(args),
+    }
+}
