@@ -10,6 +10,7 @@ pub mod duration;
 pub mod model;
 pub mod render;
 pub mod schedule;
+pub mod shell;
 pub mod validate;
 
 pub use diagnostic::{AttrPath, Diagnostic, Diagnostics, PathStep};

@@ -1,34 +1,40 @@
-//! Renderers: valid model in, Kubernetes objects, scripts and rules out.
-//! OWNER: rendering helper. The signatures below are the contract; bodies are placeholders.
+//! Renderers: valid model in, Kubernetes objects, scripts and rules out. Each function
+//! expects input that `validate` accepted; `crate::render_*` enforce that order.
 
-use crate::{BackupAlert, BackupJob, Defaults, NfsBackupVolume, RenderedAlert, RenderedJob, RenderedVolume};
+mod alert;
+mod conventions;
+mod hcl;
+mod job;
+pub mod scripts;
+mod volume;
+mod yaml;
+
+use crate::{
+    BackupAlert, BackupJob, Defaults, NfsBackupVolume, RenderedAlert, RenderedJob, RenderedVolume,
+};
 use serde_json::Value;
 
-pub fn volume(_defaults: &Defaults, v: &NfsBackupVolume) -> RenderedVolume {
-    RenderedVolume {
-        claim_name: v.name.clone(),
-        volume_name: v.name.clone(),
-        persistent_volume: Value::Null,
-        persistent_volume_claim: Value::Null,
-    }
+pub use alert::default_prefix;
+pub use conventions::{BACKUP_DIR, IMAGE, PUSHGATEWAY_URL};
+pub use hcl::{resource_type, snake_case};
+pub use yaml::to_yaml;
+
+pub fn volume(defaults: &Defaults, v: &NfsBackupVolume) -> RenderedVolume {
+    volume::render(defaults, v)
 }
 
-pub fn job(_defaults: &Defaults, j: &BackupJob) -> RenderedJob {
-    RenderedJob { cronjob_name: format!("{}-backup", j.name), script: String::new(), cronjob: Value::Null }
+pub fn job(defaults: &Defaults, j: &BackupJob) -> RenderedJob {
+    job::render(defaults, j)
 }
 
-pub fn alert(_defaults: &Defaults, _a: &BackupAlert) -> RenderedAlert {
-    RenderedAlert { rule_group: Value::Null, prometheus_rule: Value::Null, stale_after_seconds: 0 }
-}
-
-/// YAML text of one object (or a `---`-separated stream for several).
-pub fn to_yaml(objects: &[&Value]) -> String {
-    objects.iter().map(|o| serde_yaml_ng::to_string(o).unwrap_or_default()).collect::<Vec<_>>().join("---\n")
+pub fn alert(defaults: &Defaults, a: &BackupAlert) -> RenderedAlert {
+    alert::render(defaults, a)
 }
 
 /// Typed HCL for the hashicorp/kubernetes provider (`kubernetes_cron_job_v1`,
 /// `kubernetes_persistent_volume`, `kubernetes_persistent_volume_claim`), equivalent field
-/// for field to the manifest. `resource_name` is the Terraform resource label.
-pub fn kubernetes_hcl(_resource_name: &str, _manifest: &Value) -> String {
-    String::new()
+/// for field to the manifest. `resource_name` is the Terraform resource label. Empty for
+/// other kinds (the PrometheusRule has no typed resource there).
+pub fn kubernetes_hcl(resource_name: &str, manifest: &Value) -> String {
+    hcl::render(resource_name, manifest)
 }

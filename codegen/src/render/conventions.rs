@@ -1,0 +1,37 @@
+//! The defaults of CONVENTIONS.md in one place, and the label set every object carries.
+//! A value set on the object wins over the provider-level `Defaults`, which win over these.
+
+use crate::Defaults;
+use std::collections::BTreeMap;
+
+/// Pinned (the originals float on `alpine`, so a rebuild can change the tools under a job).
+pub const IMAGE: &str = "alpine:3.22";
+pub const PUSHGATEWAY_URL: &str = "http://prometheus-prometheus-pushgateway.monitoring:9091";
+pub const NFS_BASE_PATH: &str = "/srv/nfs";
+pub const STORAGE: &str = "10Gi";
+pub const ACCESS_MODE: &str = "ReadWriteMany";
+pub const RECLAIM_POLICY: &str = "Retain";
+pub const CSI_DRIVER: &str = "nfs.csi.k8s.io";
+/// NFSv3 is disabled on the servers; `soft` with short timeouts lets a job fail instead of
+/// hanging forever on a dead server; `actimeo=5` keeps attribute caching short.
+pub const MOUNT_OPTIONS: [&str; 5] = ["nfsvers=4", "soft", "timeo=30", "retrans=3", "actimeo=5"];
+/// Where the destination claim is mounted in the job pod; the script reads it from `$BACKUP_DIR`.
+pub const BACKUP_DIR: &str = "/backup";
+pub const MANAGED_BY_KEY: &str = "app.kubernetes.io/managed-by";
+pub const MANAGED_BY: &str = "backstop";
+
+/// Provider-level labels, overridden by the object's own, plus the managed-by marker that
+/// the linter uses to recognise rendered objects.
+pub fn labels(defaults: &Defaults, own: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut merged = defaults.labels.clone();
+    merged.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+    merged.insert(MANAGED_BY_KEY.to_string(), MANAGED_BY.to_string());
+    merged
+}
+
+/// Mount options: the object's, else the provider's, else the convention's.
+pub fn mount_options(defaults: &Defaults, own: &Option<Vec<String>>) -> Vec<String> {
+    own.clone()
+        .or_else(|| defaults.mount_options.clone())
+        .unwrap_or_else(|| MOUNT_OPTIONS.iter().map(|o| o.to_string()).collect())
+}

@@ -1,0 +1,152 @@
+//! The backup CronJob (CONVENTIONS §2): the script in a pinned alpine container, the
+//! source claim read-only twice over, the NFS claim read-write at `/backup`.
+
+use super::{conventions, scripts};
+use crate::model::{BackupJob, Resources, Strategy};
+use crate::{Defaults, RenderedJob};
+use serde_json::{json, Map, Value};
+
+const SOURCE_VOLUME: &str = "source";
+const DESTINATION_VOLUME: &str = "backup";
+/// A controller that is late by up to five minutes still starts the run (the originals'
+/// 10 s skipped runs whenever the controller was busy).
+const STARTING_DEADLINE_SECONDS: u32 = 300;
+
+pub fn render(defaults: &Defaults, job: &BackupJob) -> RenderedJob {
+    let cronjob_name = format!("{}-backup", job.name);
+    // Validation has accepted the strategy; rsync is only a fallback for the type system.
+    let strategy = Strategy::parse(&job.strategy).unwrap_or(Strategy::Rsync);
+    let script = scripts::render(job, strategy, &cronjob_name);
+    let labels = conventions::labels(defaults, &job.labels);
+
+    let mut cron_spec = json!({
+        "schedule": job.schedule,
+        "concurrencyPolicy": "Forbid",
+        "startingDeadlineSeconds": STARTING_DEADLINE_SECONDS,
+        "successfulJobsHistoryLimit": 10,
+        "failedJobsHistoryLimit": 5,
+        "suspend": job.suspend,
+        "jobTemplate": {
+            "metadata": { "labels": labels },
+            "spec": {
+                "backoffLimit": 3,
+                "template": {
+                    "metadata": { "labels": labels },
+                    "spec": pod_spec(defaults, job, strategy, &script),
+                },
+            },
+        },
+    });
+    if let Some(time_zone) = job.time_zone.as_ref().or(defaults.time_zone.as_ref()) {
+        cron_spec["timeZone"] = json!(time_zone);
+    }
+    let cronjob = json!({
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": { "name": cronjob_name, "namespace": job.namespace, "labels": labels },
+        "spec": cron_spec,
+    });
+    RenderedJob {
+        cronjob_name,
+        script,
+        cronjob,
+    }
+}
+
+fn pod_spec(defaults: &Defaults, job: &BackupJob, strategy: Strategy, script: &str) -> Value {
+    let reads_source = !matches!(strategy, Strategy::PgDumpall | Strategy::Mysqldump)
+        && job.source_claim.is_some();
+    let mut volumes = Vec::new();
+    let mut mounts = Vec::new();
+    if let (true, Some(claim)) = (reads_source, &job.source_claim) {
+        volumes.push(json!({ "name": SOURCE_VOLUME, "persistentVolumeClaim": { "claimName": claim, "readOnly": true } }));
+        for mount in job.mounts.values() {
+            let mut volume_mount =
+                json!({ "name": SOURCE_VOLUME, "mountPath": mount.path, "readOnly": true });
+            if let Some(sub_path) = &mount.sub_path {
+                volume_mount["subPath"] = json!(sub_path);
+            }
+            mounts.push(volume_mount);
+        }
+    }
+    volumes.push(json!({ "name": DESTINATION_VOLUME, "persistentVolumeClaim": { "claimName": job.destination_claim } }));
+    mounts.push(json!({ "name": DESTINATION_VOLUME, "mountPath": conventions::BACKUP_DIR }));
+
+    let mut container = json!({
+        "name": "backup",
+        "image": job.image.as_ref().or(defaults.image.as_ref()).map(String::as_str).unwrap_or(conventions::IMAGE),
+        "command": ["/bin/sh", "-c", script],
+        "env": env(defaults, job, strategy),
+        "volumeMounts": mounts,
+        // Root is needed for `apk add` and to read and preserve files of every owner; the
+        // rest of root's powers are dropped.
+        "securityContext": {
+            "allowPrivilegeEscalation": false,
+            "privileged": false,
+            "capabilities": {
+                "drop": ["ALL"],
+                "add": ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"],
+            },
+            "seccompProfile": { "type": "RuntimeDefault" },
+        },
+    });
+    if let Some(resources) = &job.resources {
+        container["resources"] = resources_json(resources);
+    }
+
+    let mut spec = json!({
+        "restartPolicy": "Never",
+        // Cluster-internal names (the Pushgateway, database services) resolve without
+        // walking every search domain first.
+        "dnsConfig": { "options": [{ "name": "ndots", "value": "2" }] },
+        "containers": [container],
+        "volumes": volumes,
+    });
+    if !job.colocate_with.is_empty() {
+        // An RWO source claim is attached to one node: the job pod must run there too.
+        spec["affinity"] = json!({
+            "podAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [{
+                    "labelSelector": { "matchLabels": job.colocate_with },
+                    "topologyKey": "kubernetes.io/hostname",
+                }],
+            },
+        });
+    }
+    spec
+}
+
+fn env(defaults: &Defaults, job: &BackupJob, strategy: Strategy) -> Value {
+    let pushgateway = job
+        .pushgateway_url
+        .as_ref()
+        .or(defaults.pushgateway_url.as_ref())
+        .map(String::as_str)
+        .unwrap_or(conventions::PUSHGATEWAY_URL);
+    let mut env = vec![
+        json!({ "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR }),
+        json!({ "name": "PUSHGATEWAY_URL", "value": pushgateway.trim_end_matches('/') }),
+    ];
+    if let (Some(variable), Some(secret)) = (scripts::password_env(strategy), &job.password_secret)
+    {
+        env.push(json!({
+            "name": variable,
+            "valueFrom": { "secretKeyRef": { "name": secret.name, "key": secret.key } },
+        }));
+    }
+    if let (Strategy::Command, Some(command)) = (strategy, &job.command) {
+        env.push(json!({ "name": "BACKUP_COMMAND", "value": command }));
+    }
+    Value::Array(env)
+}
+
+fn resources_json(resources: &Resources) -> Value {
+    let mut out = Map::new();
+    if !resources.requests.is_empty() {
+        out.insert("requests".to_string(), json!(resources.requests));
+    }
+    if !resources.limits.is_empty() {
+        out.insert("limits".to_string(), json!(resources.limits));
+    }
+    Value::Object(out)
+}
