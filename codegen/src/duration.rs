@@ -74,7 +74,7 @@ pub fn format_seconds(seconds: u64) -> String {
     if seconds == 0 {
         return "0s".to_string();
     }
-    if seconds % DAY == 0 && seconds >= 2 * DAY {
+    if seconds.is_multiple_of(DAY) && seconds >= 2 * DAY {
         return format!("{}d", seconds / DAY);
     }
     let parts = [

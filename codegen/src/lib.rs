@@ -53,17 +53,25 @@ fn checked<T>(diagnostics: Diagnostics, render: impl FnOnce() -> T) -> Result<T,
     }
 }
 
+/// The errors of the defaults (on their own paths, e.g. `image`) before the object's own:
+/// an object is rendered with the defaults' values, so it is only valid if they are.
+fn with_defaults(defaults: &Defaults, object: Diagnostics) -> Diagnostics {
+    let mut diagnostics = validate::defaults(defaults);
+    diagnostics.extend(object);
+    diagnostics
+}
+
 /// Validates, then renders the NFS PV + PVC pair.
 pub fn render_volume(defaults: &Defaults, volume: &NfsBackupVolume) -> Result<RenderedVolume, Diagnostics> {
-    checked(validate::volume(defaults, volume), || render::volume(defaults, volume))
+    checked(with_defaults(defaults, validate::volume(defaults, volume)), || render::volume(defaults, volume))
 }
 
 /// Validates, then renders the backup CronJob and its script.
 pub fn render_job(defaults: &Defaults, job: &BackupJob) -> Result<RenderedJob, Diagnostics> {
-    checked(validate::job(defaults, job), || render::job(defaults, job))
+    checked(with_defaults(defaults, validate::job(defaults, job)), || render::job(defaults, job))
 }
 
 /// Validates, then renders the alert rules.
 pub fn render_alert(defaults: &Defaults, alert: &BackupAlert) -> Result<RenderedAlert, Diagnostics> {
-    checked(validate::alert(defaults, alert), || render::alert(defaults, alert))
+    checked(with_defaults(defaults, validate::alert(defaults, alert)), || render::alert(defaults, alert))
 }

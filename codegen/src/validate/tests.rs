@@ -1,0 +1,1056 @@
+//! Table-driven tests: a valid object, one change, and the one diagnostic (path and words)
+//! that change must produce. Each row is one behaviour.
+
+use super::*;
+use crate::{Mount, Resources, SecretRef};
+
+fn rsync_job() -> BackupJob {
+    BackupJob {
+        name: "mailserver".into(),
+        namespace: "mailserver".into(),
+        schedule: "0 3 * * *".into(),
+        strategy: "rsync".into(),
+        source_claim: Some("mailserver-data-encrypted".into()),
+        mounts: BTreeMap::from([
+            (
+                "data".into(),
+                Mount {
+                    path: "/var/mail".into(),
+                    sub_path: Some("data".into()),
+                },
+            ),
+            (
+                "log".into(),
+                Mount {
+                    path: "/var/log/mail".into(),
+                    sub_path: Some("log".into()),
+                },
+            ),
+        ]),
+        destination_claim: "mailserver-backup-host".into(),
+        keep: Some(8),
+        colocate_with: BTreeMap::from([("app".into(), "mailserver".into())]),
+        ..BackupJob::default()
+    }
+}
+
+fn sqlite_job() -> BackupJob {
+    BackupJob {
+        strategy: "sqlite".into(),
+        mounts: BTreeMap::from([(
+            "data".into(),
+            Mount {
+                path: "/data".into(),
+                sub_path: None,
+            },
+        )]),
+        database: Some("/data/db.sqlite3".into()),
+        extra_paths: vec!["/data/rsa_key.pem".into(), "/data/attachments".into()],
+        ..rsync_job()
+    }
+}
+
+fn dump_job(strategy: &str) -> BackupJob {
+    BackupJob {
+        strategy: strategy.into(),
+        source_claim: None,
+        mounts: BTreeMap::new(),
+        host: Some("postgres.dbaas.svc".into()),
+        user: Some("postgres".into()),
+        password_secret: Some(SecretRef {
+            name: "dbaas-credentials".into(),
+            key: "password".into(),
+        }),
+        ..rsync_job()
+    }
+}
+
+fn command_job() -> BackupJob {
+    BackupJob {
+        strategy: "command".into(),
+        source_claim: None,
+        mounts: BTreeMap::new(),
+        command: Some("echo hi > \"$SNAPSHOT/x\"".into()),
+        ..rsync_job()
+    }
+}
+
+fn nfs_volume() -> NfsBackupVolume {
+    NfsBackupVolume {
+        name: "mailserver-backup-host".into(),
+        namespace: "mailserver".into(),
+        nfs_server: Some("10.0.10.15".into()),
+        ..NfsBackupVolume::default()
+    }
+}
+
+fn backup_alert() -> BackupAlert {
+    BackupAlert {
+        cronjob_name: "mailserver-backup".into(),
+        namespace: "mailserver".into(),
+        schedule: Some("0 3 * * *".into()),
+        ..BackupAlert::default()
+    }
+}
+
+/// Asserts exactly one diagnostic, on `path`, whose summary contains `words`.
+fn assert_single(case: &str, diagnostics: &Diagnostics, path: &str, words: &str) {
+    assert_eq!(
+        diagnostics.len(),
+        1,
+        "{case}: expected one diagnostic, got {diagnostics:#?}"
+    );
+    let d = &diagnostics[0];
+    assert_eq!(d.path.to_string(), path, "{case}: {d:?}");
+    assert!(
+        d.summary.contains(words),
+        "{case}: summary {:?} lacks {words:?}",
+        d.summary
+    );
+    assert!(!d.detail.is_empty(), "{case}: no hint");
+}
+
+#[test]
+fn valid_objects_have_no_diagnostics() {
+    let none = Defaults::default();
+    assert_eq!(job(&none, &rsync_job()), vec![]);
+    assert_eq!(job(&none, &sqlite_job()), vec![]);
+    assert_eq!(job(&none, &dump_job("pg_dumpall")), vec![]);
+    assert_eq!(job(&none, &dump_job("mysqldump")), vec![]);
+    assert_eq!(job(&none, &command_job()), vec![]);
+    assert_eq!(volume(&none, &nfs_volume()), vec![]);
+    assert_eq!(alert(&none, &backup_alert()), vec![]);
+}
+
+type JobCase = (&'static str, fn(&mut BackupJob), &'static str, &'static str);
+
+fn run_job_cases(base: fn() -> BackupJob, cases: &[JobCase]) {
+    for (case, change, path, words) in cases {
+        let mut j = base();
+        change(&mut j);
+        assert_single(case, &job(&Defaults::default(), &j), path, words);
+    }
+}
+
+#[test]
+fn job_names_and_namespaces() {
+    run_job_cases(
+        rsync_job,
+        &[
+            (
+                "uppercase name",
+                |j| j.name = "Mailserver".into(),
+                "name",
+                "not allowed in a DNS-1123 name",
+            ),
+            (
+                "46 characters",
+                |j| j.name = "a".repeat(46),
+                "name",
+                "over the limit of 45",
+            ),
+            ("semicolon", |j| j.name = "mail;rm".into(), "name", "`;`"),
+            (
+                "space",
+                |j| j.name = "mail server".into(),
+                "name",
+                "a space",
+            ),
+            (
+                "newline",
+                |j| j.name = "mail\nserver".into(),
+                "name",
+                "a newline",
+            ),
+            ("dollar", |j| j.name = "$(id)".into(), "name", "`$`"),
+            ("backtick", |j| j.name = "`id`".into(), "name", "```"),
+            (
+                "leading dash",
+                |j| j.name = "-mail".into(),
+                "name",
+                "starts or ends with `-`",
+            ),
+            ("empty", |j| j.name = String::new(), "name", "empty"),
+            (
+                "uppercase namespace",
+                |j| j.namespace = "Mail".into(),
+                "namespace",
+                "not allowed",
+            ),
+            (
+                "64-char namespace",
+                |j| j.namespace = "a".repeat(64),
+                "namespace",
+                "over the limit of 63",
+            ),
+            (
+                "bad destination",
+                |j| j.destination_claim = "Backup_Host".into(),
+                "destination_claim",
+                "DNS-1123 subdomain",
+            ),
+            (
+                "missing destination",
+                |j| j.destination_claim = String::new(),
+                "destination_claim",
+                "required",
+            ),
+            (
+                "bad source claim",
+                |j| j.source_claim = Some("a;b".into()),
+                "source_claim",
+                "`;`",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn job_name_of_45_characters_is_the_longest_allowed() {
+    let mut j = rsync_job();
+    j.name = "a".repeat(MAX_APP_NAME);
+    assert_eq!(job(&Defaults::default(), &j), vec![]);
+    assert_eq!(MAX_APP_NAME, 45);
+}
+
+#[test]
+fn job_schedule_time_zone_keep_and_pod_settings() {
+    run_job_cases(
+        rsync_job,
+        &[
+            (
+                "minute 61",
+                |j| j.schedule = "61 3 * * *".into(),
+                "schedule",
+                "minute field: 61 is out of range 0-59",
+            ),
+            (
+                "four fields",
+                |j| j.schedule = "0 3 * *".into(),
+                "schedule",
+                "expected 5 fields",
+            ),
+            (
+                "@every",
+                |j| j.schedule = "@every 1h".into(),
+                "schedule",
+                "@every",
+            ),
+            (
+                "time zone",
+                |j| j.time_zone = Some("Berlin".into()),
+                "time_zone",
+                "not an IANA time zone",
+            ),
+            ("keep 0", |j| j.keep = Some(0), "keep", "keep is 0"),
+            (
+                "latest image",
+                |j| j.image = Some("alpine:latest".into()),
+                "image",
+                "floating `latest`",
+            ),
+            (
+                "untagged image",
+                |j| j.image = Some("alpine".into()),
+                "image",
+                "has no tag",
+            ),
+            (
+                "uppercase repository",
+                |j| j.image = Some("Alpine:3.22".into()),
+                "image",
+                "repository part",
+            ),
+            (
+                "short digest",
+                |j| j.image = Some("alpine@sha256:abc".into()),
+                "image",
+                "digest",
+            ),
+            (
+                "url with $",
+                |j| j.pushgateway_url = Some("http://pg:9091/$(id)".into()),
+                "pushgateway_url",
+                "`$`",
+            ),
+            (
+                "url with quote",
+                |j| j.pushgateway_url = Some("http://pg:9091/\"".into()),
+                "pushgateway_url",
+                "`\"`",
+            ),
+            (
+                "ftp url",
+                |j| j.pushgateway_url = Some("ftp://pg".into()),
+                "pushgateway_url",
+                "not an http",
+            ),
+            (
+                "colocate key",
+                |j| {
+                    j.colocate_with.insert("a b".into(), "x".into());
+                },
+                "colocate_with[\"a b\"]",
+                "not a valid label key",
+            ),
+            (
+                "colocate value",
+                |j| {
+                    j.colocate_with.insert("app".into(), "x;y".into());
+                },
+                "colocate_with[\"app\"]",
+                "not a valid label value",
+            ),
+            (
+                "label value too long",
+                |j| {
+                    j.labels.insert("team".into(), "a".repeat(64));
+                },
+                "labels[\"team\"]",
+                "not a valid label value",
+            ),
+            (
+                "quantity",
+                |j| {
+                    j.resources = Some(Resources {
+                        requests: BTreeMap::from([("memory".into(), "lots".into())]),
+                        ..Resources::default()
+                    })
+                },
+                "resources.requests[\"memory\"]",
+                "not a Kubernetes quantity",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn job_accepts_pinned_images_quantities_and_zones() {
+    let digest = format!("ghcr.io/a/b:latest@sha256:{}", "0a".repeat(32));
+    for image in [
+        "alpine:3.22",
+        "docker.io/library/alpine:3.22",
+        "registry.lan:5000/team/backup-tools:1.0",
+        &digest,
+    ] {
+        assert_eq!(values::image(image), Ok(()), "{image}");
+    }
+    for q in ["100m", "256Mi", "1.5", "10Gi", "1e3", "0.5"] {
+        assert_eq!(values::quantity(q), Ok(()), "{q}");
+    }
+    for tz in [
+        "UTC",
+        "Europe/Berlin",
+        "America/Argentina/Buenos_Aires",
+        "Etc/GMT+5",
+    ] {
+        assert_eq!(values::time_zone(tz), Ok(()), "{tz}");
+    }
+    for h in [
+        "10.0.10.15",
+        "nas.lan",
+        "postgres.dbaas.svc.cluster.local",
+        "fd00::1",
+    ] {
+        assert_eq!(values::host(h), Ok(()), "{h}");
+    }
+}
+
+#[test]
+fn job_mount_paths_and_folders() {
+    run_job_cases(
+        rsync_job,
+        &[
+            (
+                "relative path",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.path = "var/mail".into())
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].path",
+                "is relative",
+            ),
+            (
+                "dotdot path",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.path = "/var/../etc".into())
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].path",
+                "`..` segment",
+            ),
+            (
+                "space in path",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.path = "/var/my mail".into())
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].path",
+                "a space",
+            ),
+            (
+                "newline in path",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.path = "/var/mail\n".into())
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].path",
+                "a newline",
+            ),
+            (
+                "semicolon in path",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.path = "/var/mail;rm".into())
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].path",
+                "`;`",
+            ),
+            (
+                "command substitution",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.path = "/var/$(id)".into())
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].path",
+                "`$`",
+            ),
+            (
+                "backtick in path",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.path = "/var/`id`".into())
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].path",
+                "```",
+            ),
+            (
+                "empty segment",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.path = "/var//mail".into())
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].path",
+                "empty segment",
+            ),
+            (
+                "root",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.path = "/".into())
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].path",
+                "`/` itself",
+            ),
+            (
+                "under /backup",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.path = "/backup/x".into())
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].path",
+                "backup destination",
+            ),
+            (
+                "absolute subPath",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.sub_path = Some("/data".into()))
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].sub_path",
+                "is absolute",
+            ),
+            (
+                "dotdot subPath",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.sub_path = Some("../x".into()))
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].sub_path",
+                "`..` segment",
+            ),
+            (
+                "star in subPath",
+                |j| {
+                    j.mounts
+                        .get_mut("data")
+                        .map(|m| m.sub_path = Some("da*".into()))
+                        .unwrap_or(())
+                },
+                "mounts[\"data\"].sub_path",
+                "`*`",
+            ),
+            (
+                "same path twice",
+                |j| {
+                    j.mounts
+                        .get_mut("log")
+                        .map(|m| m.path = "/var/mail".into())
+                        .unwrap_or(())
+                },
+                "mounts[\"log\"].path",
+                "both use the path",
+            ),
+            (
+                "case collision",
+                |j| {
+                    j.mounts.insert(
+                        "Data".into(),
+                        Mount {
+                            path: "/srv/x".into(),
+                            sub_path: None,
+                        },
+                    );
+                },
+                "mounts[\"data\"]",
+                "differ only in case",
+            ),
+            (
+                "folder ..",
+                |j| {
+                    j.mounts.insert(
+                        "..".into(),
+                        Mount {
+                            path: "/srv/x".into(),
+                            sub_path: None,
+                        },
+                    );
+                },
+                "mounts[\"..\"]",
+                "not a usable folder name",
+            ),
+            (
+                "folder with slash",
+                |j| {
+                    j.mounts.insert(
+                        "a/b".into(),
+                        Mount {
+                            path: "/srv/x".into(),
+                            sub_path: None,
+                        },
+                    );
+                },
+                "mounts[\"a/b\"]",
+                "`/`",
+            ),
+            (
+                "empty mounts",
+                |j| j.mounts.clear(),
+                "mounts",
+                "`mounts` is empty",
+            ),
+            (
+                "no source claim",
+                |j| j.source_claim = None,
+                "source_claim",
+                "required for strategy rsync",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn job_strategies_require_and_forbid_attributes() {
+    run_job_cases(
+        rsync_job,
+        &[
+            (
+                "unknown strategy",
+                |j| j.strategy = "restic".into(),
+                "strategy",
+                "not a backup strategy",
+            ),
+            (
+                "database on rsync",
+                |j| j.database = Some("/var/mail/x".into()),
+                "database",
+                "does not apply to strategy rsync",
+            ),
+            (
+                "command on rsync",
+                |j| j.command = Some("true".into()),
+                "command",
+                "does not apply",
+            ),
+            (
+                "host on rsync",
+                |j| j.host = Some("db".into()),
+                "host",
+                "does not apply",
+            ),
+        ],
+    );
+    run_job_cases(
+        sqlite_job,
+        &[
+            (
+                "no database",
+                |j| j.database = None,
+                "database",
+                "required for strategy sqlite",
+            ),
+            (
+                "database outside mounts",
+                |j| j.database = Some("/srv/db.sqlite3".into()),
+                "database",
+                "not under any of the mount paths",
+            ),
+            (
+                "relative database",
+                |j| j.database = Some("db.sqlite3".into()),
+                "database",
+                "is relative",
+            ),
+            (
+                "extra path outside",
+                |j| j.extra_paths.push("/etc/passwd".into()),
+                "extra_paths[2]",
+                "not under any",
+            ),
+            (
+                "extra basename collision",
+                |j| j.extra_paths.push("/data/attachments/rsa_key.pem".into()),
+                "extra_paths[2]",
+                "like extra_paths[0]",
+            ),
+            (
+                "extra named like the copy",
+                |j| j.extra_paths.push("/data/old/db.sqlite3".into()),
+                "extra_paths[2]",
+                "like the database copy",
+            ),
+            (
+                "sqlite empty mounts",
+                |j| j.mounts.clear(),
+                "mounts",
+                "`mounts` is empty",
+            ),
+        ],
+    );
+    for strategy in ["pg_dumpall", "mysqldump"] {
+        let base = if strategy == "pg_dumpall" {
+            (|| dump_job("pg_dumpall")) as fn() -> BackupJob
+        } else {
+            || dump_job("mysqldump")
+        };
+        run_job_cases(
+            base,
+            &[
+                (
+                    "no password secret",
+                    |j| j.password_secret = None,
+                    "password_secret",
+                    "is required for strategy",
+                ),
+                ("no host", |j| j.host = None, "host", "is required"),
+                ("no user", |j| j.user = None, "user", "is required"),
+                ("bad host", |j| j.host = Some("db;rm".into()), "host", "`;`"),
+                (
+                    "bad user",
+                    |j| j.user = Some("root user".into()),
+                    "user",
+                    "a space",
+                ),
+                (
+                    "bad secret name",
+                    |j| {
+                        j.password_secret = Some(SecretRef {
+                            name: "Creds".into(),
+                            key: "password".into(),
+                        })
+                    },
+                    "password_secret.name",
+                    "not allowed",
+                ),
+                (
+                    "bad secret key",
+                    |j| {
+                        j.password_secret = Some(SecretRef {
+                            name: "creds".into(),
+                            key: "pass word".into(),
+                        })
+                    },
+                    "password_secret.key",
+                    "a space",
+                ),
+                (
+                    "mounts on dump",
+                    |j| {
+                        j.mounts.insert(
+                            "data".into(),
+                            Mount {
+                                path: "/data".into(),
+                                sub_path: None,
+                            },
+                        );
+                    },
+                    "mounts",
+                    "does not apply to strategy",
+                ),
+            ],
+        );
+    }
+    run_job_cases(
+        command_job,
+        &[
+            (
+                "no command",
+                |j| j.command = None,
+                "command",
+                "required for strategy command",
+            ),
+            (
+                "blank command",
+                |j| j.command = Some("  ".into()),
+                "command",
+                "empty",
+            ),
+            ("NUL", |j| j.command = Some("a\0b".into()), "command", "NUL"),
+            (
+                "claim without mounts",
+                |j| j.source_claim = Some("app-data".into()),
+                "mounts",
+                "`mounts` is empty",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn forbidden_attribute_hint_lists_the_strategies() {
+    let mut j = rsync_job();
+    j.database = Some("/var/mail/db".into());
+    let d = job(&Defaults::default(), &j);
+    assert!(
+        d[0].detail
+            .contains("`database` only applies to strategy sqlite"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn every_error_is_reported_not_just_the_first() {
+    let mut j = rsync_job();
+    j.name = "Bad".into();
+    j.namespace = "Bad".into();
+    j.schedule = "nope".into();
+    j.mounts.clear();
+    let paths: Vec<String> = job(&Defaults::default(), &j)
+        .iter()
+        .map(|d| d.path.to_string())
+        .collect();
+    assert_eq!(paths, ["name", "namespace", "schedule", "mounts"]);
+}
+
+type VolumeCase = (
+    &'static str,
+    fn(&mut NfsBackupVolume),
+    &'static str,
+    &'static str,
+);
+
+#[test]
+fn volume_cases() {
+    let cases: &[VolumeCase] = &[
+        (
+            "uppercase name",
+            |v| v.name = "Backup".into(),
+            "name",
+            "DNS-1123 subdomain",
+        ),
+        (
+            "bad namespace",
+            |v| v.namespace = "a_b".into(),
+            "namespace",
+            "`_`",
+        ),
+        (
+            "bad server",
+            |v| v.nfs_server = Some("nas;rm".into()),
+            "nfs_server",
+            "`;`",
+        ),
+        (
+            "relative export",
+            |v| v.nfs_path = Some("srv/nfs".into()),
+            "nfs_path",
+            "relative",
+        ),
+        (
+            "storage",
+            |v| v.storage = Some("ten".into()),
+            "storage",
+            "quantity",
+        ),
+        (
+            "access mode",
+            |v| v.access_modes = Some(vec!["ReadWriteMany".into(), "RWX".into()]),
+            "access_modes[1]",
+            "not a Kubernetes access mode",
+        ),
+        (
+            "no access mode",
+            |v| v.access_modes = Some(vec![]),
+            "access_modes",
+            "empty",
+        ),
+        (
+            "Delete",
+            |v| v.reclaim_policy = Some("Delete".into()),
+            "reclaim_policy",
+            "would delete the backups",
+        ),
+        (
+            "Recycle",
+            |v| v.reclaim_policy = Some("Recycle".into()),
+            "reclaim_policy",
+            "would delete the backups",
+        ),
+        (
+            "csi driver",
+            |v| v.csi_driver = Some("NFS CSI".into()),
+            "csi_driver",
+            "not allowed",
+        ),
+        (
+            "mount option comma",
+            |v| v.mount_options = Some(vec!["nfsvers=4,soft".into()]),
+            "mount_options[0]",
+            "several options",
+        ),
+        (
+            "mount option quote",
+            |v| v.mount_options = Some(vec!["a'b".into()]),
+            "mount_options[0]",
+            "`'`",
+        ),
+        (
+            "storage class",
+            |v| v.storage_class = Some("Fast SSD".into()),
+            "storage_class",
+            "not allowed",
+        ),
+    ];
+    for (case, change, path, words) in cases {
+        let mut v = nfs_volume();
+        change(&mut v);
+        assert_single(case, &volume(&Defaults::default(), &v), path, words);
+    }
+}
+
+#[test]
+fn volume_server_may_come_from_defaults_and_the_hint_says_so() {
+    let mut v = nfs_volume();
+    v.nfs_server = None;
+    let d = volume(&Defaults::default(), &v);
+    assert_single("no server", &d, "nfs_server", "no NFS server");
+    assert!(d[0].detail.contains("defaults"), "{d:?}");
+    let with_default = Defaults {
+        nfs_server: Some("10.0.10.15".into()),
+        ..Defaults::default()
+    };
+    assert_eq!(volume(&with_default, &v), vec![]);
+}
+
+type AlertCase = (
+    &'static str,
+    fn(&mut BackupAlert),
+    &'static str,
+    &'static str,
+);
+
+#[test]
+fn alert_cases() {
+    let cases: &[AlertCase] = &[
+        (
+            "53 characters",
+            |a| a.cronjob_name = "a".repeat(53),
+            "cronjob_name",
+            "over the limit of 52",
+        ),
+        (
+            "namespace",
+            |a| a.namespace = "NS".into(),
+            "namespace",
+            "not allowed",
+        ),
+        (
+            "no threshold source",
+            |a| a.schedule = None,
+            "schedule",
+            "neither `schedule` nor `stale_after`",
+        ),
+        (
+            "bad schedule",
+            |a| a.schedule = Some("0 25 * * *".into()),
+            "schedule",
+            "hour field: 25",
+        ),
+        (
+            "bad stale_after",
+            |a| a.stale_after = Some("36".into()),
+            "stale_after",
+            "needs a unit",
+        ),
+        (
+            "severity",
+            |a| a.severity = Some("Critical".into()),
+            "severity",
+            "not a severity",
+        ),
+        (
+            "prefix",
+            |a| a.alert_prefix = Some("mail-server".into()),
+            "alert_prefix",
+            "not a usable alert name prefix",
+        ),
+        (
+            "label name",
+            |a| {
+                a.labels.insert("team-name".into(), "x".into());
+            },
+            "labels[\"team-name\"]",
+            "Prometheus label name",
+        ),
+        (
+            "reserved label",
+            |a| {
+                a.labels.insert("__name__".into(), "x".into());
+            },
+            "labels[\"__name__\"]",
+            "Prometheus label name",
+        ),
+        (
+            "annotation key",
+            |a| {
+                a.annotations.insert("1st".into(), "x".into());
+            },
+            "annotations[\"1st\"]",
+            "Prometheus label name",
+        ),
+        (
+            "runbook",
+            |a| a.runbook_url = Some("wiki/backups".into()),
+            "runbook_url",
+            "not an http",
+        ),
+    ];
+    for (case, change, path, words) in cases {
+        let mut a = backup_alert();
+        change(&mut a);
+        assert_single(case, &alert(&Defaults::default(), &a), path, words);
+    }
+    let only_stale_after = BackupAlert {
+        schedule: None,
+        stale_after: Some("36h".into()),
+        ..backup_alert()
+    };
+    assert_eq!(alert(&Defaults::default(), &only_stale_after), vec![]);
+}
+
+type DefaultsCase = (&'static str, fn(&mut Defaults), &'static str, &'static str);
+
+#[test]
+fn defaults_cases() {
+    let cases: &[DefaultsCase] = &[
+        (
+            "server",
+            |d| d.nfs_server = Some("nas server".into()),
+            "nfs_server",
+            "a space",
+        ),
+        (
+            "base path",
+            |d| d.nfs_base_path = Some("/srv/../nfs".into()),
+            "nfs_base_path",
+            "`..`",
+        ),
+        (
+            "image",
+            |d| d.image = Some("alpine".into()),
+            "image",
+            "no tag",
+        ),
+        (
+            "url",
+            |d| d.pushgateway_url = Some("http://pg:9091/`id`".into()),
+            "pushgateway_url",
+            "not allowed",
+        ),
+        (
+            "time zone",
+            |d| d.time_zone = Some("CET;".into()),
+            "time_zone",
+            "not an IANA",
+        ),
+        (
+            "mount option",
+            |d| d.mount_options = Some(vec!["soft".into(), "$x".into()]),
+            "mount_options[1]",
+            "`$`",
+        ),
+        (
+            "labels",
+            |d| {
+                d.labels.insert("Team Name".into(), "x".into());
+            },
+            "labels[\"Team Name\"]",
+            "label key",
+        ),
+        (
+            "storage class",
+            |d| d.storage_class = Some("A".into()),
+            "storage_class",
+            "not allowed",
+        ),
+    ];
+    for (case, change, path, words) in cases {
+        let mut d = Defaults::default();
+        change(&mut d);
+        assert_single(case, &defaults(&d), path, words);
+    }
+}
+
+#[test]
+fn render_functions_include_default_errors() {
+    let bad = Defaults {
+        image: Some("alpine:latest".into()),
+        ..Defaults::default()
+    };
+    let errors = crate::render_job(&bad, &rsync_job())
+        .err()
+        .unwrap_or_default();
+    assert_single("render_job", &errors, "image", "latest");
+    let errors = crate::render_volume(&bad, &nfs_volume())
+        .err()
+        .unwrap_or_default();
+    assert_single("render_volume", &errors, "image", "latest");
+    let errors = crate::render_alert(&bad, &backup_alert())
+        .err()
+        .unwrap_or_default();
+    assert_single("render_alert", &errors, "image", "latest");
+}
