@@ -1,0 +1,77 @@
+"""Shared helpers of the rendering core's proofs: render a spec through the core, and run
+the rendered scripts the way the CronJob's alpine container would (busybox + one tool).
+
+The core is driven through `codegen/examples/render_json` (stdin JSON model -> rendered
+objects as JSON), which `cargo test --release --workspace` builds before pytest runs.
+"""
+import importlib.util
+import json
+import pathlib
+import socket
+import subprocess
+import urllib.request
+
+import pytest
+
+_ROOT_CONFTEST = pathlib.Path(__file__).resolve().parent.parent / "conftest.py"
+_spec = importlib.util.spec_from_file_location("backstop_acceptance_root", _ROOT_CONFTEST)
+_root = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_root)
+require_tool = _root.require_tool
+RENDER_JSON = _root.RELEASE / "examples" / "render_json"
+
+def render(spec: dict) -> dict:
+    """Renders `spec` ({"defaults", "volumes", "jobs", "alerts"}) with the core."""
+    if not RENDER_JSON.exists():
+        pytest.fail(f"{RENDER_JSON} is missing: run `cargo test --release --workspace` (it builds examples)")
+    done = subprocess.run([RENDER_JSON], input=json.dumps(spec), capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"render_json rejected the spec:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+def render_job(job: dict, defaults: dict | None = None) -> dict:
+    return render({"defaults": defaults or {}, "jobs": [job]})["jobs"][0]
+
+def alpine_like_path(directory: pathlib.Path, tools: list[str]) -> str:
+    """A PATH holding only busybox applets (as in alpine) plus the named real tools."""
+    busybox = require_tool("busybox")
+    directory.mkdir(parents=True, exist_ok=True)
+    applets = subprocess.run([busybox, "--list"], capture_output=True, text=True, check=True).stdout.split()
+    for applet in applets:
+        (directory / applet).symlink_to(busybox)
+    for tool in tools:
+        link = directory / tool
+        if link.exists() or link.is_symlink():
+            link.unlink()
+        link.symlink_to(require_tool(tool))
+    return str(directory)
+
+def run_script(script: str, path: str, env: dict, faketime: str | None = None, timeout: int = 300):
+    """Runs a rendered script under `busybox sh` with PATH=`path` and nothing else inherited."""
+    command = [require_tool("busybox"), "sh", "-c", script]
+    full_env = {"PATH": path, "HOME": "/nonexistent", **env}
+    if faketime:
+        # faketime is an LD_PRELOAD library: it works on the dynamically linked Debian busybox.
+        command = [require_tool("faketime"), faketime, *command]
+    return subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=timeout)
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+class Pushgateway:
+    def __init__(self, url: str):
+        self.url = url
+
+    def metrics(self, job: str) -> dict[str, float]:
+        """The samples of group `job` (without the push_* bookkeeping series)."""
+        text = urllib.request.urlopen(f"{self.url}/metrics", timeout=10).read().decode()
+        samples = {}
+        for line in text.splitlines():
+            if line.startswith("#") or f'job="{job}"' not in line:
+                continue
+            name = line.split("{", 1)[0]
+            samples[name] = float(line.rsplit(" ", 1)[1])
+        return samples
+
