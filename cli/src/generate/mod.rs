@@ -3,6 +3,7 @@
 mod backup;
 mod docs;
 mod modules;
+mod output;
 
 use std::process::ExitCode;
 
