@@ -1,0 +1,41 @@
+# One call per app: the NFS backup volume, the CronJob that writes to it, and the alert
+# rules that watch the CronJob, wired together so that names cannot disagree.
+
+resource "backstop_nfs_backup_volume" "this" {
+  name       = coalesce(var.volume_name, "${var.name}-backup-host")
+  namespace  = var.namespace
+  nfs_server = var.nfs_server
+  nfs_path   = var.nfs_path
+  storage    = var.storage
+  labels     = var.labels
+}
+
+resource "backstop_backup_job" "this" {
+  name              = var.name
+  namespace         = var.namespace
+  schedule          = var.schedule
+  strategy          = var.strategy
+  source_claim      = var.source_claim
+  mounts            = var.mounts
+  database          = var.database
+  extra_paths       = var.extra_paths
+  host              = var.host
+  user              = var.user
+  password_secret   = var.password_secret
+  command           = var.command
+  keep              = var.keep
+  colocate_with     = var.colocate_with
+  image             = var.image
+  destination_claim = backstop_nfs_backup_volume.this.claim_name
+  labels            = var.labels
+}
+
+resource "backstop_backup_alert" "this" {
+  cronjob_name = backstop_backup_job.this.cronjob_name
+  namespace    = var.namespace
+  schedule     = var.schedule
+  stale_after  = var.stale_after
+  severity     = var.severity
+  runbook_url  = var.runbook_url
+  labels       = var.labels
+}

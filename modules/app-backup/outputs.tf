@@ -1,0 +1,34 @@
+output "manifests" {
+  description = "Every Kubernetes object of the backup by role (`persistent_volume`, `persistent_volume_claim`, `cronjob`, `prometheus_rule`): `for_each` over it with `kubernetes_manifest`."
+  value = {
+    persistent_volume       = backstop_nfs_backup_volume.this.persistent_volume_manifest
+    persistent_volume_claim = backstop_nfs_backup_volume.this.persistent_volume_claim_manifest
+    cronjob                 = backstop_backup_job.this.manifest
+    prometheus_rule         = backstop_backup_alert.this.prometheus_rule
+  }
+}
+
+output "rule_group" {
+  description = "The Prometheus rule group as an object, for the Prometheus Helm chart's rule values (`yamlencode` it into the values)."
+  value       = backstop_backup_alert.this.rule_group
+}
+
+output "rule_group_yaml" {
+  description = "The Prometheus rule group as YAML, for a rules file or `promtool check rules`."
+  value       = backstop_backup_alert.this.rule_group_yaml
+}
+
+output "claim_name" {
+  description = "Name of the NFS backup claim the CronJob writes to."
+  value       = backstop_nfs_backup_volume.this.claim_name
+}
+
+output "cronjob_name" {
+  description = "Name of the backup CronJob, `<name>-backup`."
+  value       = backstop_backup_job.this.cronjob_name
+}
+
+output "script" {
+  description = "The backup script the CronJob runs."
+  value       = backstop_backup_job.this.script
+}

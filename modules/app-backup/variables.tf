@@ -1,0 +1,140 @@
+variable "name" {
+  description = "The app's name: the CronJob is `<name>-backup`, the NFS volume `<name>-backup-host` unless `volume_name` is set."
+  type        = string
+}
+
+variable "namespace" {
+  description = "The app's namespace, where the CronJob and the backup claim live."
+  type        = string
+}
+
+variable "schedule" {
+  description = "Cron schedule of the backup (5 fields, or a macro such as `@daily`); also sets the stale-alert threshold."
+  type        = string
+}
+
+variable "strategy" {
+  description = "How the data is copied: `rsync` (weekly hard-linked snapshots), `sqlite`, `pg_dumpall`, `mysqldump` or `command`."
+  type        = string
+  default     = "rsync"
+}
+
+variable "source_claim" {
+  description = "The app's PVC, mounted read-only (rsync, sqlite, command)."
+  type        = string
+  default     = null
+}
+
+variable "mounts" {
+  description = "Snapshot folder name -> where it comes from in the source claim (`path` in the pod, optional `sub_path` in the claim)."
+  type = map(object({
+    path     = string
+    sub_path = optional(string)
+  }))
+  default = null
+}
+
+variable "database" {
+  description = "sqlite: absolute path of the database file, under one of `mounts`."
+  type        = string
+  default     = null
+}
+
+variable "extra_paths" {
+  description = "sqlite: side files or folders copied next to the database copy."
+  type        = list(string)
+  default     = null
+}
+
+variable "host" {
+  description = "Dumps: host name of the database server."
+  type        = string
+  default     = null
+}
+
+variable "user" {
+  description = "Dumps: user to connect as."
+  type        = string
+  default     = null
+}
+
+variable "password_secret" {
+  description = "Dumps: the Secret key holding the password (`name`, `key`), read into the job's environment."
+  type = object({
+    name = string
+    key  = string
+  })
+  default = null
+}
+
+variable "command" {
+  description = "`command` strategy: a shell snippet that writes the snapshot into `$SNAPSHOT`."
+  type        = string
+  default     = null
+}
+
+variable "keep" {
+  description = "Retention: weekly snapshots for rsync (default 8), days for the other strategies (default 30, dumps 14)."
+  type        = number
+  default     = null
+}
+
+variable "colocate_with" {
+  description = "Labels of the app's pod: the backup pod runs on the same node, as a ReadWriteOnce source claim requires."
+  type        = map(string)
+  default     = null
+}
+
+variable "volume_name" {
+  description = "Name of the NFS PV and PVC. Defaults to `<name>-backup-host`."
+  type        = string
+  default     = null
+}
+
+variable "nfs_server" {
+  description = "NFS server of the backup volume. Defaults to the provider's `nfs_server`."
+  type        = string
+  default     = null
+}
+
+variable "nfs_path" {
+  description = "Export path on the NFS server. Defaults to `<nfs_base_path>/<volume name>`."
+  type        = string
+  default     = null
+}
+
+variable "storage" {
+  description = "Capacity of the backup volume, informational for NFS. Defaults to `10Gi`."
+  type        = string
+  default     = null
+}
+
+variable "image" {
+  description = "Container image of the backup job. Defaults to the provider's `image`, else a pinned alpine."
+  type        = string
+  default     = null
+}
+
+variable "stale_after" {
+  description = "Explicit stale-alert threshold such as `36h`; derived from `schedule` when unset."
+  type        = string
+  default     = null
+}
+
+variable "severity" {
+  description = "The `severity` label of the alert rules. Defaults to `critical`."
+  type        = string
+  default     = null
+}
+
+variable "runbook_url" {
+  description = "`runbook_url` annotation of the alert rules."
+  type        = string
+  default     = null
+}
+
+variable "labels" {
+  description = "Labels added to every rendered object, after the provider's `labels`."
+  type        = map(string)
+  default     = null
+}
