@@ -1,0 +1,52 @@
+//! The rendering core's diagnostics as tfplugin6 diagnostics, with attribute paths that
+//! Terraform maps onto the source, so it highlights the offending attribute.
+
+use backstop_codegen::{Diagnostic, PathStep};
+
+use crate::proto::tfplugin6::{self as pb, attribute_path::step::Selector};
+
+pub fn error(diagnostic: &Diagnostic) -> pb::Diagnostic {
+    let steps: Vec<_> = diagnostic
+        .path
+        .0
+        .iter()
+        .map(|step| pb::attribute_path::Step {
+            selector: Some(match step {
+                PathStep::Attr(name) => Selector::AttributeName(name.clone()),
+                PathStep::Key(key) => Selector::ElementKeyString(key.clone()),
+                PathStep::Index(i) => {
+                    Selector::ElementKeyInt(i64::try_from(*i).unwrap_or(i64::MAX))
+                }
+            }),
+        })
+        .collect();
+    pb::Diagnostic {
+        severity: pb::diagnostic::Severity::Error as i32,
+        summary: diagnostic.summary.clone(),
+        detail: diagnostic.detail.clone(),
+        attribute: (!steps.is_empty()).then_some(pb::AttributePath { steps }),
+    }
+}
+
+pub fn errors(diagnostics: &[Diagnostic]) -> Vec<pb::Diagnostic> {
+    diagnostics.iter().map(error).collect()
+}
+
+/// An error about the request itself (undecodable value, unknown type name).
+pub fn plain(summary: impl Into<String>, detail: impl Into<String>) -> pb::Diagnostic {
+    pb::Diagnostic {
+        severity: pb::diagnostic::Severity::Error as i32,
+        summary: summary.into(),
+        detail: detail.into(),
+        attribute: None,
+    }
+}
+
+/// An attribute path with one step per attribute name, for `requires_replace`.
+pub fn attribute_path(name: &str) -> pb::AttributePath {
+    pb::AttributePath {
+        steps: vec![pb::attribute_path::Step {
+            selector: Some(Selector::AttributeName(name.to_string())),
+        }],
+    }
+}

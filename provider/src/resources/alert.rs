@@ -1,0 +1,109 @@
+//! `backstop_backup_alert`: the alert rules that watch one backup CronJob.
+
+use backstop_codegen::{BackupAlert, Defaults, Diagnostics};
+
+use super::convert::{
+    bool_or, json_text, json_value, required_string, string, string_map, yaml_text,
+};
+use super::{Adapter, Outputs};
+use crate::dynamic::{Type, Value};
+use crate::schema::Attribute;
+
+pub struct Alert;
+
+impl Adapter for Alert {
+    fn type_name(&self) -> &'static str {
+        "backstop_backup_alert"
+    }
+
+    fn description(&self) -> &'static str {
+        "Prometheus alert rules watching one backup CronJob: `<Prefix>BackupStale`, `<Prefix>BackupNeverSucceeded`, \
+         `<Prefix>BackupFailed`, `<Prefix>BackupMissing` and `<Prefix>BackupSuspended`, as a rule group (for Helm chart \
+         values and `promtool`) and as a `monitoring.coreos.com/v1` PrometheusRule."
+    }
+
+    fn inputs(&self) -> Vec<Attribute> {
+        let switch = |name, what| Attribute::optional(name, Type::Bool, what);
+        vec![
+            Attribute::required("cronjob_name", Type::String, "Name of the watched CronJob, e.g. a backup job's `cronjob_name`. Changing it replaces the resource.")
+                .requires_replace(),
+            Attribute::required("namespace", Type::String, "Namespace of the watched CronJob. Changing it replaces the resource.").requires_replace(),
+            Attribute::optional("schedule", Type::String, "The CronJob's schedule, from which the stale threshold is derived (daily: 36h)."),
+            Attribute::optional("stale_after", Type::String, "Explicit stale threshold such as `36h` or `8d`; wins over `schedule`."),
+            Attribute::optional("severity", Type::String, "The `severity` label of every rule. Defaults to `critical`."),
+            Attribute::optional("alert_prefix", Type::String, "Prefix of the alert names. Defaults to the app's name in PascalCase (`mailserver-backup` -> `Mailserver`)."),
+            Attribute::optional("labels", Type::map(Type::String), "Extra labels on every rule."),
+            Attribute::optional("annotations", Type::map(Type::String), "Extra annotations on every rule."),
+            Attribute::optional("runbook_url", Type::String, "`runbook_url` annotation on every rule."),
+            switch("stale", "Render `<Prefix>BackupStale` (no success for longer than the threshold). Defaults to `true`."),
+            switch("never_succeeded", "Render `<Prefix>BackupNeverSucceeded` (the CronJob exists and has never succeeded). Defaults to `true`."),
+            switch("failed", "Render `<Prefix>BackupFailed` (the CronJob's latest Job failed). Defaults to `true`."),
+            switch("missing", "Render `<Prefix>BackupMissing` (the CronJob no longer exists). Defaults to `true`."),
+            switch("suspended", "Render `<Prefix>BackupSuspended` (suspended for longer than the threshold). Defaults to `true`."),
+        ]
+    }
+
+    fn outputs(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::computed(
+                "rule_group",
+                Type::Dynamic,
+                "The Prometheus rule group as an object, for Helm chart values (`yamlencode`).",
+            ),
+            Attribute::computed(
+                "rule_group_yaml",
+                Type::String,
+                "The rule group as YAML, for `promtool check rules` or a rules file.",
+            ),
+            Attribute::computed(
+                "prometheus_rule",
+                Type::Dynamic,
+                "The rules as a `monitoring.coreos.com/v1` PrometheusRule object.",
+            ),
+            Attribute::computed(
+                "manifest",
+                Type::Dynamic,
+                "The PrometheusRule, usable directly as `kubernetes_manifest.manifest`.",
+            ),
+            Attribute::computed("manifest_json", Type::String, "The PrometheusRule as JSON."),
+            Attribute::computed("manifest_yaml", Type::String, "The PrometheusRule as YAML."),
+        ]
+    }
+
+    fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
+        let all_on = BackupAlert::default();
+        let alert = BackupAlert {
+            cronjob_name: required_string(config, "cronjob_name"),
+            namespace: required_string(config, "namespace"),
+            schedule: string(config, "schedule"),
+            stale_after: string(config, "stale_after"),
+            severity: string(config, "severity"),
+            alert_prefix: string(config, "alert_prefix"),
+            labels: string_map(config, "labels"),
+            annotations: string_map(config, "annotations"),
+            runbook_url: string(config, "runbook_url"),
+            stale: bool_or(config, "stale", all_on.stale),
+            never_succeeded: bool_or(config, "never_succeeded", all_on.never_succeeded),
+            failed: bool_or(config, "failed", all_on.failed),
+            missing: bool_or(config, "missing", all_on.missing),
+            suspended: bool_or(config, "suspended", all_on.suspended),
+        };
+        let rendered = backstop_codegen::render_alert(defaults, &alert)?;
+        Ok(Outputs::from([
+            (
+                "id",
+                Value::string(format!("{}/{}", alert.namespace, alert.cronjob_name)),
+            ),
+            ("rule_group", json_value(&rendered.rule_group)),
+            ("rule_group_yaml", yaml_text(&[&rendered.rule_group])),
+            ("prometheus_rule", json_value(&rendered.prometheus_rule)),
+            ("manifest", json_value(&rendered.prometheus_rule)),
+            ("manifest_json", json_text(&rendered.prometheus_rule)),
+            ("manifest_yaml", yaml_text(&[&rendered.prometheus_rule])),
+        ]))
+    }
+
+    fn import_attributes(&self) -> (&'static str, &'static str) {
+        ("namespace", "cronjob_name")
+    }
+}

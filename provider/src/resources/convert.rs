@@ -1,0 +1,81 @@
+//! Reading Terraform values into the rendering core's model, and the core's rendered
+//! JSON back into Terraform values. Null and unknown read as "not set": the caller only
+//! renders wholly known configurations, and validates partial ones for what is known.
+
+use std::collections::BTreeMap;
+
+use backstop_codegen::{AttrPath, Diagnostic, Diagnostics};
+
+use crate::dynamic::Value;
+
+pub fn string(config: &Value, name: &str) -> Option<String> {
+    config.attr(name).as_str().map(str::to_string)
+}
+
+/// A required string: empty when unset, which the core's validation reports by name.
+pub fn required_string(config: &Value, name: &str) -> String {
+    string(config, name).unwrap_or_default()
+}
+
+pub fn strings(config: &Value, name: &str) -> Option<Vec<String>> {
+    match config.attr(name) {
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => Some(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+pub fn string_map(config: &Value, name: &str) -> BTreeMap<String, String> {
+    match config.attr(name) {
+        Value::Map(entries) | Value::Object(entries) => entries
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+            .collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+pub fn bool_or(config: &Value, name: &str, default: bool) -> bool {
+    match config.attr(name) {
+        Value::Bool(b) => *b,
+        _ => default,
+    }
+}
+
+/// A whole number that fits in u32; anything else is reported on the attribute.
+pub fn count(config: &Value, name: &str, diagnostics: &mut Diagnostics) -> Option<u32> {
+    match config.attr(name) {
+        Value::Number(n) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+            Some(n) => Some(n),
+            None => {
+                diagnostics.push(Diagnostic::new(
+                    AttrPath::root(name),
+                    format!("{name} must be a whole number between 0 and {}", u32::MAX),
+                    format!("Set {name} to a count such as 8."),
+                ));
+                None
+            }
+        },
+        _ => None,
+    }
+}
+
+/// The rendered JSON as a Terraform value (objects stay objects, arrays become tuples),
+/// so `manifest` can be handed to `kubernetes_manifest` as is.
+pub fn json_value(json: &serde_json::Value) -> Value {
+    Value::from_json(json)
+}
+
+/// Compact JSON text of a rendered object.
+pub fn json_text(json: &serde_json::Value) -> Value {
+    Value::string(json.to_string())
+}
+
+/// YAML text of one or more rendered objects, as a `---`-separated stream.
+pub fn yaml_text(objects: &[&serde_json::Value]) -> Value {
+    Value::string(backstop_codegen::render::to_yaml(objects))
+}

@@ -1,0 +1,215 @@
+//! `backstop_backup_job`: the CronJob `<name>-backup` that copies an app's data to an NFS claim.
+
+use std::collections::BTreeMap;
+
+use backstop_codegen::{BackupJob, Defaults, Diagnostics, Mount, Resources, SecretRef};
+
+use super::convert::{
+    bool_or, count, json_text, json_value, required_string, string, string_map, strings, yaml_text,
+};
+use super::{Adapter, Outputs};
+use crate::dynamic::{Type, Value};
+use crate::schema::{AttrType, Attribute, Presence};
+
+pub struct Job;
+
+impl Adapter for Job {
+    fn type_name(&self) -> &'static str {
+        "backstop_backup_job"
+    }
+
+    fn description(&self) -> &'static str {
+        "A backup CronJob `<name>-backup` that copies an app's data to an NFS claim with one of the strategies \
+         `rsync` (weekly hard-linked snapshots), `sqlite`, `pg_dumpall`, `mysqldump` or `command`, and pushes \
+         its metrics to a Pushgateway after each success."
+    }
+
+    fn inputs(&self) -> Vec<Attribute> {
+        let mount = vec![
+            Attribute::required("path", Type::String, "Absolute path where the source is mounted in the backup pod (as in the app's pod)."),
+            Attribute::optional("sub_path", Type::String, "Folder inside the source claim; the whole claim when unset."),
+        ];
+        let secret = vec![
+            Attribute::required(
+                "name",
+                Type::String,
+                "Name of the Kubernetes Secret in the job's namespace.",
+            ),
+            Attribute::required(
+                "key",
+                Type::String,
+                "Key of the password inside the Secret.",
+            ),
+        ];
+        let resources = vec![
+            Attribute::optional(
+                "requests",
+                Type::map(Type::String),
+                "Resource requests of the backup container, e.g. `{ cpu = \"100m\" }`.",
+            ),
+            Attribute::optional(
+                "limits",
+                Type::map(Type::String),
+                "Resource limits of the backup container, e.g. `{ memory = \"256Mi\" }`.",
+            ),
+        ];
+        vec![
+            Attribute::required("name", Type::String, "The app's name; the CronJob is `<name>-backup`. Changing it replaces the resource.")
+                .requires_replace(),
+            Attribute::required("namespace", Type::String, "The app's namespace, where the CronJob runs. Changing it replaces the resource.")
+                .requires_replace(),
+            Attribute::required("schedule", Type::String, "Cron schedule (5 fields, or a macro such as `@daily`)."),
+            Attribute::optional("time_zone", Type::String, "IANA time zone of the schedule. Defaults to the provider's `time_zone`, else the controller's."),
+            Attribute::optional("strategy", Type::String, "`rsync` (default), `sqlite`, `pg_dumpall`, `mysqldump` or `command`."),
+            Attribute::optional("source_claim", Type::String, "The app's PVC, mounted read-only (rsync, sqlite, command)."),
+            Attribute::nested(
+                "mounts",
+                AttrType::MapOf(mount),
+                Presence::Optional,
+                "Snapshot folder name -> where it comes from in the source claim. Every source lands in its own folder.",
+            ),
+            Attribute::optional("database", Type::String, "sqlite: absolute path of the database file, under one of `mounts`."),
+            Attribute::optional("extra_paths", Type::list(Type::String), "sqlite: side files or folders copied next to the database copy."),
+            Attribute::optional("host", Type::String, "Dumps: host name of the database server."),
+            Attribute::optional("user", Type::String, "Dumps: user to connect as."),
+            Attribute::nested(
+                "password_secret",
+                AttrType::Single(secret),
+                Presence::Optional,
+                "Dumps: the Secret key holding the password, read into the job's environment (never written into the script). \
+                 Marked sensitive because it says where a credential lives.",
+            )
+            .sensitive(),
+            Attribute::optional("command", Type::String, "`command` strategy: a shell snippet that writes the snapshot into `$SNAPSHOT`."),
+            Attribute::required("destination_claim", Type::String, "The NFS claim mounted read-write at `/backup`, e.g. a volume's `claim_name`."),
+            Attribute::optional("keep", Type::Number, "Retention: weekly snapshots for rsync (default 8), days for the other strategies (30, dumps 14)."),
+            Attribute::optional(
+                "colocate_with",
+                Type::map(Type::String),
+                "Labels of the app's pod: the job pod runs on the same node, as a ReadWriteOnce source claim requires.",
+            ),
+            Attribute::optional("image", Type::String, "Container image. Defaults to the provider's `image`, else a pinned alpine."),
+            Attribute::optional(
+                "pushgateway_url",
+                Type::String,
+                "Pushgateway base URL for the backup metrics. Defaults to the provider's, else the in-cluster monitoring Pushgateway.",
+            ),
+            Attribute::nested("resources", AttrType::Single(resources), Presence::Optional, "Resource requests and limits of the backup container."),
+            Attribute::optional("suspend", Type::Bool, "Suspends the CronJob. Defaults to `false`."),
+            Attribute::optional("labels", Type::map(Type::String), "Labels added to the CronJob and its pods, after the provider's `labels`."),
+        ]
+    }
+
+    fn outputs(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::computed(
+                "cronjob_name",
+                Type::String,
+                "Name of the CronJob, `<name>-backup`, for a `backstop_backup_alert`.",
+            ),
+            Attribute::computed(
+                "script",
+                Type::String,
+                "The backup script the CronJob runs (also embedded in the manifest).",
+            ),
+            Attribute::computed(
+                "manifest",
+                Type::Dynamic,
+                "The CronJob as an object, usable directly as `kubernetes_manifest.manifest`.",
+            ),
+            Attribute::computed("manifest_json", Type::String, "The CronJob as JSON."),
+            Attribute::computed(
+                "manifest_yaml",
+                Type::String,
+                "The CronJob as YAML, for `kubectl apply -f` or Helm values.",
+            ),
+        ]
+    }
+
+    fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
+        let mut diagnostics = Diagnostics::new();
+        let job = BackupJob {
+            name: required_string(config, "name"),
+            namespace: required_string(config, "namespace"),
+            schedule: required_string(config, "schedule"),
+            time_zone: string(config, "time_zone"),
+            strategy: string(config, "strategy").unwrap_or_else(|| BackupJob::default().strategy),
+            source_claim: string(config, "source_claim"),
+            mounts: mounts(config.attr("mounts")),
+            database: string(config, "database"),
+            extra_paths: strings(config, "extra_paths").unwrap_or_default(),
+            host: string(config, "host"),
+            user: string(config, "user"),
+            password_secret: secret_ref(config.attr("password_secret")),
+            command: string(config, "command"),
+            destination_claim: required_string(config, "destination_claim"),
+            keep: count(config, "keep", &mut diagnostics),
+            colocate_with: string_map(config, "colocate_with"),
+            image: string(config, "image"),
+            pushgateway_url: string(config, "pushgateway_url"),
+            resources: resources(config.attr("resources")),
+            suspend: bool_or(config, "suspend", false),
+            labels: string_map(config, "labels"),
+        };
+        let rendered = backstop_codegen::render_job(defaults, &job).map_err(|mut more| {
+            diagnostics.append(&mut more);
+            diagnostics.clone()
+        })?;
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        Ok(Outputs::from([
+            (
+                "id",
+                Value::string(format!("{}/{}", job.namespace, rendered.cronjob_name)),
+            ),
+            ("cronjob_name", Value::string(&rendered.cronjob_name)),
+            ("script", Value::string(&rendered.script)),
+            ("manifest", json_value(&rendered.cronjob)),
+            ("manifest_json", json_text(&rendered.cronjob)),
+            ("manifest_yaml", yaml_text(&[&rendered.cronjob])),
+        ]))
+    }
+
+    fn import_attributes(&self) -> (&'static str, &'static str) {
+        ("namespace", "name")
+    }
+}
+
+fn mounts(value: &Value) -> BTreeMap<String, Mount> {
+    match value {
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(folder, mount)| {
+                (
+                    folder.clone(),
+                    Mount {
+                        path: required_string(mount, "path"),
+                        sub_path: string(mount, "sub_path"),
+                    },
+                )
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+fn secret_ref(value: &Value) -> Option<SecretRef> {
+    match value {
+        Value::Object(_) => Some(SecretRef {
+            name: required_string(value, "name"),
+            key: required_string(value, "key"),
+        }),
+        _ => None,
+    }
+}
+
+fn resources(value: &Value) -> Option<Resources> {
+    match value {
+        Value::Object(_) => Some(Resources {
+            requests: string_map(value, "requests"),
+            limits: string_map(value, "limits"),
+        }),
+        _ => None,
+    }
+}

@@ -1,0 +1,110 @@
+//! `backstop_nfs_backup_volume`: the static NFS PersistentVolume and the claim bound to it.
+
+use backstop_codegen::{Defaults, Diagnostics, NfsBackupVolume};
+
+use super::convert::{
+    json_text, json_value, required_string, string, string_map, strings, yaml_text,
+};
+use super::{Adapter, Outputs};
+use crate::dynamic::{Type, Value};
+use crate::schema::Attribute;
+
+pub struct Volume;
+
+impl Adapter for Volume {
+    fn type_name(&self) -> &'static str {
+        "backstop_nfs_backup_volume"
+    }
+
+    fn description(&self) -> &'static str {
+        "An NFS-backed PersistentVolume and the PersistentVolumeClaim bound to it, where a backup CronJob writes its snapshots. \
+         The PV's reclaim policy is `Retain` so that deleting the claim never deletes backups."
+    }
+
+    fn inputs(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::required("name", Type::String, "Name of both the PV and the PVC, by convention `<app>-backup-host`. Changing it replaces the resource.")
+                .requires_replace(),
+            Attribute::required("namespace", Type::String, "Namespace of the PVC. Changing it replaces the resource.").requires_replace(),
+            Attribute::optional("nfs_server", Type::String, "NFS server host name or address. Defaults to the provider's `nfs_server`."),
+            Attribute::optional("nfs_path", Type::String, "Export path on the NFS server. Defaults to `<nfs_base_path>/<name>` (`/srv/nfs/<name>`)."),
+            Attribute::optional("storage", Type::String, "Capacity of the PV and PVC, informational for NFS. Defaults to `10Gi`."),
+            Attribute::optional("access_modes", Type::list(Type::String), "Access modes of the PV and PVC. Defaults to `[\"ReadWriteMany\"]`."),
+            Attribute::optional("storage_class", Type::String, "Storage class name of the PV and PVC. Defaults to the provider's `storage_class`, else none."),
+            Attribute::optional(
+                "mount_options",
+                Type::list(Type::String),
+                "NFS mount options. Defaults to the provider's, else `nfsvers=4`, `soft`, `timeo=30`, `retrans=3`, `actimeo=5`.",
+            ),
+            Attribute::optional("reclaim_policy", Type::String, "Reclaim policy of the PV. Defaults to `Retain`."),
+            Attribute::optional("csi_driver", Type::String, "CSI driver of the PV. Defaults to `nfs.csi.k8s.io`."),
+            Attribute::optional("labels", Type::map(Type::String), "Labels added to both objects, after the provider's `labels`."),
+        ]
+    }
+
+    fn outputs(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::computed("claim_name", Type::String, "Name of the PVC, for a backup job's `destination_claim`."),
+            Attribute::computed("volume_name", Type::String, "Name of the PV."),
+            Attribute::computed(
+                "manifest",
+                Type::Dynamic,
+                "The PersistentVolumeClaim as an object, usable directly as `kubernetes_manifest.manifest`. The PV is in `persistent_volume_manifest`.",
+            ),
+            Attribute::computed("persistent_volume_manifest", Type::Dynamic, "The PersistentVolume as an object, for `kubernetes_manifest`."),
+            Attribute::computed("persistent_volume_claim_manifest", Type::Dynamic, "The PersistentVolumeClaim as an object (same as `manifest`)."),
+            Attribute::computed("manifest_json", Type::String, "Both objects as a JSON array, PV first, for `kubectl apply -f`."),
+            Attribute::computed("manifest_yaml", Type::String, "Both objects as a two-document YAML stream, PV first, for `kubectl apply -f`."),
+        ]
+    }
+
+    fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
+        let volume = NfsBackupVolume {
+            name: required_string(config, "name"),
+            namespace: required_string(config, "namespace"),
+            nfs_server: string(config, "nfs_server"),
+            nfs_path: string(config, "nfs_path"),
+            storage: string(config, "storage"),
+            access_modes: strings(config, "access_modes"),
+            storage_class: string(config, "storage_class"),
+            mount_options: strings(config, "mount_options"),
+            reclaim_policy: string(config, "reclaim_policy"),
+            csi_driver: string(config, "csi_driver"),
+            labels: string_map(config, "labels"),
+        };
+        let rendered = backstop_codegen::render_volume(defaults, &volume)?;
+        let both = serde_json::Value::Array(vec![
+            rendered.persistent_volume.clone(),
+            rendered.persistent_volume_claim.clone(),
+        ]);
+        Ok(Outputs::from([
+            (
+                "id",
+                Value::string(format!("{}/{}", volume.namespace, rendered.claim_name)),
+            ),
+            ("claim_name", Value::string(&rendered.claim_name)),
+            ("volume_name", Value::string(&rendered.volume_name)),
+            ("manifest", json_value(&rendered.persistent_volume_claim)),
+            (
+                "persistent_volume_manifest",
+                json_value(&rendered.persistent_volume),
+            ),
+            (
+                "persistent_volume_claim_manifest",
+                json_value(&rendered.persistent_volume_claim),
+            ),
+            ("manifest_json", json_text(&both)),
+            (
+                "manifest_yaml",
+                yaml_text(&[
+                    &rendered.persistent_volume,
+                    &rendered.persistent_volume_claim,
+                ]),
+            ),
+        ]))
+    }
+
+    fn import_attributes(&self) -> (&'static str, &'static str) {
+        ("namespace", "name")
+    }
+}
