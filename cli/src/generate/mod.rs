@@ -1,6 +1,6 @@
 //! `backstop generate ...`: each generator in its own module.
 
-mod backup;
+pub(crate) mod backup;
 mod docs;
 mod modules;
 mod output;

@@ -1,0 +1,260 @@
+//! Builds the model: each stack's root module, then every local module it calls
+//! (recursively, once per `for_each`/`count` instance, cycles detected), each resource
+//! instance handed to `extract`. Alert rules are gathered from every file of the repository.
+
+use super::discover::Repo;
+use super::eval::{Env, Scope, Val};
+use super::extract;
+use super::model::{Loc, Model, NfsDest, Note, Origin, Stack};
+use super::syntax::Block;
+use super::values;
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Module sources ending here are the shared NFS PV/PVC module: an NFS destination.
+pub const NFS_MODULE_SUFFIX: &str = "modules/kubernetes/nfs_volume";
+/// More instances than this from one `count` are not expanded (a typo, not a homelab).
+const MAX_INSTANCES: usize = 256;
+
+pub fn build(repo: &Repo) -> Model {
+    let stacks = repo
+        .stacks
+        .iter()
+        .map(|dir| build_stack(repo, dir))
+        .collect();
+    Model {
+        stacks,
+        alerts: values::alert_rules(repo),
+    }
+}
+
+fn build_stack(repo: &Repo, dir: &Path) -> Stack {
+    let mut builder = Builder {
+        repo,
+        stack: Stack {
+            dir: dir.to_path_buf(),
+            rel: repo.rel_dir(dir),
+            ..Stack::default()
+        },
+        instances: 0,
+    };
+    let vars = terragrunt_inputs(repo, dir);
+    builder.module(dir, vars, &[], &[dir.to_path_buf()]);
+    builder.stack
+}
+
+/// `inputs = { ... }` of the stack's `terragrunt.hcl`: the root module's variables.
+fn terragrunt_inputs(repo: &Repo, dir: &Path) -> HashMap<String, Val> {
+    let Some(&index) = repo.by_path.get(&dir.join("terragrunt.hcl")) else {
+        return HashMap::new();
+    };
+    let Some(Ok(blocks)) = &repo.files[index].hcl else {
+        return HashMap::new();
+    };
+    let scope = Scope {
+        repo,
+        dir: dir.to_path_buf(),
+        vars: HashMap::new(),
+    };
+    let env = scope.env();
+    blocks
+        .iter()
+        .filter(|b| b.kind.is_empty())
+        .filter_map(|b| b.attr("inputs"))
+        .flat_map(|inputs| match env.eval(&inputs.value) {
+            Val::Map(entries) => entries,
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+struct Builder<'r> {
+    repo: &'r Repo,
+    stack: Stack,
+    instances: usize,
+}
+
+/// One `for_each`/`count` instance: its `each.key`/`each.value` or `count.index`.
+enum Instance {
+    Single,
+    Each(Val, Val),
+    Count(usize),
+}
+
+impl<'r> Builder<'r> {
+    fn module(
+        &mut self,
+        dir: &Path,
+        vars: HashMap<String, Val>,
+        anchors: &[Loc],
+        chain: &[PathBuf],
+    ) {
+        let instance = self.instances;
+        self.instances += 1;
+        let scope = Scope {
+            repo: self.repo,
+            dir: dir.to_path_buf(),
+            vars,
+        };
+        let files = self.repo.hcl_by_dir.get(dir).cloned().unwrap_or_default();
+        for file in files {
+            let Some(Ok(blocks)) = &self.repo.files[file].hcl else {
+                continue;
+            };
+            for block in blocks {
+                let loc = Loc {
+                    file,
+                    span: block.span.clone(),
+                };
+                let mut block_anchors = anchors.to_vec();
+                block_anchors.push(loc.clone());
+                match block.kind.as_str() {
+                    "resource" => {
+                        for each in instances(&scope.env(), block) {
+                            let env = with_instance(scope.env(), &each);
+                            let origin = Origin {
+                                loc: loc.clone(),
+                                anchors: block_anchors.clone(),
+                                instance,
+                                addr: block.labels.join("."),
+                            };
+                            extract::resource(&mut self.stack, &env, block, origin);
+                        }
+                    }
+                    "module" => {
+                        self.module_call(&scope, block, loc, &block_anchors, chain, instance)
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn module_call(
+        &mut self,
+        scope: &Scope,
+        block: &Block,
+        loc: Loc,
+        anchors: &[Loc],
+        chain: &[PathBuf],
+        instance: usize,
+    ) {
+        let name = block.labels.first().cloned().unwrap_or_default();
+        let Some(source) = block
+            .attr("source")
+            .and_then(|a| scope.env().string(&a.value).ok())
+        else {
+            return;
+        };
+        let calls = instances(&scope.env(), block);
+        if source.trim_end_matches('/').ends_with(NFS_MODULE_SUFFIX) {
+            for each in &calls {
+                let env = with_instance(scope.env(), each);
+                let claim_name = block
+                    .attr("name")
+                    .map_or(Val::Unknown("no name input".into()), |a| env.eval(&a.value));
+                let origin = Origin {
+                    loc: loc.clone(),
+                    anchors: anchors.to_vec(),
+                    instance,
+                    addr: format!("module.{name}"),
+                };
+                self.stack.nfs.push(NfsDest { claim_name, origin });
+            }
+            return;
+        }
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            return; // Registry and git modules are not in the repository.
+        }
+        let target = normalize(&scope.dir.join(&source));
+        if chain.contains(&target) {
+            self.note(
+                loc,
+                anchors,
+                format!("module.{name} calls {source}, which is already being read (a cycle)"),
+                "Break the cycle: a module cannot call itself, directly or through others.",
+            );
+            return;
+        }
+        if !self.repo.hcl_by_dir.contains_key(&target) {
+            self.note(loc, anchors, format!("module.{name} source {source} has no .tf files"), "Fix the source path; the linter cannot see the resources of a module it cannot read.");
+            return;
+        }
+        let mut chain = chain.to_vec();
+        chain.push(target.clone());
+        for each in &calls {
+            let env = with_instance(scope.env(), each);
+            let inputs = block
+                .attrs
+                .iter()
+                .filter(|a| {
+                    !matches!(
+                        a.key.as_str(),
+                        "source" | "for_each" | "count" | "providers" | "depends_on" | "version"
+                    )
+                })
+                .map(|a| (a.key.clone(), env.eval(&a.value)))
+                .collect();
+            self.module(&target, inputs, anchors, &chain);
+        }
+    }
+
+    fn note(&mut self, loc: Loc, anchors: &[Loc], message: String, help: &str) {
+        self.stack.notes.push(Note {
+            code: "BS102",
+            message,
+            help: help.to_string(),
+            loc,
+            anchors: anchors.to_vec(),
+        });
+    }
+}
+
+fn instances(env: &Env, block: &Block) -> Vec<Instance> {
+    if let Some(for_each) = block.attr("for_each") {
+        return match env.eval(&for_each.value) {
+            Val::Map(entries) => entries
+                .into_iter()
+                .take(MAX_INSTANCES)
+                .map(|(k, v)| Instance::Each(Val::Str(k), v))
+                .collect(),
+            Val::List(items) => items
+                .into_iter()
+                .take(MAX_INSTANCES)
+                .map(|v| Instance::Each(v.clone(), v))
+                .collect(),
+            _ => vec![Instance::Single],
+        };
+    }
+    if let Some(count) = block.attr("count") {
+        if let Some(n) = env.eval(&count.value).as_num() {
+            return (0..(n.max(0.0) as usize).min(MAX_INSTANCES))
+                .map(Instance::Count)
+                .collect();
+        }
+    }
+    vec![Instance::Single]
+}
+
+fn with_instance<'s, 'r>(env: Env<'s, 'r>, instance: &'s Instance) -> Env<'s, 'r> {
+    match instance {
+        Instance::Single => env,
+        Instance::Each(key, value) => env.with_each(key, value),
+        Instance::Count(index) => env.with_count(*index),
+    }
+}
+
+/// `a/b/../c` -> `a/c` without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,320 @@
+//! Static evaluation of the HCL values a rule needs: literals, `var.` (module inputs, then
+//! defaults), `local.`, `each.`/`count.`, `path.module` and attributes of resources in the
+//! same module. Anything else is `Unknown` with the reason, so the linter reports it
+//! instead of guessing.
+
+use super::discover::Repo;
+use super::syntax::{Block, Expr, ExprKind, Part, Step};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    List(Vec<Val>),
+    Map(Vec<(String, Val)>),
+    Unknown(String),
+}
+
+impl Val {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Val::Bool(b) => Some(*b),
+            Val::Str(s) if s == "true" || s == "false" => Some(s == "true"),
+            _ => None,
+        }
+    }
+
+    pub fn as_num(&self) -> Option<f64> {
+        match self {
+            Val::Num(n) => Some(*n),
+            Val::Str(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+
+    fn as_text(&self) -> Option<String> {
+        match self {
+            Val::Str(s) => Some(s.clone()),
+            Val::Num(n) => Some(format_num(*n)),
+            Val::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Val> {
+        match self {
+            Val::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+pub fn format_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+/// One module instance: its folder (all its `.tf` files) and the inputs its caller gave.
+pub struct Scope<'r> {
+    pub repo: &'r Repo,
+    pub dir: PathBuf,
+    pub vars: HashMap<String, Val>,
+}
+
+/// A scope plus the `each`/`count` of the resource instance being read.
+#[derive(Clone, Copy)]
+pub struct Env<'s, 'r> {
+    pub scope: &'s Scope<'r>,
+    pub each: Option<(&'s Val, &'s Val)>,
+    pub count: Option<f64>,
+    depth: u8,
+}
+
+/// `local.a = local.b` chains deeper than this are treated as cycles.
+const MAX_DEPTH: u8 = 24;
+
+impl<'r> Scope<'r> {
+    pub fn blocks(&self) -> impl Iterator<Item = &'r Block> + '_ {
+        self.repo
+            .hcl_by_dir
+            .get(&self.dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| {
+                self.repo.files[i]
+                    .hcl
+                    .as_ref()
+                    .and_then(|r| r.as_ref().ok())
+            })
+            .flatten()
+    }
+
+    pub fn env(&self) -> Env<'_, 'r> {
+        Env {
+            scope: self,
+            each: None,
+            count: None,
+            depth: 0,
+        }
+    }
+}
+
+impl<'s, 'r> Env<'s, 'r> {
+    pub fn with_each(self, key: &'s Val, value: &'s Val) -> Self {
+        Env {
+            each: Some((key, value)),
+            ..self
+        }
+    }
+
+    pub fn with_count(self, index: usize) -> Self {
+        Env {
+            count: Some(index as f64),
+            ..self
+        }
+    }
+
+    fn deeper(self) -> Option<Self> {
+        (self.depth < MAX_DEPTH).then_some(Env {
+            depth: self.depth + 1,
+            ..self
+        })
+    }
+
+    pub fn eval(&self, expr: &Expr) -> Val {
+        match &expr.kind {
+            ExprKind::Null => Val::Null,
+            ExprKind::Bool(b) => Val::Bool(*b),
+            ExprKind::Num(n) => Val::Num(*n),
+            ExprKind::Template(parts) => self.template(parts),
+            ExprKind::List(items) => Val::List(items.iter().map(|e| self.eval(e)).collect()),
+            ExprKind::Object(entries) => Val::Map(
+                entries
+                    .iter()
+                    .filter_map(|(k, v)| self.eval(k).as_text().map(|key| (key, self.eval(v))))
+                    .collect(),
+            ),
+            ExprKind::Ref(steps) => self.reference(steps),
+            ExprKind::Call(name, args) => self.call(name, args),
+            ExprKind::Dynamic => Val::Unknown("an expression computed at plan time".into()),
+        }
+    }
+
+    /// The value as a string, or why it has none.
+    pub fn string(&self, expr: &Expr) -> Result<String, String> {
+        match self.eval(expr) {
+            Val::Unknown(why) => Err(why),
+            other => other
+                .as_text()
+                .ok_or_else(|| "not a single value".to_string()),
+        }
+    }
+
+    fn template(&self, parts: &[Part]) -> Val {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                Part::Lit(text) => out.push_str(text),
+                Part::Interp(expr) => match self.eval(expr) {
+                    Val::Unknown(why) => return Val::Unknown(why),
+                    value => match value.as_text() {
+                        Some(text) => out.push_str(&text),
+                        None => {
+                            return Val::Unknown("a collection interpolated into a string".into())
+                        }
+                    },
+                },
+                Part::Directive => return Val::Unknown("a template directive".into()),
+            }
+        }
+        Val::Str(out)
+    }
+
+    fn reference(&self, steps: &[Step]) -> Val {
+        let Some(Step::Attr(root)) = steps.first() else {
+            return Val::Unknown("a computed reference".into());
+        };
+        let name = match steps.get(1) {
+            Some(Step::Attr(name)) => name.as_str(),
+            _ => "",
+        };
+        let rest = steps.get(2..).unwrap_or(&[]);
+        let Some(env) = self.deeper() else {
+            return Val::Unknown(format!("{root}.{name} refers to itself"));
+        };
+        match root.as_str() {
+            "var" => {
+                let value = self.scope.vars.get(name).cloned().or_else(|| {
+                    self.scope
+                        .blocks()
+                        .find(|b| {
+                            b.kind == "variable"
+                                && b.labels.first().map(String::as_str) == Some(name)
+                        })
+                        .and_then(|b| b.attr("default"))
+                        .map(|a| env.eval(&a.value))
+                });
+                let value = value
+                    .unwrap_or_else(|| Val::Unknown(format!("var.{name} has no static value")));
+                self.apply(value, rest)
+            }
+            "local" => {
+                let found = self
+                    .scope
+                    .blocks()
+                    .filter(|b| b.kind == "locals")
+                    .find_map(|b| b.attr(name));
+                match found {
+                    Some(attr) => self.apply(env.eval(&attr.value), rest),
+                    None => Val::Unknown(format!("local.{name} is not defined in this module")),
+                }
+            }
+            "each" => match (self.each, name) {
+                (Some((key, _)), "key") => self.apply(key.clone(), rest),
+                (Some((_, value)), "value") => self.apply(value.clone(), rest),
+                _ => Val::Unknown("each. outside a static for_each".into()),
+            },
+            "count" => self.count.map_or(
+                Val::Unknown("count.index outside a static count".into()),
+                Val::Num,
+            ),
+            "path" => Val::Str(self.scope.dir.to_string_lossy().into_owned()),
+            "module" => Val::Unknown(format!("an output of module.{name}")),
+            "data" | "terraform" => Val::Unknown(format!("{root}.{name}, read at plan time")),
+            resource_type => self.resource_attr(env, resource_type, name, rest),
+        }
+    }
+
+    /// `TYPE.NAME[.index].block[0].attr`: walks blocks (skipping indices) to an attribute.
+    fn resource_attr(&self, env: Env<'s, 'r>, kind: &str, name: &str, steps: &[Step]) -> Val {
+        let Some(mut block) = self.scope.blocks().find(|b| {
+            b.kind == "resource"
+                && b.labels.first().map(String::as_str) == Some(kind)
+                && b.labels.get(1).map(String::as_str) == Some(name)
+        }) else {
+            return Val::Unknown(format!("{kind}.{name} is not a resource of this module"));
+        };
+        for (i, step) in steps.iter().enumerate() {
+            match step {
+                Step::Index(_) => continue,
+                Step::Splat => return Val::Unknown("a splat expression".into()),
+                Step::Attr(key) => {
+                    if let Some(attr) = block.attr(key) {
+                        return self.apply(env.eval(&attr.value), &steps[i + 1..]);
+                    }
+                    match block.block(key) {
+                        Some(inner) => block = inner,
+                        None => return Val::Unknown(format!("{kind}.{name}.{key} is computed")),
+                    }
+                }
+            }
+        }
+        Val::Unknown(format!("{kind}.{name} is an object"))
+    }
+
+    fn apply(&self, mut value: Val, steps: &[Step]) -> Val {
+        for step in steps {
+            value = match (step, value) {
+                (_, unknown @ Val::Unknown(_)) => return unknown,
+                (Step::Attr(key), map @ Val::Map(_)) => map
+                    .get(key)
+                    .cloned()
+                    .unwrap_or(Val::Unknown(format!("no key {key}"))),
+                (Step::Index(index), Val::List(items)) => match self.eval(index).as_num() {
+                    Some(n) if n >= 0.0 => items
+                        .into_iter()
+                        .nth(n as usize)
+                        .unwrap_or(Val::Unknown("index out of range".into())),
+                    _ => Val::Unknown("a computed index".into()),
+                },
+                (Step::Index(index), map @ Val::Map(_)) => match self.eval(index).as_text() {
+                    Some(key) => map
+                        .get(&key)
+                        .cloned()
+                        .unwrap_or(Val::Unknown(format!("no key {key}"))),
+                    None => Val::Unknown("a computed key".into()),
+                },
+                _ => return Val::Unknown("an attribute of a value that has none".into()),
+            };
+        }
+        value
+    }
+
+    fn call(&self, name: &str, args: &[Expr]) -> Val {
+        let first = || args.first().map_or(Val::Null, |a| self.eval(a));
+        match name {
+            // Encoders and conversions keep the structure: rules read the values inside.
+            "yamlencode" | "jsonencode" | "tomap" | "tolist" | "toset" | "tostring"
+            | "tonumber" => first(),
+            "lower" => first()
+                .as_str()
+                .map_or(Val::Unknown("lower() of a computed value".into()), |s| {
+                    Val::Str(s.to_lowercase())
+                }),
+            "upper" => first()
+                .as_str()
+                .map_or(Val::Unknown("upper() of a computed value".into()), |s| {
+                    Val::Str(s.to_uppercase())
+                }),
+            "trimspace" => first().as_str().map_or(
+                Val::Unknown("trimspace() of a computed value".into()),
+                |s| Val::Str(s.trim().into()),
+            ),
+            other => Val::Unknown(format!("the result of {other}()")),
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! Reads one resource instance into the model: typed Kubernetes resources, Backstop's own
+//! resources, and the Helm releases and manifests that create PVCs through values.
+
+use super::eval::{Env, Val};
+use super::model::{
+    ClaimRef, Job, JobKind, MountRef, NfsDest, Origin, PodVolume, Pvc, PvcKind, Stack,
+    VolumeSource, Workload,
+};
+use super::syntax::{Block, Expr, ExprKind, Part, Step};
+use super::values;
+
+pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+    let kind = block.labels.first().map(String::as_str).unwrap_or("");
+    match kind {
+        "kubernetes_persistent_volume_claim" | "kubernetes_persistent_volume_claim_v1" => {
+            typed_pvc(stack, env, block, origin)
+        }
+        "kubernetes_persistent_volume" | "kubernetes_persistent_volume_v1" => {}
+        "kubernetes_cron_job" | "kubernetes_cron_job_v1" => cron_job(stack, env, block, origin),
+        "kubernetes_stateful_set" | "kubernetes_stateful_set_v1" => {
+            claim_templates(stack, env, block, &origin);
+            workload(stack, env, block, origin);
+        }
+        "kubernetes_deployment"
+        | "kubernetes_deployment_v1"
+        | "kubernetes_daemonset"
+        | "kubernetes_daemon_set_v1" => workload(stack, env, block, origin),
+        "backstop_backup_job" => backstop_job(stack, env, block, origin),
+        "backstop_nfs_backup_volume" => {
+            let claim_name = attr(env, block, "name");
+            stack.nfs.push(NfsDest { claim_name, origin });
+        }
+        "helm_release" => values::helm_release(stack, env, block, &origin),
+        "kubernetes_manifest" | "kubectl_manifest" => values::manifest(stack, env, block, &origin),
+        _ => {}
+    }
+}
+
+fn attr(env: &Env, block: &Block, key: &str) -> Val {
+    block.attr(key).map_or(Val::Null, |a| env.eval(&a.value))
+}
+
+fn nested(env: &Env, block: &Block, path: &[&str], key: &str) -> Val {
+    block.path(path).map_or(Val::Null, |b| attr(env, b, key))
+}
+
+fn strings(value: &Val) -> Vec<String> {
+    match value {
+        Val::List(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A PVC is NFS-backed when its storage class says so or it binds an NFS PersistentVolume.
+fn typed_pvc(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+    let name = nested(env, block, &["metadata"], "name");
+    let storage_class = nested(env, block, &["spec"], "storage_class_name");
+    let volume_name = nested(env, block, &["spec"], "volume_name");
+    let nfs_class = storage_class.as_str().is_some_and(|c| c.contains("nfs"));
+    let nfs_volume = volume_name
+        .as_str()
+        .is_some_and(|pv| nfs_persistent_volume(env, pv));
+    if nfs_class || nfs_volume {
+        stack.nfs.push(NfsDest {
+            claim_name: name.clone(),
+            origin: origin.clone(),
+        });
+        return;
+    }
+    stack.pvcs.push(Pvc {
+        name,
+        namespace: nested(env, block, &["metadata"], "namespace"),
+        storage_class,
+        access_modes: strings(&nested(env, block, &["spec"], "access_modes")),
+        kind: PvcKind::Typed,
+        owner: Val::Null,
+        origin,
+    });
+}
+
+/// A typed PV in the same module named `pv` with an `nfs` source or the NFS CSI driver.
+fn nfs_persistent_volume(env: &Env, pv: &str) -> bool {
+    env.scope.blocks().any(|b| {
+        b.kind == "resource"
+            && b.labels.first().is_some_and(|t| {
+                t.starts_with("kubernetes_persistent_volume") && !t.contains("claim")
+            })
+            && nested(env, b, &["metadata"], "name").as_str() == Some(pv)
+            && b.path(&["spec", "persistent_volume_source"])
+                .is_some_and(|source| {
+                    source.block("nfs").is_some()
+                        || source.block("csi").is_some_and(|csi| {
+                            attr(env, csi, "driver").as_str() == Some("nfs.csi.k8s.io")
+                        })
+                })
+    })
+}
+
+fn claim_templates(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin) {
+    let owner = nested(env, block, &["metadata"], "name");
+    let namespace = nested(env, block, &["metadata"], "namespace");
+    let Some(spec) = block.block("spec") else {
+        return;
+    };
+    for template in spec.blocks_of("volume_claim_template") {
+        stack.pvcs.push(Pvc {
+            name: nested(env, template, &["metadata"], "name"),
+            namespace: namespace.clone(),
+            storage_class: nested(env, template, &["spec"], "storage_class_name"),
+            access_modes: strings(&nested(env, template, &["spec"], "access_modes")),
+            kind: PvcKind::ClaimTemplate,
+            owner: owner.clone(),
+            origin: Origin {
+                loc: super::model::Loc {
+                    file: origin.loc.file,
+                    span: template.span.clone(),
+                },
+                ..origin.clone()
+            },
+        });
+    }
+}
+
+/// The claim a `claim_name` names: its value, and `TYPE.NAME` when it is a reference.
+pub fn claim_ref(env: &Env, expr: &Expr) -> ClaimRef {
+    let addr = match &expr.kind {
+        ExprKind::Ref(steps) => match (steps.first(), steps.get(1)) {
+            (Some(Step::Attr(kind)), Some(Step::Attr(name)))
+                if !matches!(
+                    kind.as_str(),
+                    "var" | "local" | "each" | "count" | "path" | "data"
+                ) =>
+            {
+                Some(format!("{kind}.{name}"))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    ClaimRef {
+        name: env.eval(expr),
+        addr,
+    }
+}
+
+struct PodSpec {
+    images: Vec<Val>,
+    scripts: Vec<String>,
+    volumes: Vec<PodVolume>,
+    mounts: Vec<MountRef>,
+    host_affinity: bool,
+}
+
+fn pod_spec(env: &Env, spec: &Block) -> PodSpec {
+    let mut pod = PodSpec {
+        images: Vec::new(),
+        scripts: Vec::new(),
+        volumes: Vec::new(),
+        mounts: Vec::new(),
+        host_affinity: false,
+    };
+    for container in spec
+        .blocks
+        .iter()
+        .filter(|b| b.kind == "container" || b.kind == "init_container")
+    {
+        pod.images.push(attr(env, container, "image"));
+        for key in ["command", "args"] {
+            if let Some(a) = container.attr(key) {
+                pod.scripts.push(script_text(env, &a.value));
+            }
+        }
+        for mount in container.blocks_of("volume_mount") {
+            pod.mounts.push(MountRef {
+                volume: attr(env, mount, "name")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                path: attr(env, mount, "mount_path")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                sub_path: attr(env, mount, "sub_path").as_str().map(str::to_string),
+                read_only: attr(env, mount, "read_only").as_bool().unwrap_or(false),
+            });
+        }
+    }
+    for volume in spec.blocks_of("volume") {
+        let name = attr(env, volume, "name")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let source = if let Some(pvc) = volume.block("persistent_volume_claim") {
+            let claim = pvc.attr("claim_name").map_or(
+                ClaimRef {
+                    name: Val::Null,
+                    addr: None,
+                },
+                |a| claim_ref(env, &a.value),
+            );
+            VolumeSource::Claim {
+                claim,
+                read_only: attr(env, pvc, "read_only").as_bool().unwrap_or(false),
+            }
+        } else if volume.block("nfs").is_some() {
+            VolumeSource::Nfs
+        } else {
+            VolumeSource::Other
+        };
+        pod.volumes.push(PodVolume { name, source });
+    }
+    pod.host_affinity = spec
+        .path(&["affinity", "pod_affinity"])
+        .into_iter()
+        .flat_map(|a| a.blocks_of("required_during_scheduling_ignored_during_execution"))
+        .any(|term| attr(env, term, "topology_key").as_str() == Some("kubernetes.io/hostname"));
+    pod
+}
+
+/// The text of a command or args list: literal parts kept, interpolations resolved when
+/// static and otherwise kept as `${...}`, so script rules still see the commands around them.
+fn script_text(env: &Env, expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::List(items) => items
+            .iter()
+            .map(|e| script_text(env, e))
+            .collect::<Vec<_>>()
+            .join(" "),
+        ExprKind::Template(parts) => parts
+            .iter()
+            .map(|part| match part {
+                Part::Lit(text) => text.clone(),
+                Part::Interp(e) => env.string(e).unwrap_or_else(|_| "${...}".to_string()),
+                Part::Directive => String::new(),
+            })
+            .collect(),
+        _ => env.string(expr).unwrap_or_default(),
+    }
+}
+
+fn cron_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+    let Some(pod) = block
+        .path(&["spec", "job_template", "spec", "template", "spec"])
+        .map(|s| pod_spec(env, s))
+    else {
+        return;
+    };
+    let deadline = block
+        .path(&["spec"])
+        .and_then(|s| s.attr("starting_deadline_seconds"))
+        .map(|a| env.eval(&a.value));
+    stack.jobs.push(Job {
+        name: nested(env, block, &["metadata"], "name"),
+        namespace: nested(env, block, &["metadata"], "namespace"),
+        schedule: nested(env, block, &["spec"], "schedule"),
+        images: pod.images,
+        starting_deadline: deadline,
+        scripts: pod.scripts,
+        volumes: pod.volumes,
+        mounts: pod.mounts,
+        host_affinity: pod.host_affinity,
+        kind: JobKind::Kubernetes,
+        origin,
+    });
+}
+
+fn workload(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+    let Some(template) = block.path(&["spec", "template"]) else {
+        return;
+    };
+    let labels = match template.path(&["metadata"]).map(|m| attr(env, m, "labels")) {
+        Some(Val::Map(entries)) => entries
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_string())))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let Some(pod) = template.block("spec").map(|s| pod_spec(env, s)) else {
+        return;
+    };
+    stack.workloads.push(Workload {
+        labels,
+        volumes: pod.volumes,
+        mounts: pod.mounts,
+        origin,
+    });
+}
+
+/// Backstop's job is compliant by construction (read-only twice, pinned image); the model
+/// records what the rules still check: what it mounts, where it writes, its affinity.
+fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+    let name = match attr(env, block, "name") {
+        Val::Str(app) => Val::Str(format!("{app}-backup")),
+        other => other,
+    };
+    let mut volumes = Vec::new();
+    let mut mounts = Vec::new();
+    if let Some(source) = block.attr("source_claim") {
+        volumes.push(PodVolume {
+            name: "source".into(),
+            source: VolumeSource::Claim {
+                claim: claim_ref(env, &source.value),
+                read_only: true,
+            },
+        });
+        let paths = match attr(env, block, "mounts") {
+            Val::Map(entries) => entries
+                .iter()
+                .filter_map(|(_, m)| m.get("path").and_then(Val::as_str).map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for path in paths {
+            mounts.push(MountRef {
+                volume: "source".into(),
+                path,
+                sub_path: None,
+                read_only: true,
+            });
+        }
+    }
+    if let Some(destination) = block.attr("destination_claim") {
+        volumes.push(PodVolume {
+            name: "backup".into(),
+            source: VolumeSource::Claim {
+                claim: claim_ref(env, &destination.value),
+                read_only: false,
+            },
+        });
+        mounts.push(MountRef {
+            volume: "backup".into(),
+            path: "/backup".into(),
+            sub_path: None,
+            read_only: false,
+        });
+    }
+    let host_affinity = match attr(env, block, "colocate_with") {
+        Val::Map(entries) => !entries.is_empty(),
+        Val::Null => false,
+        _ => true,
+    };
+    let strategy = attr(env, block, "strategy");
+    let scripts = match strategy.as_str() {
+        Some("pg_dumpall") => vec!["pg_dumpall -h".to_string()],
+        Some("mysqldump") => vec!["mysqldump".to_string()],
+        _ => Vec::new(),
+    };
+    let images = block
+        .attr("image")
+        .map(|a| env.eval(&a.value))
+        .into_iter()
+        .collect();
+    stack.jobs.push(Job {
+        name,
+        namespace: attr(env, block, "namespace"),
+        schedule: attr(env, block, "schedule"),
+        images,
+        starting_deadline: None,
+        scripts,
+        volumes,
+        mounts,
+        host_affinity,
+        kind: JobKind::Backstop,
+        origin,
+    });
+}

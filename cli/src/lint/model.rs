@@ -1,0 +1,236 @@
+//! What the rules reason about: per stack, the PVCs (with storage class), the CronJobs,
+//! the NFS destinations and the app workloads; per repository, the alert rules. Built by
+//! `build` (module instantiation) and `extract` (one resource at a time).
+
+use super::eval::Val;
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// A place in a file: where a finding points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loc {
+    pub file: usize,
+    pub span: Range<usize>,
+}
+
+pub struct Model {
+    pub stacks: Vec<Stack>,
+    pub alerts: Vec<AlertRule>,
+}
+
+#[derive(Default)]
+pub struct Stack {
+    pub dir: PathBuf,
+    pub rel: String,
+    pub pvcs: Vec<Pvc>,
+    pub jobs: Vec<Job>,
+    pub nfs: Vec<NfsDest>,
+    pub workloads: Vec<Workload>,
+    /// What could not be read: unresolved values, module sources not followed.
+    pub notes: Vec<Note>,
+}
+
+/// Where a thing was declared: its own location, the blocks an inline suppression may sit
+/// on (the resource, then each module call above it), and its module instance.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub loc: Loc,
+    pub anchors: Vec<Loc>,
+    pub instance: usize,
+    /// `TYPE.NAME` inside its module, for matching references.
+    pub addr: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PvcKind {
+    /// `kubernetes_persistent_volume_claim(_v1)`.
+    Typed,
+    /// A StatefulSet's `volume_claim_template` (claims `<template>-<statefulset>-<ordinal>`).
+    ClaimTemplate,
+    /// Helm values or a manifest: the claim's name is chosen by a chart or an operator.
+    Values,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pvc {
+    pub name: Val,
+    pub namespace: Val,
+    pub storage_class: Val,
+    pub access_modes: Vec<String>,
+    pub kind: PvcKind,
+    /// ClaimTemplate: the StatefulSet's name.
+    pub owner: Val,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobKind {
+    Kubernetes,
+    Backstop,
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub name: Val,
+    pub namespace: Val,
+    pub schedule: Val,
+    /// `None`: not set (Backstop's pinned default applies).
+    pub images: Vec<Val>,
+    pub starting_deadline: Option<Val>,
+    /// Command and args text; interpolations kept as `${...}`.
+    pub scripts: Vec<String>,
+    pub volumes: Vec<PodVolume>,
+    pub mounts: Vec<MountRef>,
+    /// Required pod affinity on `kubernetes.io/hostname` (or Backstop's `colocate_with`).
+    pub host_affinity: bool,
+    pub kind: JobKind,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct PodVolume {
+    pub name: String,
+    pub source: VolumeSource,
+}
+
+#[derive(Debug, Clone)]
+pub enum VolumeSource {
+    Claim { claim: ClaimRef, read_only: bool },
+    Nfs,
+    Other,
+}
+
+/// A claim name as written: its value, and the resource it references if it is a reference.
+#[derive(Debug, Clone)]
+pub struct ClaimRef {
+    pub name: Val,
+    pub addr: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MountRef {
+    pub volume: String,
+    pub path: String,
+    pub sub_path: Option<String>,
+    pub read_only: bool,
+}
+
+/// An NFS-backed claim a backup can write to.
+#[derive(Debug, Clone)]
+pub struct NfsDest {
+    pub claim_name: Val,
+    pub origin: Origin,
+}
+
+/// A Deployment/StatefulSet/DaemonSet: whose pod labels a backup must co-locate with.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub labels: Vec<(String, String)>,
+    pub volumes: Vec<PodVolume>,
+    pub mounts: Vec<MountRef>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AlertKind {
+    Stale,
+    NeverSucceeded,
+}
+
+#[derive(Debug, Clone)]
+pub struct AlertRule {
+    pub cronjob: String,
+    pub kind: AlertKind,
+    /// `last_successful_time == 0`: a NeverSucceeded rule that cannot fire.
+    pub compares_to_zero: bool,
+    pub loc: Loc,
+    pub anchors: Vec<Loc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub code: &'static str,
+    pub message: String,
+    pub help: String,
+    pub loc: Loc,
+    pub anchors: Vec<Loc>,
+}
+
+impl Job {
+    /// Named like a backup, or mounting something at `/backup`: meant as a backup.
+    pub fn looks_like_backup(&self) -> bool {
+        self.kind == JobKind::Backstop
+            || self.name.as_str().is_some_and(|n| n.contains("backup"))
+            || self
+                .mounts
+                .iter()
+                .any(|m| m.path == "/backup" || m.path.starts_with("/backup/"))
+    }
+
+    pub fn volume(&self, name: &str) -> Option<&PodVolume> {
+        self.volumes.iter().find(|v| v.name == name)
+    }
+
+    /// Mounted read-write: where the job writes.
+    pub fn writable_volumes(&self) -> impl Iterator<Item = &PodVolume> {
+        self.mounts
+            .iter()
+            .filter(|m| !m.read_only)
+            .filter_map(|m| self.volume(&m.volume))
+    }
+
+    /// A dump over the network (`pg_dumpall -h`, `mysqldump`, `redis-cli --rdb`): covers the
+    /// database's data without mounting its claim.
+    pub fn is_network_dump(&self) -> bool {
+        self.scripts.iter().any(|s| {
+            s.contains("pg_dumpall")
+                || s.contains("pg_dump ")
+                || s.contains("mysqldump")
+                || s.contains("mongodump")
+                || (s.contains("redis-cli") && s.contains("--rdb"))
+        })
+    }
+}
+
+impl Stack {
+    /// The NFS destination a claim resolves to, if any.
+    pub fn nfs_for(&self, claim: &ClaimRef, instance: usize) -> Option<&NfsDest> {
+        self.nfs.iter().find(|dest| {
+            let by_addr = claim
+                .addr
+                .as_deref()
+                .is_some_and(|a| a == dest.origin.addr && dest.origin.instance == instance);
+            let by_name =
+                matches!((&claim.name, &dest.claim_name), (Val::Str(a), Val::Str(b)) if a == b);
+            by_addr || by_name
+        })
+    }
+
+    /// True when a job writes to an NFS destination (an inline NFS volume or an NFS claim).
+    pub fn writes_to_nfs(&self, job: &Job) -> bool {
+        job.writable_volumes().any(|v| match &v.source {
+            VolumeSource::Nfs => true,
+            VolumeSource::Claim { claim, .. } => self.nfs_for(claim, job.origin.instance).is_some(),
+            VolumeSource::Other => false,
+        })
+    }
+
+    /// True when `claim`, as written in instance `instance`, names this PVC.
+    pub fn claim_is(&self, claim: &ClaimRef, instance: usize, pvc: &Pvc) -> bool {
+        if claim.addr.as_deref() == Some(pvc.origin.addr.as_str())
+            && instance == pvc.origin.instance
+        {
+            return true;
+        }
+        let Val::Str(name) = &claim.name else {
+            return false;
+        };
+        match (pvc.kind, &pvc.name, &pvc.owner) {
+            (PvcKind::Typed, Val::Str(pvc_name), _) => name == pvc_name,
+            (PvcKind::ClaimTemplate, Val::Str(template), Val::Str(owner)) => name
+                .strip_prefix(&format!("{template}-{owner}-"))
+                .is_some_and(|ord| ord.chars().all(|c| c.is_ascii_digit())),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The terminal format: `file:line:col: severity[CODE] message`, the source line, a hint.
+
+use super::{Located, Summary};
+use crate::lint::rules::Severity;
+use std::fmt::Write;
+
+pub fn render(findings: &[Located], summary: &Summary, colour: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    for f in findings {
+        let severity = f.rule.severity;
+        let tint = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;34",
+        };
+        let gutter = " ".repeat(f.line.to_string().len());
+        let _ = writeln!(
+            out,
+            "{}: {} {}",
+            paint("1", &format!("{}:{}:{}", f.file, f.line, f.column)),
+            paint(tint, &format!("{severity}[{}]", f.rule.code)),
+            f.finding.message
+        );
+        let _ = writeln!(out, "{gutter} |\n{} | {}", f.line, f.source_line);
+        let _ = writeln!(out, "{gutter} = help: {}", f.finding.help);
+        out.push('\n');
+    }
+    let count = |s: Severity| findings.iter().filter(|f| f.rule.severity == s).count();
+    let _ = writeln!(
+        out,
+        "{} stacks checked: {} errors, {} warnings, {} info; {} suppressed or exempt",
+        summary.stacks.len(),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+        summary.suppressed
+    );
+    out
+}

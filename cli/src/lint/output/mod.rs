@@ -1,0 +1,76 @@
+//! Output formats. Each takes the resolved findings (sorted, with file:line:col) and
+//! returns the text to print.
+
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+use super::discover::Repo;
+use super::rules::{Finding, Rule};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// file:line:col, the source line and a hint; colour only on a terminal.
+    Human,
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    Junit,
+    /// GitHub Actions workflow commands (`::error file=...`).
+    Github,
+}
+
+/// A finding with its position resolved, ready to print.
+pub struct Located<'a> {
+    pub finding: &'a Finding,
+    pub rule: &'static Rule,
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub source_line: &'a str,
+}
+
+pub fn locate<'a>(repo: &'a Repo, findings: &'a [Finding]) -> Vec<Located<'a>> {
+    let mut located: Vec<Located> = findings
+        .iter()
+        .map(|finding| {
+            let file = &repo.files[finding.loc.file];
+            let (line, column) = file.line_col(finding.loc.span.start);
+            let (end_line, end_column) =
+                file.line_col(finding.loc.span.end.max(finding.loc.span.start + 1));
+            Located {
+                finding,
+                rule: finding.rule,
+                file: &file.rel,
+                line,
+                column,
+                end_line,
+                end_column,
+                source_line: file.line_text(line),
+            }
+        })
+        .collect();
+    located.sort_by(|a, b| {
+        (a.file, a.line, a.column, a.rule.code).cmp(&(b.file, b.line, b.column, b.rule.code))
+    });
+    located
+}
+
+pub struct Summary {
+    pub stacks: Vec<String>,
+    pub suppressed: usize,
+}
+
+pub fn render(format: Format, findings: &[Located], summary: &Summary, colour: bool) -> String {
+    match format {
+        Format::Human => human::render(findings, summary, colour),
+        Format::Json => json::render(findings),
+        Format::Sarif => sarif::render(findings),
+        Format::Junit => junit::render(findings, summary),
+        Format::Github => github::render(findings),
+    }
+}

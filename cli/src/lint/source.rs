@@ -1,0 +1,129 @@
+//! The files of a repository as the linter reads them: text, byte offset -> line:col,
+//! the parsed HCL tree (or the parse error), and the inline suppressions they hold.
+
+use super::syntax::{self, Block, ParseError};
+use std::ops::Range;
+use std::path::PathBuf;
+
+pub struct SourceFile {
+    /// Absolute path, for reading neighbours (`templatefile`) and writing fixes.
+    pub path: PathBuf,
+    /// Path relative to the repository root with `/` separators: what findings print.
+    pub rel: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+    /// `None` for files that are not HCL (Helm values, rule files).
+    pub hcl: Option<Result<Vec<Block>, ParseError>>,
+    pub suppressions: Vec<Suppression>,
+}
+
+/// `# backstop:ignore BS001 reason`: silences `code` on the block the comment sits in or
+/// directly above.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    pub code: String,
+    pub reason: String,
+    pub offset: usize,
+    pub line: usize,
+}
+
+pub const SUPPRESSION_MARKER: &str = "backstop:ignore";
+
+impl SourceFile {
+    pub fn new(path: PathBuf, rel: String, text: String) -> SourceFile {
+        let is_hcl = rel.ends_with(".tf") || rel.ends_with(".hcl");
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let hcl = is_hcl.then(|| syntax::parse(&text));
+        let mut file = SourceFile {
+            path,
+            rel,
+            text,
+            line_starts,
+            hcl,
+            suppressions: Vec::new(),
+        };
+        file.suppressions = file.find_suppressions();
+        file
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        (line, column)
+    }
+
+    /// The byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// The text of a 1-based line, without its newline.
+    pub fn line_text(&self, line: usize) -> &str {
+        let start = self.line_start(line);
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next.saturating_sub(1));
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    }
+
+    /// True when a suppression for `code` lies inside `span` or in the run of comment lines
+    /// directly above it.
+    pub fn is_suppressed(&self, code: &str, span: &Range<usize>) -> bool {
+        let (first_line, _) = self.line_col(span.start);
+        let mut comment_top = first_line;
+        while comment_top > 1 && is_comment(self.line_text(comment_top - 1)) {
+            comment_top -= 1;
+        }
+        let above = self.line_start(comment_top)..span.start;
+        self.suppressions
+            .iter()
+            .filter(|s| s.code == code)
+            .any(|s| span.contains(&s.offset) || above.contains(&s.offset))
+    }
+
+    fn find_suppressions(&self) -> Vec<Suppression> {
+        let mut found = Vec::new();
+        for (index, &start) in self.line_starts.iter().enumerate() {
+            let line = self.line_text(index + 1);
+            let Some(marker) = line.find(SUPPRESSION_MARKER) else {
+                continue;
+            };
+            let before = &line[..marker];
+            if !(before.contains('#') || before.contains("//")) {
+                continue;
+            }
+            let mut words = line[marker + SUPPRESSION_MARKER.len()..].split_whitespace();
+            let code = words.next().unwrap_or("").trim_end_matches(':').to_string();
+            let reason = words.collect::<Vec<_>>().join(" ");
+            found.push(Suppression {
+                code,
+                reason,
+                offset: start + marker,
+                line: index + 1,
+            });
+        }
+        found
+    }
+}
+
+fn is_comment(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with('#') || line.starts_with("//")
+}

@@ -1,0 +1,391 @@
+//! Text that reaches the cluster inside other resources: Helm values and manifests (which
+//! create PVCs through `storageClass:` keys) and Prometheus alert rules (which watch backup
+//! CronJobs). Read from `yamlencode` objects, strings, heredocs, `templatefile`/`file`
+//! targets and the repository's `.yaml`/`.tpl` files.
+
+use super::discover::Repo;
+use super::eval::{Env, Scope, Val};
+use super::model::{AlertKind, AlertRule, Loc, Origin, Pvc, PvcKind, Stack};
+use super::syntax::{self, Block, Expr, ExprKind, Part};
+use std::collections::HashMap;
+use std::ops::Range;
+
+const STORAGE_CLASS_KEYS: [&str; 2] = ["storageClass", "storageClassName"];
+
+pub fn helm_release(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin) {
+    let namespace = block
+        .attr("namespace")
+        .map_or(Val::Null, |a| env.eval(&a.value));
+    let mut found = Vec::new();
+    if let Some(values) = block.attr("values") {
+        storage_classes(env, origin.loc.file, &values.value, &mut found);
+    }
+    for set in block.blocks.iter().filter(|b| b.kind == "set") {
+        let name = set
+            .attr("name")
+            .and_then(|a| env.string(&a.value).ok())
+            .unwrap_or_default();
+        if let Some(value) = set
+            .attr("value")
+            .filter(|_| STORAGE_CLASS_KEYS.iter().any(|k| name.ends_with(k)))
+        {
+            found.push((
+                env.eval(&value.value),
+                Loc {
+                    file: origin.loc.file,
+                    span: set.span.clone(),
+                },
+            ));
+        }
+    }
+    push_value_pvcs(stack, namespace, found, origin);
+}
+
+pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin) {
+    let mut found = Vec::new();
+    for key in ["manifest", "yaml_body"] {
+        if let Some(body) = block.attr(key) {
+            storage_classes(env, origin.loc.file, &body.value, &mut found);
+        }
+    }
+    push_value_pvcs(stack, Val::Null, found, origin);
+}
+
+fn push_value_pvcs(stack: &mut Stack, namespace: Val, found: Vec<(Val, Loc)>, origin: &Origin) {
+    for (storage_class, loc) in found {
+        if matches!(&storage_class, Val::Str(s) if s.is_empty()) || storage_class == Val::Null {
+            continue; // The chart's default class: not chosen here.
+        }
+        stack.pvcs.push(Pvc {
+            name: Val::Unknown("the claim name is chosen by the chart or operator".into()),
+            namespace: namespace.clone(),
+            storage_class,
+            access_modes: Vec::new(),
+            kind: PvcKind::Values,
+            owner: Val::Null,
+            origin: Origin {
+                loc,
+                ..origin.clone()
+            },
+        });
+    }
+}
+
+fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)>) {
+    match &expr.kind {
+        ExprKind::Object(entries) => {
+            for (key, value) in entries {
+                let key = env.string(key).unwrap_or_default();
+                if STORAGE_CLASS_KEYS.contains(&key.as_str()) {
+                    out.push((
+                        env.eval(value),
+                        Loc {
+                            file,
+                            span: value.span.clone(),
+                        },
+                    ));
+                } else {
+                    storage_classes(env, file, value, out);
+                }
+            }
+        }
+        ExprKind::List(items) => items
+            .iter()
+            .for_each(|e| storage_classes(env, file, e, out)),
+        ExprKind::Call(name, args) if name == "templatefile" || name == "file" => {
+            let Some(path) = args.first().and_then(|a| env.string(a).ok()) else {
+                return;
+            };
+            let vars = args.get(1).map(|a| env.eval(a));
+            let full = super::build::normalize(&env.scope.dir.join(&path));
+            let Some(&target) = env.scope.repo.by_path.get(&full) else {
+                return;
+            };
+            let text = &env.scope.repo.files[target].text;
+            for (value, offset) in yaml_storage_classes(text, vars.as_ref()) {
+                out.push((
+                    value,
+                    Loc {
+                        file: target,
+                        span: offset..offset + 1,
+                    },
+                ));
+            }
+        }
+        ExprKind::Call(_, args) => args.iter().for_each(|e| storage_classes(env, file, e, out)),
+        ExprKind::Template(parts) => {
+            let text = template_text(env, parts);
+            let source = &env.scope.repo.files[file].text;
+            for (value, offset) in yaml_storage_classes(&text, None) {
+                let line = line_at(&text, offset);
+                out.push((
+                    value,
+                    Loc {
+                        file,
+                        span: locate(source, &expr.span, line),
+                    },
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Literal text of a string or heredoc; interpolations resolved when static, else `${...}`.
+fn template_text(env: &Env, parts: &[Part]) -> String {
+    parts
+        .iter()
+        .map(|part| match part {
+            Part::Lit(text) => text.clone(),
+            Part::Interp(e) => env.string(e).unwrap_or_else(|_| "${...}".into()),
+            Part::Directive => String::new(),
+        })
+        .collect()
+}
+
+/// `storageClass: x` lines of YAML text, with `${var}` substituted from a `templatefile`'s
+/// variables; a value still templated is unknown.
+fn yaml_storage_classes(text: &str, vars: Option<&Val>) -> Vec<(Val, usize)> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim().trim_start_matches("- ");
+        if let Some((key, value)) = trimmed.split_once(':') {
+            if STORAGE_CLASS_KEYS.contains(&key.trim().trim_matches('"')) {
+                let value = value
+                    .split(" #")
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_matches(|c| c == '"' || c == '\'');
+                let value = substitute(value, vars);
+                let value = if value.contains("${") || value.contains("{{") {
+                    Val::Unknown(format!("the template expression {value}"))
+                } else {
+                    Val::Str(value)
+                };
+                found.push((value, offset + line.len() - line.trim_start().len()));
+            }
+        }
+        offset += line.len();
+    }
+    found
+}
+
+fn substitute(text: &str, vars: Option<&Val>) -> String {
+    let Some(Val::Map(entries)) = vars else {
+        return text.to_string();
+    };
+    entries.iter().fold(text.to_string(), |acc, (name, value)| {
+        match value.as_str() {
+            Some(v) => acc.replace(&format!("${{{name}}}"), v),
+            None => acc,
+        }
+    })
+}
+
+fn line_at(text: &str, offset: usize) -> &str {
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    text[start..].lines().next().unwrap_or("").trim()
+}
+
+/// Where a line of a string's text sits in the source: the first occurrence inside the
+/// expression's span (heredoc text is verbatim), else the expression's start.
+fn locate(source: &str, span: &Range<usize>, line: &str) -> Range<usize> {
+    let within = source.get(span.clone()).unwrap_or("");
+    match within.find(line).filter(|_| !line.is_empty()) {
+        Some(at) => span.start + at..span.start + at + line.len(),
+        None => span.start..span.start + 1,
+    }
+}
+
+/// Every alert rule in the repository that names a CronJob.
+pub fn alert_rules(repo: &Repo) -> Vec<AlertRule> {
+    let mut rules = Vec::new();
+    for (index, file) in repo.files.iter().enumerate() {
+        match &file.hcl {
+            None => {
+                for rule in text_alerts(&file.text) {
+                    let loc = Loc {
+                        file: index,
+                        span: rule.offset..rule.offset + 1,
+                    };
+                    rules.push(rule.into_alert(loc, Vec::new()));
+                }
+            }
+            Some(Ok(blocks)) => {
+                let dir = file
+                    .path
+                    .parent()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default();
+                let scope = Scope {
+                    repo,
+                    dir,
+                    vars: HashMap::new(),
+                };
+                for block in blocks {
+                    hcl_alerts(&scope.env(), index, block, &mut rules);
+                }
+            }
+            Some(Err(_)) => {}
+        }
+    }
+    rules
+}
+
+fn hcl_alerts(env: &Env, file: usize, block: &Block, rules: &mut Vec<AlertRule>) {
+    let anchors = vec![Loc {
+        file,
+        span: block.span.clone(),
+    }];
+    if block.kind == "resource"
+        && block.labels.first().map(String::as_str) == Some("backstop_backup_alert")
+    {
+        let cronjob = block
+            .attr("cronjob_name")
+            .and_then(|a| env.string(&a.value).ok());
+        let enabled = |key: &str| {
+            block
+                .attr(key)
+                .is_none_or(|a| env.eval(&a.value).as_bool().unwrap_or(true))
+        };
+        if let Some(cronjob) = cronjob {
+            for (kind, key) in [
+                (AlertKind::Stale, "stale"),
+                (AlertKind::NeverSucceeded, "never_succeeded"),
+            ] {
+                if enabled(key) {
+                    let loc = Loc {
+                        file,
+                        span: block.span.clone(),
+                    };
+                    rules.push(AlertRule {
+                        cronjob: cronjob.clone(),
+                        kind,
+                        compares_to_zero: false,
+                        loc,
+                        anchors: anchors.clone(),
+                    });
+                }
+            }
+        }
+        return;
+    }
+    let source = &env.scope.repo.files[file].text;
+    syntax::all_attrs(block, &mut |attr| {
+        syntax::walk(&attr.value, &mut |expr| match &expr.kind {
+            ExprKind::Template(parts) => {
+                let text = template_text(env, parts);
+                for rule in text_alerts(&text) {
+                    let span = locate(source, &expr.span, line_at(&text, rule.offset));
+                    rules.push(rule.into_alert(Loc { file, span }, anchors.clone()));
+                }
+            }
+            ExprKind::Object(entries) => {
+                let get = |name: &str| {
+                    entries
+                        .iter()
+                        .find(|(k, _)| env.string(k).ok().as_deref() == Some(name))
+                        .map(|(_, v)| match &v.kind {
+                            ExprKind::Template(parts) => template_text(env, parts),
+                            _ => env.string(v).unwrap_or_default(),
+                        })
+                };
+                if let (Some(name), Some(rule_expr)) = (get("alert"), get("expr")) {
+                    if let Some(rule) = classify(&name, &rule_expr, 0) {
+                        rules.push(rule.into_alert(
+                            Loc {
+                                file,
+                                span: expr.span.clone(),
+                            },
+                            anchors.clone(),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        })
+    });
+}
+
+struct TextRule {
+    cronjob: String,
+    kind: AlertKind,
+    compares_to_zero: bool,
+    offset: usize,
+}
+
+impl TextRule {
+    fn into_alert(self, loc: Loc, anchors: Vec<Loc>) -> AlertRule {
+        AlertRule {
+            cronjob: self.cronjob,
+            kind: self.kind,
+            compares_to_zero: self.compares_to_zero,
+            loc,
+            anchors,
+        }
+    }
+}
+
+/// Rules in YAML text: each `alert:` line starts a rule that runs to the next one.
+fn text_alerts(text: &str) -> Vec<TextRule> {
+    if !text.contains("alert") {
+        return Vec::new();
+    }
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim().trim_start_matches("- ");
+        if let Some(name) = trimmed.strip_prefix("alert:") {
+            starts.push((
+                offset + line.len() - line.trim_start().len(),
+                name.trim()
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .to_string(),
+            ));
+        }
+        offset += line.len();
+    }
+    let mut rules = Vec::new();
+    for (i, (start, name)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(text.len(), |(next, _)| *next);
+        if let Some(rule) = classify(name, &text[*start..end], *start) {
+            rules.push(rule);
+        }
+    }
+    rules
+}
+
+fn classify(name: &str, body: &str, offset: usize) -> Option<TextRule> {
+    let cronjob = body
+        .split("cronjob=\"")
+        .nth(1)?
+        .split('"')
+        .next()?
+        .to_string();
+    if cronjob.is_empty() || cronjob.contains("${") || cronjob.contains("{{") {
+        return None;
+    }
+    let watches_success = body.contains("last_successful_time");
+    let kind = if name.contains("NeverSucceeded")
+        || (watches_success && (body.contains("absent(") || body.contains("unless")))
+    {
+        AlertKind::NeverSucceeded
+    } else if name.contains("Stale") || (watches_success && body.contains("time()")) {
+        AlertKind::Stale
+    } else {
+        return None;
+    };
+    let compares_to_zero = kind == AlertKind::NeverSucceeded
+        && watches_success
+        && (body.contains("== 0") || body.contains("==0"));
+    Some(TextRule {
+        cronjob,
+        kind,
+        compares_to_zero,
+        offset,
+    })
+}
