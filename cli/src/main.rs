@@ -4,6 +4,7 @@
 mod generate;
 mod lint;
 mod render;
+mod spec;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

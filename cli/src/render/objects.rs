@@ -1,0 +1,102 @@
+//! Renders every object of a spec, or collects every diagnostic of every object.
+
+use crate::spec::{Object, Spec};
+use backstop_codegen::{
+    render_alert, render_job, render_volume, validate, Diagnostic, Diagnostics,
+};
+use serde_json::Value;
+
+/// One Kubernetes object ready for output.
+pub struct Rendered {
+    /// `PersistentVolume`, `PersistentVolumeClaim`, `CronJob` or `PrometheusRule`.
+    pub kind: &'static str,
+    pub name: String,
+    pub manifest: Value,
+}
+
+/// Which part of the spec a diagnostic belongs to.
+pub enum OwnerIndex {
+    Defaults,
+    Object(usize),
+}
+
+/// Renders all objects; on any error returns every diagnostic with its owner.
+///
+/// The defaults are validated once: when they are wrong, each object is validated on
+/// its own so the defaults' errors are not repeated for every object.
+pub fn render_all(spec: &Spec) -> Result<Vec<Rendered>, Vec<(OwnerIndex, Diagnostic)>> {
+    let defaults = &spec.defaults;
+    let defaults_errors = validate::defaults(defaults);
+    let mut errors: Vec<(OwnerIndex, Diagnostic)> = defaults_errors
+        .iter()
+        .cloned()
+        .map(|d| (OwnerIndex::Defaults, d))
+        .collect();
+    let mut rendered = Vec::new();
+    for (index, object) in spec.objects.iter().enumerate() {
+        let result: Result<Vec<Rendered>, Diagnostics> = if defaults_errors.is_empty() {
+            render_one(spec, &object.object)
+        } else {
+            Err(match &object.object {
+                Object::Volume(v) => validate::volume(defaults, v),
+                Object::Job(j) => validate::job(defaults, j),
+                Object::Alert(a) => validate::alert(defaults, a),
+            })
+        };
+        match result {
+            Ok(objects) => rendered.extend(objects),
+            Err(diagnostics) => errors.extend(
+                diagnostics
+                    .into_iter()
+                    .map(|d| (OwnerIndex::Object(index), d)),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(errors)
+    }
+}
+
+fn render_one(spec: &Spec, object: &Object) -> Result<Vec<Rendered>, Diagnostics> {
+    let defaults = &spec.defaults;
+    Ok(match object {
+        Object::Volume(v) => {
+            let r = render_volume(defaults, v)?;
+            vec![
+                Rendered {
+                    kind: "PersistentVolume",
+                    name: r.volume_name,
+                    manifest: r.persistent_volume,
+                },
+                Rendered {
+                    kind: "PersistentVolumeClaim",
+                    name: r.claim_name,
+                    manifest: r.persistent_volume_claim,
+                },
+            ]
+        }
+        Object::Job(j) => {
+            let r = render_job(defaults, j)?;
+            vec![Rendered {
+                kind: "CronJob",
+                name: r.cronjob_name,
+                manifest: r.cronjob,
+            }]
+        }
+        Object::Alert(a) => {
+            let r = render_alert(defaults, a)?;
+            let name = r
+                .prometheus_rule
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .map_or_else(|| a.cronjob_name.clone(), str::to_string);
+            vec![Rendered {
+                kind: "PrometheusRule",
+                name,
+                manifest: r.prometheus_rule,
+            }]
+        }
+    })
+}

@@ -1,0 +1,304 @@
+//! The `backstop render` spec: an HCL file with one optional `backstop {}` block of
+//! defaults and any number of `nfs_backup_volume "ID" {}`, `backup_job "ID" {}` and
+//! `backup_alert "ID" {}` blocks, whose attributes are the provider's.
+//!
+//! - `name` of a volume or job defaults to the block label; an alert's `cronjob_name`
+//!   defaults to `<label>-backup`.
+//! - Values are literals, string templates, or references to other objects:
+//!   `nfs_backup_volume.ID.claim_name` / `.volume_name`, `backup_job.ID.cronjob_name`, and
+//!   any attribute written in the referenced block (`backup_job.ID.schedule`, `.namespace`).
+//! - Every error carries the file, line and column where the value is written.
+
+mod convert;
+mod eval;
+mod locate;
+mod schema;
+mod source;
+
+pub use schema::Kind;
+pub use source::{SourceFile, SpecError};
+
+use backstop_codegen::{BackupAlert, BackupJob, Defaults, Diagnostic, NfsBackupVolume};
+use convert::Fields;
+use eval::Evaluator;
+use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::Span;
+use serde_json::Map;
+use source::did_you_mean;
+
+pub enum Object {
+    Volume(NfsBackupVolume),
+    Job(Box<BackupJob>),
+    Alert(BackupAlert),
+}
+
+pub struct SpecObject {
+    pub kind: Kind,
+    pub id: String,
+    pub object: Object,
+    /// Index of the block in the file's body, to locate diagnostics.
+    structure: usize,
+}
+
+pub struct Spec {
+    pub source: SourceFile,
+    body: Body,
+    pub defaults: Defaults,
+    defaults_structure: Option<usize>,
+    /// The objects in file order.
+    pub objects: Vec<SpecObject>,
+}
+
+/// Where a diagnostic belongs: the defaults block or one object.
+pub enum Owner<'a> {
+    Defaults,
+    Object(&'a SpecObject),
+}
+
+impl Spec {
+    /// Turns a diagnostic on an object's attribute path into a located error.
+    pub fn locate(&self, owner: Owner, diagnostic: &Diagnostic) -> SpecError {
+        let (structure, prefix) = match owner {
+            Owner::Defaults => (self.defaults_structure, "backstop".to_string()),
+            Owner::Object(object) => (
+                Some(object.structure),
+                format!("{}.{}", object.kind.block_type(), object.id),
+            ),
+        };
+        let block = structure
+            .and_then(|i| self.body.get(i))
+            .and_then(Structure::as_block);
+        let offset = block.map_or(0, |b| locate::offset(b, &diagnostic.path));
+        self.source
+            .error(offset, diagnostic.summary.clone())
+            .at(format!("{prefix}.{}", diagnostic.path))
+            .hint(diagnostic.detail.clone())
+    }
+}
+
+/// A block of the spec, once its type and label are known.
+struct Declared {
+    kind: Kind,
+    label: String,
+    structure: usize,
+}
+
+/// Reads the spec; every error in the file is returned, not just the first.
+pub fn load(source: SourceFile) -> Result<Spec, Vec<SpecError>> {
+    let body = hcl_edit::parser::parse_body(&source.text).map_err(|e| {
+        let location = e.location();
+        vec![SpecError {
+            file: source.path.clone(),
+            line: location.line(),
+            column: location.column(),
+            summary: format!("this is not valid HCL: {}", e.message()),
+            address: None,
+            hint: Some(format!("near: {}", e.line().trim())),
+        }]
+    })?;
+    let mut errors = Vec::new();
+    let declared = declare_blocks(&source, &body, &mut errors);
+    let mut evaluator = Evaluator::new(&source);
+    for d in declared.iter().filter(|d| d.kind != Kind::Defaults) {
+        if let Some(block) = body.get(d.structure).and_then(Structure::as_block) {
+            evaluator.register(d.kind, &d.label, block);
+        }
+    }
+    let mut spec_defaults = Defaults::default();
+    let mut defaults_structure = None;
+    let mut objects = Vec::new();
+    for d in &declared {
+        let Some(block) = body.get(d.structure).and_then(Structure::as_block) else {
+            continue;
+        };
+        let address = match d.kind {
+            Kind::Defaults => "backstop".to_string(),
+            kind => format!("{}.{}", kind.block_type(), d.label),
+        };
+        let values = evaluate_block(&source, &evaluator, block, d.kind, &address, &mut errors);
+        let mut fields = Fields::new(&values);
+        let object = match d.kind {
+            Kind::Defaults => {
+                spec_defaults = convert::defaults(&mut fields);
+                defaults_structure = Some(d.structure);
+                None
+            }
+            Kind::Volume => Some(Object::Volume(convert::volume(&mut fields, &d.label))),
+            Kind::Job => Some(Object::Job(Box::new(convert::job(&mut fields, &d.label)))),
+            Kind::Alert => Some(Object::Alert(convert::alert(&mut fields, &d.label))),
+        };
+        for diagnostic in &fields.diagnostics {
+            let offset = locate::offset(block, &diagnostic.path);
+            errors.push(
+                source
+                    .error(offset, diagnostic.summary.clone())
+                    .at(format!("{address}.{}", diagnostic.path))
+                    .hint(diagnostic.detail.clone()),
+            );
+        }
+        if let Some(object) = object {
+            objects.push(SpecObject {
+                kind: d.kind,
+                id: d.label.clone(),
+                object,
+                structure: d.structure,
+            });
+        }
+    }
+    drop(evaluator);
+    if errors.is_empty() {
+        Ok(Spec {
+            source,
+            body,
+            defaults: spec_defaults,
+            defaults_structure,
+            objects,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Checks block types and labels; returns the usable blocks.
+fn declare_blocks(source: &SourceFile, body: &Body, errors: &mut Vec<SpecError>) -> Vec<Declared> {
+    let mut declared: Vec<Declared> = Vec::new();
+    for (index, structure) in body.iter().enumerate() {
+        let block = match structure {
+            Structure::Attribute(attribute) => {
+                errors.push(
+                    source
+                        .error(offset_of(attribute), format!("`{}` is outside any block", attribute.key.as_str()))
+                        .hint("put defaults in a `backstop { }` block and object attributes in their object's block"),
+                );
+                continue;
+            }
+            Structure::Block(block) => block,
+        };
+        let block_type = block.ident.as_str();
+        let Some(kind) = Kind::from_block_type(block_type) else {
+            let known = Kind::ALL.map(Kind::block_type);
+            let hint = match did_you_mean(block_type, known) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("a spec holds {} blocks", known.join(", ")),
+            };
+            errors.push(
+                source
+                    .error(
+                        offset_of(block),
+                        format!("unknown block type `{block_type}`"),
+                    )
+                    .hint(hint),
+            );
+            continue;
+        };
+        let label = match (kind, block.labels.as_slice()) {
+            (Kind::Defaults, []) => String::new(),
+            (Kind::Defaults, _) => {
+                errors.push(
+                    source
+                        .error(offset_of(block), "the `backstop` block takes no label")
+                        .hint("write `backstop { ... }`"),
+                );
+                continue;
+            }
+            (_, [label]) => label.as_str().to_string(),
+            (_, _) => {
+                errors.push(
+                    source
+                        .error(
+                            offset_of(block),
+                            format!("a `{block_type}` block needs exactly one label, its id"),
+                        )
+                        .hint(format!("write `{block_type} \"mailserver\" {{ ... }}`")),
+                );
+                continue;
+            }
+        };
+        if declared.iter().any(|d| d.kind == kind && d.label == label) {
+            let what = if kind == Kind::Defaults {
+                "a second `backstop` block".to_string()
+            } else {
+                format!("a second {block_type} \"{label}\"")
+            };
+            errors.push(
+                source
+                    .error(offset_of(block), format!("{what} in this file"))
+                    .hint("merge the blocks or give each a distinct id"),
+            );
+            continue;
+        }
+        declared.push(Declared {
+            kind,
+            label,
+            structure: index,
+        });
+    }
+    declared
+}
+
+/// Evaluates every attribute of a block, reporting unknown ones and nested blocks.
+fn evaluate_block(
+    source: &SourceFile,
+    evaluator: &Evaluator,
+    block: &Block,
+    kind: Kind,
+    address: &str,
+    errors: &mut Vec<SpecError>,
+) -> Map<String, serde_json::Value> {
+    let mut values = Map::new();
+    for structure in block.body.iter() {
+        match structure {
+            Structure::Block(nested) => {
+                let name = nested.ident.as_str();
+                errors.push(
+                    source
+                        .error(
+                            offset_of(nested),
+                            format!("nested block `{name}` is not supported"),
+                        )
+                        .at(format!("{address}.{name}"))
+                        .hint(format!("write it as an attribute: `{name} = {{ ... }}`")),
+                );
+            }
+            Structure::Attribute(attribute) => {
+                let name = attribute.key.as_str();
+                if kind.attribute_type(name).is_none() {
+                    let known = kind.attributes().iter().map(|(n, _)| *n);
+                    let hint = match did_you_mean(name, known) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!(
+                            "{} takes {}",
+                            kind.block_type(),
+                            kind.attributes()
+                                .iter()
+                                .map(|(n, _)| *n)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
+                    errors.push(
+                        source
+                            .error(
+                                offset_of(attribute),
+                                format!("unknown attribute `{name}` in {}", kind.block_type()),
+                            )
+                            .at(format!("{address}.{name}"))
+                            .hint(hint),
+                    );
+                    continue;
+                }
+                match evaluator.eval(&attribute.value) {
+                    Ok(value) => {
+                        values.insert(name.to_string(), value);
+                    }
+                    Err(error) => errors.push(error.at(format!("{address}.{name}"))),
+                }
+            }
+        }
+    }
+    values
+}
+
+fn offset_of(item: &impl Span) -> usize {
+    item.span().map_or(0, |s| s.start)
+}

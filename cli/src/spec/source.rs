@@ -1,0 +1,140 @@
+//! The spec file's text, byte offsets turned into line:column, and the errors printed as
+//! `FILE:LINE:COL: error: ...` with the attribute's full address and a hint.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(path: &Path, text: String) -> SourceFile {
+        SourceFile {
+            path: path.to_path_buf(),
+            text,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or(&self.text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+
+    pub fn error(&self, offset: usize, summary: impl Into<String>) -> SpecError {
+        let (line, column) = self.line_col(offset);
+        SpecError {
+            file: self.path.clone(),
+            line,
+            column,
+            summary: summary.into(),
+            address: None,
+            hint: None,
+        }
+    }
+}
+
+/// One error in a spec file, located where the value was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub summary: String,
+    /// The attribute's full address, e.g. `backup_job.mailserver.mounts["data"].path`.
+    pub address: Option<String>,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl SpecError {
+    pub fn at(mut self, address: impl Into<String>) -> SpecError {
+        self.address = Some(address.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> SpecError {
+        let hint = hint.into();
+        if !hint.is_empty() {
+            self.hint = Some(hint);
+        }
+        self
+    }
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: error: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.summary
+        )?;
+        if let Some(address) = &self.address {
+            write!(f, "\n  attribute: {address}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The closest candidate to a misspelled name, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters_from_one() {
+        let file = SourceFile::new(Path::new("s.hcl"), "ab\nçd = 1\n".to_string());
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(3), (2, 1));
+        // `d` follows the two-byte `ç`.
+        assert_eq!(file.line_col(5), (2, 2));
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["schedule", "strategy", "source_claim"];
+        assert_eq!(did_you_mean("shedule", names), Some("schedule"));
+        assert_eq!(did_you_mean("strategi", names), Some("strategy"));
+        assert_eq!(did_you_mean("colour", names), None);
+    }
+}
