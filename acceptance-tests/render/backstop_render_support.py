@@ -52,7 +52,10 @@ def run_script(script: str, path: str, env: dict, faketime: str | None = None, t
     full_env = {"PATH": path, "HOME": "/nonexistent", **env}
     if faketime:
         # faketime is an LD_PRELOAD library: it works on the dynamically linked Debian busybox.
+        # NO_FAKE_STAT keeps file times real, so rsync's size+mtime check sees the files'
+        # true times instead of times shifted per simulated week.
         command = [require_tool("faketime"), faketime, *command]
+        full_env["NO_FAKE_STAT"] = "1"
     return subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=timeout)
 
 def free_port() -> int:

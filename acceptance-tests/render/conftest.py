@@ -14,7 +14,8 @@ def pushgateway(tmp_path):
     binary = require_tool("prometheus-pushgateway")
     port = free_port()
     process = subprocess.Popen(
-        [binary, f"--web.listen-address=127.0.0.1:{port}"],
+        # Debian's build persists to a shared file under /var/lib by default: keep ours private.
+        [binary, f"--web.listen-address=127.0.0.1:{port}", f"--persistence.file={tmp_path / 'pushgateway.data'}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
     )
     url = f"http://127.0.0.1:{port}"
