@@ -1,0 +1,93 @@
+"""The rendered sqlite script under `busybox sh` + the real sqlite3: a consistent copy that
+passes PRAGMA integrity_check, side files next to it, age-based retention by name, and a
+corrupted source that fails the job without a snapshot or a success metric."""
+import pathlib
+import sqlite3
+import subprocess
+
+import pytest
+
+from backstop_render_support import alpine_like_path, render_job, require_tool, run_script
+
+ROWS = 2000
+STAMP_GLOB = "[0-9]" * 8 + "-" + "[0-9]" * 6
+
+
+@pytest.fixture
+def vaultwarden(tmp_path):
+    data = tmp_path / "data"
+    (data / "attachments" / "abc").mkdir(parents=True)
+    (data / "attachments" / "abc" / "file.bin").write_bytes(b"\x00\x01attachment")
+    (data / "rsa_key.pem").write_text("-----BEGIN KEY-----\n")
+    database = data / "db.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE ciphers (id INTEGER PRIMARY KEY, data TEXT)")
+        db.executemany("INSERT INTO ciphers (data) VALUES (?)", [(f"secret-{i}-" + "x" * 100,) for i in range(ROWS)])
+    db.close()
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    job = render_job({
+        "name": "vaultwarden", "namespace": "vaultwarden", "schedule": "0 */6 * * *", "strategy": "sqlite",
+        "source_claim": "vaultwarden-data", "destination_claim": "vaultwarden-backup-host", "keep": 30,
+        "mounts": {"data": {"path": str(data)}},
+        "database": str(database),
+        "extra_paths": [str(data / "rsa_key.pem"), str(data / "attachments")],
+    })
+    path = alpine_like_path(tmp_path / "bin", ["sqlite3"])
+    return database, backup, job, path
+
+
+def integrity(database: pathlib.Path) -> str:
+    return subprocess.run([require_tool("sqlite3"), str(database), "PRAGMA integrity_check;"],
+                          capture_output=True, text=True).stdout.strip()
+
+
+def snapshots(backup: pathlib.Path) -> list[pathlib.Path]:
+    return sorted(backup.glob(STAMP_GLOB))
+
+
+def test_the_copy_passes_integrity_check_and_holds_the_data(vaultwarden, pushgateway):
+    database, backup, job, path = vaultwarden
+    done = run_script(job["script"], path, {"BACKUP_DIR": str(backup), "PUSHGATEWAY_URL": pushgateway.url})
+    assert done.returncode == 0, done.stderr
+    [snapshot] = snapshots(backup)
+    copy = snapshot / "db.sqlite3"
+    assert integrity(copy) == "ok"
+    with sqlite3.connect(copy) as db:
+        assert db.execute("SELECT count(*) FROM ciphers").fetchone()[0] == ROWS
+    db.close()
+    assert (snapshot / "rsa_key.pem").read_text() == "-----BEGIN KEY-----\n"
+    assert (snapshot / "attachments/abc/file.bin").read_bytes() == b"\x00\x01attachment"
+    assert not list(backup.glob(".partial-*"))
+    metrics = pushgateway.metrics("vaultwarden-backup")
+    assert metrics["backup_output_bytes"] >= database.stat().st_size
+    assert metrics["backup_last_success_timestamp"] > 0
+
+
+def test_a_corrupted_source_fails_leaves_no_snapshot_and_pushes_nothing(vaultwarden, pushgateway):
+    database, backup, job, path = vaultwarden
+    raw = bytearray(database.read_bytes())
+    page = 4096
+    raw[2 * page: 6 * page] = b"\xde\xad\xbe\xef" * page  # clobber b-tree pages, keep the header
+    database.write_bytes(bytes(raw))
+    assert integrity(database) != "ok", "the corruption must be real for this test to mean anything"
+    done = run_script(job["script"], path, {"BACKUP_DIR": str(backup), "PUSHGATEWAY_URL": pushgateway.url})
+    assert done.returncode != 0
+    assert "integrity_check" in done.stderr
+    assert list(backup.iterdir()) == []
+    assert pushgateway.metrics("vaultwarden-backup") == {}
+
+
+def test_retention_removes_snapshots_older_than_keep_days_by_name(vaultwarden, pushgateway):
+    database, backup, job, path = vaultwarden
+    old, recent = backup / "20260301-000000", backup / "20260320-060000"  # 36 and 17 days before the run
+    unrelated = [backup / "manual", backup / "2026-03-01"]
+    for folder in [old, recent, *unrelated]:
+        folder.mkdir()
+    done = run_script(job["script"], path, {"BACKUP_DIR": str(backup), "PUSHGATEWAY_URL": pushgateway.url, "TZ": "UTC"},
+                      faketime="2026-04-06 06:00:00")
+    assert done.returncode == 0, done.stderr
+    names = [p.name for p in snapshots(backup)]
+    assert old.name not in names and recent.name in names
+    assert any(n.startswith("20260406-06") for n in names)
+    assert all(folder.exists() for folder in unrelated)
