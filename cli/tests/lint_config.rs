@@ -1,0 +1,164 @@
+//! Configuration and inline suppressions: unknown rule codes and missing reasons are
+//! usage errors (exit 2) that name the file and line; valid ones silence findings.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A fresh repository folder under the system temp dir, removed on drop.
+struct TempRepo(PathBuf);
+
+impl TempRepo {
+    fn new(name: &str) -> TempRepo {
+        let dir = std::env::temp_dir().join(format!("backstop-lint-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(".git")).expect("create temp repo");
+        TempRepo(dir)
+    }
+
+    fn write(&self, rel: &str, text: &str) -> &Self {
+        let path = self.0.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+        self
+    }
+
+    fn lint(&self, extra: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_backstop"))
+            .arg("lint")
+            .args(extra)
+            .arg(&self.0)
+            .output()
+            .expect("run backstop")
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempRepo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const UNBACKED: &str = r#"
+resource "kubernetes_persistent_volume_claim_v1" "data" {
+  metadata {
+    name      = "app-data"
+    namespace = "app"
+  }
+  spec {
+    storage_class_name = "proxmox-lvm"
+  }
+}
+"#;
+
+#[test]
+fn an_unbacked_claim_fails_and_a_suppression_with_reason_silences_it() {
+    let repo = TempRepo::new("suppress");
+    repo.write("stacks/app/main.tf", UNBACKED);
+    assert_eq!(repo.lint(&[]).status.code(), Some(1));
+    repo.write(
+        "stacks/app/main.tf",
+        &format!(
+            "# backstop:ignore BS001 a cache, rebuilt on start\n{}",
+            UNBACKED.trim_start()
+        ),
+    );
+    let output = repo.lint(&[]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+#[test]
+fn an_unknown_code_in_a_suppression_is_a_usage_error() {
+    let repo = TempRepo::new("unknown-inline");
+    repo.write(
+        "stacks/app/main.tf",
+        &format!("{UNBACKED}\n# backstop:ignore BS999 typo\n"),
+    );
+    let output = repo.lint(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("stacks/app/main.tf:12") && stderr.contains("BS999"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_suppression_without_reason_is_a_usage_error() {
+    let repo = TempRepo::new("no-reason");
+    repo.write(
+        "stacks/app/main.tf",
+        &format!("# backstop:ignore BS001\n{UNBACKED}"),
+    );
+    assert_eq!(repo.lint(&[]).status.code(), Some(2));
+}
+
+#[test]
+fn unknown_codes_and_keys_in_backstop_toml_are_usage_errors() {
+    let repo = TempRepo::new("bad-config");
+    repo.write("stacks/app/main.tf", UNBACKED);
+    repo.write("backstop.toml", "ignore = [\"BS404\"]\n");
+    let output = repo.lint(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("BS404"));
+    repo.write("backstop.toml", "protected_classes = [\"x\"]\n");
+    assert_eq!(repo.lint(&[]).status.code(), Some(2));
+    repo.write(
+        "backstop.toml",
+        "[[exempt]]\nnamespace = \"app\"\nreason = \"\"\n",
+    );
+    assert_eq!(
+        repo.lint(&[]).status.code(),
+        Some(2),
+        "an exemption needs a reason"
+    );
+}
+
+#[test]
+fn config_chooses_classes_rules_and_exemptions() {
+    let repo = TempRepo::new("config");
+    repo.write("stacks/app/main.tf", UNBACKED);
+    repo.write(
+        "backstop.toml",
+        "protected_storage_classes = [\"ceph-rbd\"]\n",
+    );
+    assert_eq!(
+        repo.lint(&[]).status.code(),
+        Some(0),
+        "proxmox-lvm is no longer protected"
+    );
+    repo.write("backstop.toml", "ignore = [\"BS001\"]\n");
+    assert_eq!(repo.lint(&[]).status.code(), Some(0));
+    repo.write("backstop.toml", "select = [\"BS001\"]\n");
+    assert_eq!(repo.lint(&[]).status.code(), Some(1));
+    repo.write(
+        "backstop.toml",
+        "[[exempt]]\npvc = \"app/app-data\"\nreason = \"test data\"\n",
+    );
+    assert_eq!(repo.lint(&[]).status.code(), Some(0));
+    repo.write(
+        "backstop.toml",
+        "[[exempt]]\npvc = \"other/app-data\"\nreason = \"another namespace\"\n",
+    );
+    assert_eq!(
+        repo.lint(&[]).status.code(),
+        Some(1),
+        "an exemption for another namespace does not apply"
+    );
+    let explicit = repo.path().join("elsewhere.toml");
+    std::fs::write(&explicit, "ignore = [\"BS001\"]\n").expect("write");
+    assert_eq!(
+        repo.lint(&["--config", explicit.to_str().expect("utf-8")])
+            .status
+            .code(),
+        Some(0)
+    );
+}
