@@ -61,11 +61,8 @@ fn tree(schema: &Value, root: &Path) -> Result<GeneratedTree, Vec<String>> {
 }
 
 fn load_schema(file: Option<&Path>) -> Result<Value, String> {
-    // Until the provider crate exposes `schema_json()`, the schema comes from a file.
     let Some(file) = file else {
-        return Err(
-            "pass --schema FILE (the output of `terraform providers schema -json`)".to_string(),
-        );
+        return Ok(terraform_provider_backstop::schema_json());
     };
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let json: Value =

@@ -1,0 +1,214 @@
+"""Every example is planned by real Terraform against the built provider, and the
+generated docs embed only those examples and document every attribute Terraform reports.
+Expected values come from the conventions (CONVENTIONS.md), never from the output."""
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from examples_support import (
+    EXAMPLES,
+    REPO,
+    before_hook_command,
+    plan_json,
+    planned_outputs,
+    planned_resources,
+    registry_examples,
+    scratch_copy,
+    terraform,
+    terragrunt_generated_file,
+)
+
+
+@pytest.fixture(scope="session")
+def provider_dir(provider_bin) -> pathlib.Path:
+    return provider_bin.parent
+
+
+def registry_stack(tmp_path: pathlib.Path, example: pathlib.Path) -> pathlib.Path:
+    """The example as a user pastes it: next to the provider example (its required_providers)."""
+    shutil.copy(EXAMPLES / "provider" / "provider.tf", tmp_path / "provider.tf")
+    if example.name != "provider.tf":
+        shutil.copy(example, tmp_path / "example.tf")
+    return tmp_path
+
+
+@pytest.mark.parametrize("example", registry_examples(), ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_registry_example_plans(example, provider_dir, tmp_path):
+    plan = plan_json(registry_stack(tmp_path, example), provider_dir)
+    outputs = planned_outputs(plan)
+    assert all(value is not None for value in outputs.values()), f"unknown outputs after plan: {outputs}"
+
+
+def test_every_registry_folder_has_its_example():
+    """tfplugindocs embeds examples/<kind>/<type>/<file>: one per resource, data source, function."""
+    for kind in ("resources", "data-sources"):
+        types = {p.name for p in (EXAMPLES / kind).iterdir()}
+        assert types == {"backstop_nfs_backup_volume", "backstop_backup_job", "backstop_backup_alert"}, kind
+    assert (EXAMPLES / "functions" / "stale_after" / "function.tf").is_file()
+
+
+def test_volume_example_follows_the_nfs_conventions(provider_dir, tmp_path):
+    example = EXAMPLES / "resources" / "backstop_nfs_backup_volume" / "resource.tf"
+    volume = planned_resources(plan_json(registry_stack(tmp_path, example), provider_dir))[
+        "backstop_nfs_backup_volume.mailserver"]
+    pv = volume["persistent_volume_manifest"]
+    assert volume["claim_name"] == "mailserver-backup-host"
+    assert pv["spec"]["persistentVolumeReclaimPolicy"] == "Retain"
+    assert {"nfsvers=4", "soft", "timeo=30", "retrans=3", "actimeo=5"} <= set(pv["spec"]["mountOptions"])
+    assert pv["spec"]["csi"]["volumeAttributes"] == {"server": "nfs.home.arpa", "share": "/srv/nfs/mailserver-backup"}
+    # The provider block's labels (examples/provider/provider.tf) reach every object.
+    for manifest in (pv, volume["persistent_volume_claim_manifest"]):
+        assert manifest["metadata"]["labels"].get("home.arpa/backup-policy") == "snapshot-plus-nfs"
+
+
+def test_job_example_mounts_the_source_read_only_on_the_app_node(provider_dir, tmp_path):
+    example = EXAMPLES / "resources" / "backstop_backup_job" / "resource.tf"
+    job = planned_resources(plan_json(registry_stack(tmp_path, example), provider_dir))[
+        "backstop_backup_job.mailserver"]
+    assert job["cronjob_name"] == "mailserver-backup"
+    pod = job["manifest"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    affinity = pod["affinity"]["podAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][0]
+    assert affinity["labelSelector"]["matchLabels"] == {"app": "mailserver"}
+    assert affinity["topologyKey"] == "kubernetes.io/hostname"
+    source = [v for v in pod["volumes"] if v.get("persistentVolumeClaim", {}).get("claimName") == "mailserver-data"]
+    assert len(source) == 1 and source[0]["persistentVolumeClaim"]["readOnly"] is True
+    source_mounts = [m for c in pod["containers"] for m in c["volumeMounts"] if m["name"] == source[0]["name"]]
+    assert {m["mountPath"] for m in source_mounts} == {"/var/mail", "/var/mail-state", "/var/log/mail"}
+    assert all(m.get("readOnly") is True for m in source_mounts)
+
+
+def test_alert_example_renders_the_stale_and_never_succeeded_pair(provider_dir, tmp_path):
+    example = EXAMPLES / "resources" / "backstop_backup_alert" / "resource.tf"
+    alert = planned_resources(plan_json(registry_stack(tmp_path, example), provider_dir))[
+        "backstop_backup_alert.mailserver"]
+    names = {rule["alert"] for rule in alert["rule_group"]["rules"]}
+    assert {"MailserverBackupStale", "MailserverBackupNeverSucceeded"} <= names
+
+
+def test_function_example_gives_the_conventional_thresholds(provider_dir, tmp_path):
+    example = EXAMPLES / "functions" / "stale_after" / "function.tf"
+    outputs = planned_outputs(plan_json(registry_stack(tmp_path, example), provider_dir))
+    # CONVENTIONS.md: 36 h for daily jobs, 8 d for weekly ones.
+    assert outputs == {"daily_backup_stale_after": "36h", "weekly_backup_stale_after": "8d"}
+
+
+def test_vaultwarden_stack_plans_an_integrity_checked_sqlite_backup(provider_dir, tmp_path):
+    root = scratch_copy(tmp_path, "examples/vaultwarden", "modules/app-backup")
+    plan = plan_json(root / "examples" / "vaultwarden", provider_dir)
+    resources = planned_resources(plan)
+    assert sorted(resources) == [
+        "module.vaultwarden_backup.backstop_backup_alert.this",
+        "module.vaultwarden_backup.backstop_backup_job.this",
+        "module.vaultwarden_backup.backstop_nfs_backup_volume.this",
+    ]
+    job = resources["module.vaultwarden_backup.backstop_backup_job.this"]
+    assert "PRAGMA integrity_check" in job["script"]
+    assert ".backup" in job["script"]
+    manifests = planned_outputs(plan)["manifests"]
+    assert {m["kind"] for m in manifests.values()} == {"PersistentVolume", "PersistentVolumeClaim", "CronJob",
+                                                       "PrometheusRule"}
+    assert manifests["persistent_volume_claim"]["metadata"]["name"] == "vaultwarden-backup-host"
+
+
+def test_dbaas_stack_plans_two_dumps_with_passwords_from_secrets(provider_dir, tmp_path):
+    root = scratch_copy(tmp_path, "examples/dbaas", "modules/app-backup")
+    plan = plan_json(root / "examples" / "dbaas", provider_dir)
+    resources = planned_resources(plan)
+    assert len(resources) == 6
+    for module, tool, secret in (("postgresql_backup", "pg_dumpall", "pg-cluster-superuser"),
+                                 ("mysql_backup", "mysqldump", "mysql-root")):
+        job = resources[f"module.{module}.backstop_backup_job.this"]
+        assert tool in job["script"]
+        env = [e for c in job["manifest"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+               for e in c.get("env", [])]
+        assert any(e.get("valueFrom", {}).get("secretKeyRef", {}).get("name") == secret for e in env), env
+    schedules = {resources[f"module.{m}.backstop_backup_job.this"]["manifest"]["spec"]["schedule"]
+                 for m in ("postgresql_backup", "mysql_backup")}
+    assert len(schedules) == 2, "two NFS writers must not start in the same slot"
+
+
+def test_terragrunt_stack_plans_with_the_generated_provider_block_and_passes_its_lint_hook(
+        provider_dir, backstop_bin, tmp_path):
+    root = scratch_copy(tmp_path, "examples/terragrunt", "modules/app-backup")
+    terragrunt_root = root / "examples" / "terragrunt"
+    stack = terragrunt_root / "stacks" / "immich"
+    # The linter reads the repository the stack lives in: mark the scratch copy as one.
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    # Terragrunt is not obtainable here: do what it does before running Terraform.
+    path, contents = terragrunt_generated_file(terragrunt_root / "terragrunt.hcl", "backstop_provider")
+    (stack / path).write_text(contents)
+    command = before_hook_command(stack / "terragrunt.hcl", "backstop_lint")
+    assert command[0] == "backstop"
+    hook = subprocess.run([backstop_bin, *command[1:]], cwd=stack, capture_output=True, text=True)
+    assert hook.returncode == 0, hook.stdout + hook.stderr
+
+    resources = planned_resources(plan_json(stack, provider_dir))
+    assert len(resources) == 3
+    volume = resources["module.immich_backup.backstop_nfs_backup_volume.this"]
+    # nfs_server and nfs_base_path come from the generated provider block only.
+    assert volume["persistent_volume_manifest"]["spec"]["csi"]["volumeAttributes"] == {
+        "server": "nfs.home.arpa", "share": "/srv/nfs/immich-backup-host"}
+
+
+def test_every_example_is_terraform_fmt_clean(tmp_path):
+    done = subprocess.run(["terraform", "fmt", "-check", "-recursive", "-diff", str(EXAMPLES)],
+                          capture_output=True, text=True, env={"PATH": shutil.os.environ["PATH"], "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- the generated docs --------------------------------------------------------------------
+
+def docs_code_blocks() -> list[tuple[pathlib.Path, str]]:
+    blocks = []
+    for page in sorted((REPO / "docs").rglob("*.md")):
+        for block in re.findall(r"```terraform\n(.*?)```", page.read_text(), re.S):
+            blocks.append((page, block))
+    return blocks
+
+
+def test_docs_embed_only_examples_that_are_planned():
+    planned = {p.read_text().strip() for p in registry_examples()}
+    blocks = docs_code_blocks()
+    assert blocks, "the docs embed no example"
+    for page, block in blocks:
+        assert block.strip() in planned, f"{page} embeds an example that no test plans"
+
+
+@pytest.fixture(scope="session")
+def provider_schema(provider_dir, tmp_path_factory) -> dict:
+    """The provider's schema as Terraform itself reports it."""
+    stack = registry_stack(tmp_path_factory.mktemp("schema"), EXAMPLES / "provider" / "provider.tf")
+    document = json.loads(terraform(["providers", "schema", "-json"], stack, provider_dir).stdout)
+    return document["provider_schemas"]["registry.terraform.io/backstop/backstop"]
+
+
+def attribute_lines(block: dict, prefix: str = ""):
+    """(path, description) of every attribute, nested ones included."""
+    for name, attribute in block.get("attributes", {}).items():
+        yield prefix + name, attribute.get("description", "")
+        nested = attribute.get("nested_type", {}).get("attributes")
+        if nested:
+            yield from attribute_lines({"attributes": nested}, f"{prefix}{name}.")
+
+
+def test_docs_list_every_attribute_with_its_description(provider_schema):
+    pages = {"index.md": provider_schema["provider"]["block"]}
+    for kind, folder in (("resource_schemas", "resources"), ("data_source_schemas", "data-sources")):
+        assert provider_schema[kind], f"the provider reports no {kind}"
+        for type_name, schema in provider_schema[kind].items():
+            pages[f"{folder}/{type_name.removeprefix('backstop_')}.md"] = schema["block"]
+    for page, block in pages.items():
+        text = (REPO / "docs" / page).read_text()
+        for path, description in attribute_lines(block):
+            name = path.rsplit(".", 1)[-1]
+            assert description.strip(), f"{page}: `{path}` has no description in the schema"
+            assert re.search(rf"^- `{re.escape(name)}` \([^)]*\) {re.escape(description.strip())}", text, re.M), \
+                f"docs/{page} does not list `{path}` with its description"
+    for function in provider_schema.get("functions", {}):
+        assert (REPO / "docs" / "functions" / f"{function}.md").is_file()

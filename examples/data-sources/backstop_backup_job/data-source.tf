@@ -1,0 +1,20 @@
+# A sqlite backup every 6 hours: integrity check, `.backup`, check of the copy, side files.
+data "backstop_backup_job" "vaultwarden" {
+  name         = "vaultwarden"
+  namespace    = "vaultwarden"
+  schedule     = "0 */6 * * *"
+  strategy     = "sqlite"
+  source_claim = "vaultwarden-data"
+  mounts = {
+    data = { path = "/data" }
+  }
+  database          = "/data/db.sqlite3"
+  extra_paths       = ["/data/rsa_key.pem", "/data/attachments", "/data/config.json"]
+  keep              = 30
+  colocate_with     = { app = "vaultwarden" }
+  destination_claim = "vaultwarden-backup-host"
+}
+
+output "vaultwarden_backup_script" {
+  value = data.backstop_backup_job.vaultwarden.script
+}

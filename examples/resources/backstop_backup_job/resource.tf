@@ -1,0 +1,21 @@
+# Weekly hard-linked rsync snapshots of the mailserver's three subPaths, each into its own
+# folder, from a pod on the node that holds the ReadWriteOnce claim.
+resource "backstop_backup_job" "mailserver" {
+  name         = "mailserver"
+  namespace    = "mailserver"
+  schedule     = "0 3 * * *"
+  strategy     = "rsync"
+  source_claim = "mailserver-data"
+  mounts = {
+    data  = { path = "/var/mail", sub_path = "data" }
+    state = { path = "/var/mail-state", sub_path = "state" }
+    log   = { path = "/var/log/mail", sub_path = "log" }
+  }
+  keep              = 8
+  colocate_with     = { app = "mailserver" }
+  destination_claim = "mailserver-backup-host"
+}
+
+output "mailserver_backup_cronjob_yaml" {
+  value = backstop_backup_job.mailserver.manifest_yaml
+}
