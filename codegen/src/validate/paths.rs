@@ -13,10 +13,10 @@ fn is_safe_path_char(c: char) -> bool {
 const SAFE_CHARS: &str = "letters, digits and `._@+=,:-`";
 
 /// Checks the segments of a `/`-separated path: safe characters, no empty, `.` or `..`.
-fn segments(path: &str, kind: &str) -> Check {
+fn segments(path: &str, full: &str, kind: &str) -> Check {
     if let Some(bad) = first_bad_char(path, |c| c == '/' || is_safe_path_char(c)) {
         return Err(Problem::new(
-            format!("the {kind} {path:?} contains {bad}, which is not allowed"),
+            format!("the {kind} {full:?} contains {bad}, which is not allowed"),
             format!("use only {SAFE_CHARS} in path segments"),
         ));
     }
@@ -28,7 +28,7 @@ fn segments(path: &str, kind: &str) -> Check {
             _ => continue,
         };
         return Err(Problem::new(
-            format!("the {kind} {path:?} {problem}"),
+            format!("the {kind} {full:?} {problem}"),
             "write the plain path, e.g. /var/lib/app/data: no `..`, `.`, doubled or trailing `/`",
         ));
     }
@@ -55,7 +55,7 @@ pub(crate) fn absolute_path(path: &str) -> Check {
             "name a directory below `/`, e.g. /var/lib/app",
         ));
     }
-    segments(relative, "path")
+    segments(relative, path, "path")
 }
 
 /// A subPath inside a volume: relative, same rules as an absolute path otherwise.
@@ -75,7 +75,7 @@ pub(crate) fn sub_path(path: &str) -> Check {
             ),
         ));
     }
-    segments(path, "subPath")
+    segments(path, path, "subPath")
 }
 
 /// A snapshot folder name (a `mounts` key): one safe path segment.

@@ -414,7 +414,7 @@ fn job_mount_paths_and_folders() {
                         .unwrap_or(())
                 },
                 "mounts[\"data\"].path",
-                "`;`",
+                "\"/var/mail;rm\" contains `;`",
             ),
             (
                 "command substitution",
