@@ -18,7 +18,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Render the backup objects declared in a standalone HCL spec.
+    // No doc comment: it would replace the long help that render::Args carries.
     Render(render::Args),
     /// Find every stack that lacks a compliant backup.
     Lint(lint::Args),
