@@ -244,8 +244,19 @@ impl Schedule {
         }
     }
 
+    /// Days after which the set of matching days repeats: a week when only the weekday
+    /// matters (every month, day of month a bare wildcard), else the Gregorian cycle.
+    fn cycle_days(&self) -> u64 {
+        const EVERY_MONTH: u64 = 0b1_1111_1111_1110;
+        if self.months == EVERY_MONTH && !self.day_of_month_restricted {
+            7
+        } else {
+            CalendarCycle::FULL
+        }
+    }
+
     fn first_matching_day(&self) -> Option<u32> {
-        CalendarCycle::new()
+        CalendarCycle::new(self.cycle_days())
             .position(|day| self.runs_on(day.month, day.day, day.weekday))
             .map(|i| i as u32)
     }
@@ -257,6 +268,11 @@ impl Schedule {
     /// matching day and the first run of the next. Walking the 400-year Gregorian cycle
     /// (146,097 days, a whole number of weeks) once covers every calendar the schedule can
     /// meet, leap days included; the walk wraps around to the cycle's first matching day.
+    /// A schedule that depends on the weekday alone repeats every week, so one week is
+    /// walked instead (microseconds rather than half a millisecond).
+    ///
+    /// Times are wall-clock times: a daylight-saving shift in `time_zone` can stretch one
+    /// gap by an hour, which the stale threshold's grace (at least 12 h) absorbs.
     pub fn longest_gap_seconds(&self) -> u64 {
         let times = self.minutes_of_day();
         let (Some(&first), Some(&last)) = (times.first(), times.last()) else {
@@ -266,7 +282,8 @@ impl Schedule {
         let mut first_day = None;
         let mut previous_day: Option<u64> = None;
         let mut longest_day_gap = 0;
-        for (index, day) in CalendarCycle::new().enumerate() {
+        let cycle_days = self.cycle_days();
+        for (index, day) in CalendarCycle::new(cycle_days).enumerate() {
             if !self.runs_on(day.month, day.day, day.weekday) {
                 continue;
             }
@@ -278,7 +295,7 @@ impl Schedule {
             previous_day = Some(index);
         }
         if let (Some(first_day), Some(last_day)) = (first_day, previous_day) {
-            longest_day_gap = longest_day_gap.max(first_day + CalendarCycle::DAYS - last_day);
+            longest_day_gap = longest_day_gap.max(first_day + cycle_days - last_day);
         }
         let across_days = longest_day_gap * MINUTES_PER_DAY + first - last;
         within_day.max(across_days) * 60
@@ -305,7 +322,8 @@ struct CalendarDay {
     weekday: u32,
 }
 
-/// The days of one 400-year Gregorian cycle, starting on Saturday 2000-01-01.
+/// Consecutive days from Saturday 2000-01-01: `FULL` of them make the 400-year Gregorian
+/// cycle, after which dates and weekdays repeat.
 struct CalendarCycle {
     remaining: u64,
     year: u32,
@@ -315,11 +333,11 @@ struct CalendarCycle {
 }
 
 impl CalendarCycle {
-    const DAYS: u64 = 146_097;
+    const FULL: u64 = 146_097;
 
-    fn new() -> Self {
+    fn new(days: u64) -> Self {
         CalendarCycle {
-            remaining: Self::DAYS,
+            remaining: days,
             year: 2000,
             month: 1,
             day: 1,
@@ -329,7 +347,11 @@ impl CalendarCycle {
 
     fn days_in_month(year: u32, month: u32) -> u32 {
         match month {
-            2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
+            2 if (year.is_multiple_of(4) && !year.is_multiple_of(100))
+                || year.is_multiple_of(400) =>
+            {
+                29
+            }
             2 => 28,
             4 | 6 | 9 | 11 => 30,
             _ => 31,
@@ -505,6 +527,39 @@ mod tests {
             let message = error(text);
             assert!(message.contains(expected), "{text}: {message}");
         }
+    }
+
+    #[test]
+    fn weekday_only_schedules_walk_one_week_and_agree_with_the_full_cycle() {
+        for text in [
+            "0 3 * * *",
+            "0 1 * * 0",
+            "0 3 * * MON-FRI",
+            "30 2 * * 1,4",
+            "0 */6 * * *",
+        ] {
+            let s = Schedule::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(s.cycle_days(), 7, "{text}");
+            assert_eq!(s.longest_gap_seconds(), full_cycle_gap(&s), "{text}");
+        }
+        let calendar = Schedule::parse("0 0 1 * *").map(|s| s.cycle_days());
+        assert_eq!(calendar, Ok(CalendarCycle::FULL));
+    }
+
+    /// The gap walked over the whole 400-year cycle, whatever the schedule.
+    fn full_cycle_gap(s: &Schedule) -> u64 {
+        let mut days = Vec::new();
+        for (i, d) in CalendarCycle::new(CalendarCycle::FULL).enumerate() {
+            if s.runs_on(d.month, d.day, d.weekday) {
+                days.push(i as u64);
+            }
+        }
+        let times = s.minutes_of_day();
+        let (first, last) = (times[0], times[times.len() - 1]);
+        let within = times.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+        let mut longest = days.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+        longest = longest.max(days[0] + CalendarCycle::FULL - days[days.len() - 1]);
+        within.max(longest * MINUTES_PER_DAY + first - last) * 60
     }
 
     #[test]
