@@ -6,9 +6,13 @@ use backstop_codegen::{Diagnostic, PathStep};
 use crate::proto::tfplugin6::{self as pb, attribute_path::step::Selector};
 
 pub fn error(diagnostic: &Diagnostic) -> pb::Diagnostic {
-    let steps: Vec<_> = diagnostic
-        .path
-        .0
+    let located = locatable_len(&diagnostic.path.0);
+    let detail = if located < diagnostic.path.0.len() {
+        format!("{}: {}", diagnostic.path, diagnostic.detail)
+    } else {
+        diagnostic.detail.clone()
+    };
+    let steps: Vec<_> = diagnostic.path.0[..located]
         .iter()
         .map(|step| pb::attribute_path::Step {
             selector: Some(match step {
@@ -23,8 +27,22 @@ pub fn error(diagnostic: &Diagnostic) -> pb::Diagnostic {
     pb::Diagnostic {
         severity: pb::diagnostic::Severity::Error as i32,
         summary: diagnostic.summary.clone(),
-        detail: diagnostic.detail.clone(),
+        detail,
         attribute: (!steps.is_empty()).then_some(pb::AttributePath { steps }),
+    }
+}
+
+/// How many leading steps of a path Terraform can place in the source. Terraform 1.15
+/// finds a top-level attribute, and within it one map key or list index
+/// (`tfdiags/contextual.go`); steps into nested attribute objects beyond that fall back to
+/// the whole block, or worse, to a top-level attribute of the same name
+/// (`password_secret.name` would highlight the resource's `name`). So the path stops
+/// there, and the detail names the full path instead.
+fn locatable_len(steps: &[PathStep]) -> usize {
+    match steps {
+        [PathStep::Attr(_), PathStep::Key(_) | PathStep::Index(_), ..] => 2,
+        [PathStep::Attr(_), ..] => 1,
+        _ => 0,
     }
 }
 

@@ -1,0 +1,105 @@
+"""Every bad input of the rendering core's list, written in HCL, is an error diagnostic
+that Terraform places on the offending attribute (its source range and snippet)."""
+import pytest
+
+from provider_support import errors
+
+PROVIDER = 'provider "backstop" {\n  nfs_server = "nfs.home.arpa"\n}\n'
+
+# The valid job every case starts from; a case replaces some of these lines.
+JOB = {
+    "name": '"mailserver"',
+    "namespace": '"mailserver"',
+    "schedule": '"0 3 * * *"',
+    "source_claim": '"mailserver-data-encrypted"',
+    "destination_claim": '"mailserver-backup-host"',
+    "mounts": '{\n    data = {\n      path     = "/var/mail"\n      sub_path = "data"\n    }\n  }',
+}
+
+
+def job(**overrides: str) -> str:
+    attrs = {**JOB, **overrides}
+    body = "\n".join(f"  {k} = {v}" for k, v in attrs.items() if v is not None)
+    return f'resource "backstop_backup_job" "bad" {{\n{body}\n}}\n'
+
+
+def mounts(path: str, sub_path: str = '"data"', folder: str = "data") -> str:
+    return f'{{\n    {folder} = {{\n      path     = {path}\n      sub_path = {sub_path}\n    }}\n  }}'
+
+
+def volume(**overrides: str) -> str:
+    attrs = {"name": '"mailserver-backup-host"', "namespace": '"mailserver"', **overrides}
+    body = "\n".join(f"  {k} = {v}" for k, v in attrs.items())
+    return f'resource "backstop_nfs_backup_volume" "bad" {{\n{body}\n}}\n'
+
+
+def alert(**overrides: str) -> str:
+    attrs = {"cronjob_name": '"mailserver-backup"', "namespace": '"mailserver"', "schedule": '"0 3 * * *"', **overrides}
+    body = "\n".join(f"  {k} = {v}" for k, v in attrs.items())
+    return f'resource "backstop_backup_alert" "bad" {{\n{body}\n}}\n'
+
+
+# (case id, configuration, text found only on the offending line, attribute the error names).
+# Terraform can place a path only down to one map key inside an attribute: an error on
+# `mounts["data"].path` highlights the `data` entry and names the full path in its detail.
+NESTED = 'mounts["data"]'
+CASES = [
+    ("uppercase name", job(name='"MailServer"'), "MailServer", "name"),
+    ("over-long name", job(name='"' + "m" * 60 + '"'), "m" * 60, "name"),
+    ("semicolon in name", job(name='"mail;reboot"'), "mail;reboot", "name"),
+    ("space in name", job(name='"mail server"'), "mail server", "name"),
+    ("newline in name", job(name='"mail\\nserver"'), "mail\\nserver", "name"),
+    ("command substitution in path", job(mounts=mounts('"/var/$(reboot)"')), "data = {", NESTED + ".path"),
+    ("backticks in path", job(mounts=mounts('"/var/`id`"')), "data = {", NESTED + ".path"),
+    ("space in path", job(mounts=mounts('"/var/my mail"')), "data = {", NESTED + ".path"),
+    ("relative path", job(mounts=mounts('"var/mail"')), "data = {", NESTED + ".path"),
+    ("dot-dot in path", job(mounts=mounts('"/var/../etc"')), "data = {", NESTED + ".path"),
+    ("dot-dot in sub_path", job(mounts=mounts('"/var/mail"', sub_path='"../other"')), "data = {", NESTED + ".sub_path"),
+    ("semicolon in sub_path", job(mounts=mounts('"/var/mail"', sub_path='"data;rm"')), "data = {", NESTED + ".sub_path"),
+    (
+        "duplicate destination folders",
+        job(mounts='{\n    data = { path = "/var/mail" }\n    Data = { path = "/var/mail-state" }\n  }'),
+        'data = { path = "/var/mail" }',
+        "data",
+    ),
+    ("invalid cron", job(schedule='"61 * * * *"'), "61 * * * *", "schedule"),
+    ("invalid cron field count", job(schedule='"0 3 * *"'), "0 3 * *", "schedule"),
+    ("empty mounts for rsync", job(mounts="{}"), "mounts = {}", "mounts"),
+    ("uppercase namespace", job(namespace='"Mail"'), '"Mail"', "namespace"),
+    ("relative nfs_path", volume(nfs_path='"srv/nfs/mail"'), "srv/nfs/mail", "nfs_path"),
+    ("backticks in nfs_path", volume(nfs_path='"/srv/`id`"'), "/srv/`id`", "nfs_path"),
+    ("uppercase volume name", volume(name='"Mail-Backup"'), "Mail-Backup", "name"),
+    ("bad stale_after", alert(stale_after='"soon"'), '"soon"', "stale_after"),
+    ("invalid alert schedule", alert(schedule='"every day"'), "every day", "schedule"),
+]
+
+
+def diagnostics_for(workspace, config: str) -> list[dict]:
+    workspace.write(PROVIDER + config)
+    found = errors(workspace.run_json("validate", check=False))
+    if not found:
+        # Errors on attributes that provider defaults could fill wait for the plan.
+        found = errors(workspace.run_json("plan", check=False))
+    return found
+
+
+@pytest.mark.parametrize("case,config,marker,attribute", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_an_error_on_the_attribute(workspace, case, config, marker, attribute):
+    found = diagnostics_for(workspace, config)
+    assert found, f"{case}: no error diagnostic"
+    source = (workspace.path / "main.tf").read_text().splitlines()
+    expected_line = next(i for i, line in enumerate(source, start=1) if marker in line)
+    on_line = [d for d in found if d.get("range", {}).get("start", {}).get("line") == expected_line]
+    assert on_line, f"{case}: no error on line {expected_line} ({source[expected_line - 1]!r}): {found}"
+    named = [d for d in on_line if attribute in d["summary"] + d.get("detail", "") + d["snippet"]["code"]]
+    assert named, f"{case}: the error does not name {attribute}: {on_line}"
+
+
+def test_missing_password_secret_for_dumps_names_the_attribute(workspace):
+    config = job(
+        strategy='"pg_dumpall"', source_claim=None, mounts=None, host='"postgres.dbaas"', user='"postgres"'
+    )
+    found = diagnostics_for(workspace, config)
+    assert any("password_secret" in d["summary"] + d.get("detail", "") for d in found), found
+    # A missing attribute has no source of its own: Terraform points at the resource block.
+    assert all(d["range"]["start"]["line"] >= 4 for d in found)

@@ -1,0 +1,214 @@
+"""The resource lifecycle through real Terraform: validate, plan, apply, a clean second
+plan, an in-place update, a replacement, destroy; data sources; unknown values."""
+import json
+
+from provider_support import errors, resource_change
+
+PROVIDER = """
+provider "backstop" {
+  nfs_server = "nfs.home.arpa"
+}
+"""
+
+
+def mailserver(keep: int = 8, name: str = "mailserver", namespace: str = '"mailserver"') -> str:
+    return PROVIDER + f"""
+resource "backstop_nfs_backup_volume" "mail" {{
+  name      = "mailserver-backup-host"
+  namespace = "mailserver"
+}}
+
+resource "backstop_backup_job" "mail" {{
+  name              = "{name}"
+  namespace         = {namespace}
+  schedule          = "0 3 * * *"
+  source_claim      = "mailserver-data-encrypted"
+  destination_claim = backstop_nfs_backup_volume.mail.claim_name
+  mounts = {{
+    data  = {{ path = "/var/mail", sub_path = "data" }}
+    state = {{ path = "/var/mail-state", sub_path = "state" }}
+    log   = {{ path = "/var/log/mail", sub_path = "log" }}
+  }}
+  keep          = {keep}
+  colocate_with = {{ app = "mailserver" }}
+}}
+
+resource "backstop_backup_alert" "mail" {{
+  cronjob_name = backstop_backup_job.mail.cronjob_name
+  namespace    = "mailserver"
+  schedule     = "0 3 * * *"
+}}
+"""
+
+
+def test_validate_plan_apply_update_replace_destroy(workspace):
+    workspace.write(mailserver())
+    validated = workspace.run_json("validate")
+    assert validated[0]["valid"] is True, validated
+
+    plan = workspace.show_plan()
+    job = resource_change(plan, "backstop_backup_job.mail")
+    assert job["change"]["actions"] == ["create"]
+    after = job["change"]["after"]
+    # Inputs known at plan time give rendered outputs known at plan time.
+    assert after["cronjob_name"] == "mailserver-backup"
+    assert after["id"] == "mailserver/mailserver-backup"
+    assert after["manifest"]["kind"] == "CronJob"
+    assert after["manifest"]["metadata"]["name"] == "mailserver-backup"
+    assert json.loads(after["manifest_json"]) == after["manifest"]
+    assert "rsync" in after["script"]
+    assert not any(job["change"]["after_unknown"].values())
+    volume = resource_change(plan, "backstop_nfs_backup_volume.mail")["change"]["after"]
+    assert volume["claim_name"] == "mailserver-backup-host"
+    assert volume["manifest"]["kind"] == "PersistentVolumeClaim"
+    assert volume["persistent_volume_manifest"]["spec"]["csi"]["volumeAttributes"]["server"] == "nfs.home.arpa"
+    assert volume["manifest_yaml"].count("\nkind:") + volume["manifest_yaml"].startswith("kind:") == 2
+    alert = resource_change(plan, "backstop_backup_alert.mail")["change"]["after"]
+    assert alert["prometheus_rule"]["kind"] == "PrometheusRule"
+    rule_names = [r["alert"] for r in alert["rule_group"]["rules"]]
+    assert "MailserverBackupStale" in rule_names and "MailserverBackupNeverSucceeded" in rule_names
+
+    workspace.run("apply", "-auto-approve", "tfplan")
+    state = workspace.state()
+    applied = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
+    assert applied["backstop_backup_job.mail"]["manifest"] == after["manifest"]
+
+    second = workspace.run("plan", "-detailed-exitcode", check=False)
+    assert second.returncode == 0, f"a second plan must show no changes:\n{second.stdout}{second.stderr}"
+
+    workspace.write(mailserver(keep=4))
+    update = resource_change(workspace.show_plan(), "backstop_backup_job.mail")
+    assert update["change"]["actions"] == ["update"]
+    assert update["change"]["after"]["manifest"] != update["change"]["before"]["manifest"]
+    workspace.run("apply", "-auto-approve", "tfplan")
+
+    workspace.write(mailserver(keep=4, name="mailserver2"))
+    plan = workspace.show_plan()
+    replace = resource_change(plan, "backstop_backup_job.mail")
+    assert replace["change"]["actions"] == ["delete", "create"]
+    assert ["name"] in replace["change"]["replace_paths"]
+    # The alert follows the job's new cronjob_name, which is known at plan time: a replacement too.
+    assert resource_change(plan, "backstop_backup_alert.mail")["change"]["actions"] == ["delete", "create"]
+    workspace.run("apply", "-auto-approve", "tfplan")
+    assert workspace.state()["values"]["root_module"]["resources"]
+
+    workspace.run("destroy", "-auto-approve")
+    assert "values" not in workspace.state() or not workspace.state()["values"].get("root_module", {}).get("resources")
+
+
+def test_data_sources_are_read_at_plan_time(workspace):
+    workspace.write(
+        PROVIDER
+        + """
+data "backstop_backup_alert" "mail" {
+  cronjob_name = "mailserver-backup"
+  namespace    = "mailserver"
+  schedule     = "0 3 * * *"
+}
+
+data "backstop_nfs_backup_volume" "mail" {
+  name      = "mailserver-backup-host"
+  namespace = "mailserver"
+  nfs_path  = "/srv/nfs/mailserver-backup"
+}
+
+output "rule_group_yaml" { value = data.backstop_backup_alert.mail.rule_group_yaml }
+output "pv_path" { value = data.backstop_nfs_backup_volume.mail.persistent_volume_manifest.spec.csi.volumeAttributes.share }
+"""
+    )
+    plan = workspace.show_plan()
+    # Read during plan: the data sources are in the plan's prior state, with their outputs.
+    read = {r["address"]: r["values"] for r in plan["prior_state"]["values"]["root_module"]["resources"]}
+    assert "MailserverBackupStale" in read["data.backstop_backup_alert.mail"]["rule_group_yaml"]
+    assert plan["planned_values"]["outputs"]["pv_path"]["value"] == "/srv/nfs/mailserver-backup"
+
+
+def test_unknown_inputs_give_unknown_outputs_that_resolve_on_apply(workspace):
+    workspace.write(
+        'resource "terraform_data" "namespace" {\n  input = "mail"\n}\n'
+        + mailserver(namespace="terraform_data.namespace.output")
+    )
+    plan = workspace.show_plan()
+    job = resource_change(plan, "backstop_backup_job.mail")["change"]
+    for output in ("id", "cronjob_name", "script", "manifest", "manifest_json", "manifest_yaml"):
+        assert job["after_unknown"].get(output) is True, output
+    assert job["after"]["name"] == "mailserver"
+
+    workspace.run("apply", "-auto-approve", "tfplan")
+    values = {r["address"]: r["values"] for r in workspace.state()["values"]["root_module"]["resources"]}
+    job = values["backstop_backup_job.mail"]
+    assert job["id"] == "mail/mailserver-backup"
+    assert job["manifest"]["metadata"]["namespace"] == "mail"
+    second = workspace.run("plan", "-detailed-exitcode", check=False)
+    assert second.returncode == 0, second.stdout
+
+
+def test_unknown_provider_block_gives_unknown_outputs(workspace):
+    workspace.write(
+        """
+resource "terraform_data" "server" {
+  input = "nfs.lan"
+}
+
+provider "backstop" {
+  nfs_server = terraform_data.server.output
+}
+
+resource "backstop_nfs_backup_volume" "mail" {
+  name      = "mailserver-backup-host"
+  namespace = "mailserver"
+}
+"""
+    )
+    plan = workspace.show_plan()
+    volume = resource_change(plan, "backstop_nfs_backup_volume.mail")["change"]
+    assert volume["after_unknown"]["manifest"] is True
+    workspace.run("apply", "-auto-approve", "tfplan")
+    values = workspace.state()["values"]["root_module"]["resources"]
+    pv = next(r for r in values if r["address"] == "backstop_nfs_backup_volume.mail")["values"]["persistent_volume_manifest"]
+    assert pv["spec"]["csi"]["volumeAttributes"]["server"] == "nfs.lan"
+
+
+def test_import_then_plan_fills_the_outputs(workspace):
+    workspace.write(
+        PROVIDER
+        + """
+import {
+  to = backstop_nfs_backup_volume.mail
+  id = "mailserver/mailserver-backup-host"
+}
+
+resource "backstop_nfs_backup_volume" "mail" {
+  name      = "mailserver-backup-host"
+  namespace = "mailserver"
+}
+"""
+    )
+    plan = workspace.show_plan()
+    change = resource_change(plan, "backstop_nfs_backup_volume.mail")["change"]
+    assert change["importing"]["id"] == "mailserver/mailserver-backup-host"
+    assert change["after"]["claim_name"] == "mailserver-backup-host"
+    workspace.run("apply", "-auto-approve", "tfplan")
+
+    workspace.write(PROVIDER + 'import {\n  to = backstop_backup_job.x\n  id = "no-slash"\n}\n'
+                    + 'resource "backstop_backup_job" "x" {\n  name = "x"\n  namespace = "x"\n  schedule = "@daily"\n'
+                    + '  destination_claim = "x"\n  strategy = "command"\n  command = "true"\n  source_claim = "x"\n}\n')
+    failed = errors(workspace.run_json("plan", check=False))
+    assert any("no-slash" in d["summary"] for d in failed), failed
+
+
+def test_stale_after_function(workspace):
+    workspace.write(
+        """
+output "daily" { value = provider::backstop::stale_after("0 3 * * *") }
+output "six_hourly" { value = provider::backstop::stale_after("0 */6 * * *") }
+output "weekly" { value = provider::backstop::stale_after("0 1 * * 0") }
+"""
+    )
+    workspace.run("apply", "-auto-approve")
+    outputs = json.loads(workspace.run("output", "-json").stdout)
+    assert {k: v["value"] for k, v in outputs.items()} == {"daily": "36h", "six_hourly": "24h", "weekly": "8d"}
+
+    workspace.write('output "bad" { value = provider::backstop::stale_after("61 * * * *") }\n')
+    failed = errors(workspace.run_json("plan", check=False))
+    assert failed and "61" in json.dumps(failed), failed
