@@ -1,5 +1,6 @@
 //! `terraform-provider-backstop`: started by Terraform, it serves the plugin protocol;
-//! run by hand, it explains itself (or prints its version with `--version`).
+//! run by hand, it explains itself, prints its version with `--version`, or its schemas
+//! as `terraform providers schema -json` shows them with `--schema-json`.
 
 use std::process::ExitCode;
 
@@ -11,6 +12,13 @@ fn main() -> ExitCode {
         .is_some_and(|a| a == "--version" || a == "version")
     {
         println!("terraform-provider-backstop {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    if std::env::args()
+        .nth(1)
+        .is_some_and(|a| a == "--schema-json")
+    {
+        println!("{}", terraform_provider_backstop::schema_json());
         return ExitCode::SUCCESS;
     }
     if let Err(why) = handshake::check_launch() {

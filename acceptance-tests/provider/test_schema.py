@@ -1,0 +1,41 @@
+"""`terraform providers schema -json`: all three resources and data sources, the provider
+block and the function, every attribute described; the library's `schema_json()` (used by
+the docs generator, printed by `--schema-json`) has exactly the same shape."""
+import json
+import subprocess
+
+from provider_support import PROVIDER_ADDRESS
+
+TYPES = {"backstop_nfs_backup_volume", "backstop_backup_job", "backstop_backup_alert"}
+
+
+def undescribed(attributes: dict, prefix: str = "") -> list[str]:
+    missing = []
+    for name, attribute in attributes.items():
+        if not attribute.get("description", "").strip():
+            missing.append(prefix + name)
+        nested = attribute.get("nested_type", {}).get("attributes", {})
+        missing += undescribed(nested, f"{prefix}{name}.")
+    return missing
+
+
+def test_schema_lists_everything_with_descriptions(workspace, provider_bin):
+    workspace.write("")
+    schema = json.loads(workspace.run("providers", "schema", "-json").stdout)["provider_schemas"][PROVIDER_ADDRESS]
+    assert set(schema["resource_schemas"]) == TYPES
+    assert set(schema["data_source_schemas"]) == TYPES
+    assert set(schema["functions"]) == {"stale_after"}
+    for kind in ("resource_schemas", "data_source_schemas"):
+        for type_name, resource in schema[kind].items():
+            assert resource["block"]["description"], type_name
+            assert undescribed(resource["block"]["attributes"]) == [], type_name
+    assert undescribed(schema["provider"]["block"]["attributes"]) == []
+    assert set(schema["provider"]["block"]["attributes"]) == {
+        "nfs_server", "nfs_base_path", "storage_class", "mount_options", "image", "pushgateway_url", "time_zone", "labels"
+    }
+    job = schema["resource_schemas"]["backstop_backup_job"]["block"]["attributes"]
+    assert job["password_secret"]["sensitive"] is True
+    assert job["manifest"]["type"] == "dynamic" and job["manifest"]["computed"] is True
+
+    library = json.loads(subprocess.run([provider_bin, "--schema-json"], capture_output=True, text=True, check=True).stdout)
+    assert library == schema
