@@ -191,3 +191,39 @@ fn output_directory_is_not_created_on_error() {
     assert!(!ws.dir.join("new-dir").exists());
     assert!(run.stderr.contains("@every"), "{}", run.stderr);
 }
+
+#[test]
+fn errors_that_stop_reading_an_object_do_not_hide_the_others() {
+    // The postgres job cannot be read (unknown attribute); the mailserver job can, and
+    // its bad path is still reported, in file order after the volume's error.
+    let spec = VALID
+        .replacen(
+            "  user              = \"postgres\"",
+            "  usr               = \"postgres\"",
+            1,
+        )
+        .replacen("path = \"/var/mail\"", "path = \"var/mail\"", 1)
+        .replacen("namespace = \"mailserver\"", "namespace = \"Mail\"", 1);
+    let ws = Workspace::new();
+    ws.write("spec.hcl", &spec);
+    let run = backstop(&["render", "spec.hcl"], &ws.dir);
+    assert_eq!(run.code, 1);
+    let located: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("spec.hcl:"))
+        .collect();
+    let expected = [
+        format!("spec.hcl:{}:", line_of(&spec, "namespace = \"Mail\"")),
+        format!("spec.hcl:{}:", line_of(&spec, "\"var/mail\"")),
+        format!("spec.hcl:{}:", line_of(&spec, "usr ")),
+    ];
+    assert_eq!(located.len(), expected.len(), "{}", run.stderr);
+    for (line, prefix) in located.iter().zip(&expected) {
+        assert!(
+            line.starts_with(prefix.as_str()),
+            "{line} should start with {prefix}\n{}",
+            run.stderr
+        );
+    }
+}

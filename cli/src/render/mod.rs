@@ -77,13 +77,32 @@ fn render(args: &Args) -> Result<(), Vec<SpecError>> {
             hint: Some("check the path and that the file is readable UTF-8 text".to_string()),
         }]
     })?;
-    let spec = spec::load(SourceFile::new(&args.file, text))?;
-    let rendered = objects::render_all(&spec).map_err(|located| {
-        located
-            .into_iter()
-            .map(|(owner, diagnostic)| spec.locate(owner.resolve(&spec), &diagnostic))
-            .collect::<Vec<_>>()
-    })?;
+    let loaded = spec::load(SourceFile::new(&args.file, text))?;
+    let spec = &loaded.spec;
+    let mut errors = loaded.errors;
+    // Objects that could not be read are left out; the others are still validated so
+    // that one run reports every error. Incomplete defaults would only add noise.
+    let rendered = if loaded.defaults_complete {
+        objects::render_all(spec)
+    } else {
+        Ok(Vec::new())
+    };
+    let rendered = match rendered {
+        Ok(rendered) if errors.is_empty() => rendered,
+        Ok(_) => Vec::new(),
+        Err(located) => {
+            errors.extend(
+                located
+                    .into_iter()
+                    .map(|(owner, diagnostic)| spec.locate(owner.resolve(spec), &diagnostic)),
+            );
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| (e.line, e.column));
+        return Err(errors);
+    }
     let io_error = |summary: String| {
         vec![SpecError {
             file: args.file.clone(),

@@ -45,8 +45,19 @@ pub struct Spec {
     body: Body,
     pub defaults: Defaults,
     defaults_structure: Option<usize>,
-    /// The objects in file order.
+    /// The objects read without error, in file order.
     pub objects: Vec<SpecObject>,
+}
+
+/// A spec read as far as it could be: `errors` lists what could not be read, and the
+/// objects with such errors are left out of `spec`, so that the others can still be
+/// validated and every error reported in one run.
+pub struct Loaded {
+    pub spec: Spec,
+    pub errors: Vec<SpecError>,
+    /// Whether the `backstop {}` block was read without error: objects are only worth
+    /// validating against complete defaults.
+    pub defaults_complete: bool,
 }
 
 /// Where a diagnostic belongs: the defaults block or one object.
@@ -83,8 +94,9 @@ struct Declared {
     structure: usize,
 }
 
-/// Reads the spec; every error in the file is returned, not just the first.
-pub fn load(source: SourceFile) -> Result<Spec, Vec<SpecError>> {
+/// Reads the spec. Only a file that is not HCL at all is an `Err`; every other error is
+/// collected in `Loaded::errors`.
+pub fn load(source: SourceFile) -> Result<Loaded, Vec<SpecError>> {
     let body = hcl_edit::parser::parse_body(&source.text).map_err(|e| {
         let location = e.location();
         vec![SpecError {
@@ -106,6 +118,7 @@ pub fn load(source: SourceFile) -> Result<Spec, Vec<SpecError>> {
     }
     let mut spec_defaults = Defaults::default();
     let mut defaults_structure = None;
+    let mut defaults_complete = true;
     let mut objects = Vec::new();
     for d in &declared {
         let Some(block) = body.get(d.structure).and_then(Structure::as_block) else {
@@ -115,6 +128,7 @@ pub fn load(source: SourceFile) -> Result<Spec, Vec<SpecError>> {
             Kind::Defaults => "backstop".to_string(),
             kind => format!("{}.{}", kind.block_type(), d.label),
         };
+        let errors_before = errors.len();
         let values = evaluate_block(&source, &evaluator, block, d.kind, &address, &mut errors);
         let mut fields = Fields::new(&values);
         let object = match d.kind {
@@ -136,7 +150,11 @@ pub fn load(source: SourceFile) -> Result<Spec, Vec<SpecError>> {
                     .hint(diagnostic.detail.clone()),
             );
         }
-        if let Some(object) = object {
+        let complete = errors.len() == errors_before;
+        if d.kind == Kind::Defaults {
+            defaults_complete = complete;
+        }
+        if let Some(object) = object.filter(|_| complete) {
             objects.push(SpecObject {
                 kind: d.kind,
                 id: d.label.clone(),
@@ -146,17 +164,18 @@ pub fn load(source: SourceFile) -> Result<Spec, Vec<SpecError>> {
         }
     }
     drop(evaluator);
-    if errors.is_empty() {
-        Ok(Spec {
-            source,
-            body,
-            defaults: spec_defaults,
-            defaults_structure,
-            objects,
-        })
-    } else {
-        Err(errors)
-    }
+    let spec = Spec {
+        source,
+        body,
+        defaults: spec_defaults,
+        defaults_structure,
+        objects,
+    };
+    Ok(Loaded {
+        spec,
+        errors,
+        defaults_complete,
+    })
 }
 
 /// Checks block types and labels; returns the usable blocks.
