@@ -4,7 +4,6 @@
 //! rule's intent when the fixture was written.
 
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

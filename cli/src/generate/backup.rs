@@ -4,7 +4,7 @@
 //! repository uses, and its alerts. Idempotent (a clean stack gets nothing), and never
 //! overwrites a file it did not write (generated files start with `HEADER`).
 
-use crate::lint::eval::Val;
+use crate::lint::eval::{Scope, Val};
 use crate::lint::model::{Pvc, PvcKind, Stack, VolumeSource, Workload};
 use crate::lint::rules::nfs_writers;
 use crate::lint::{cron::Slots, Report};
@@ -33,6 +33,10 @@ pub struct Args {
     /// Configuration file (default: `backstop.toml` at the repository root).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// NFS server written into the generated volume. Default: the `nfs_server` of the
+    /// repository's `provider "backstop"` block, which the generated volume then inherits.
+    #[arg(long)]
+    pub nfs_server: Option<String>,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -53,7 +57,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match generate(&report, &stack, args.style) {
+    match generate(&report, &stack, args.style, args.nfs_server.as_deref()) {
         Ok(message) => {
             println!("{message}");
             ExitCode::SUCCESS
@@ -94,7 +98,12 @@ struct Plan {
     alert: BackupAlert,
 }
 
-pub fn generate(report: &Report, stack_dir: &Path, style: Style) -> Result<String, String> {
+pub fn generate(
+    report: &Report,
+    stack_dir: &Path,
+    style: Style,
+    nfs_server: Option<&str>,
+) -> Result<String, String> {
     let stack = report
         .model
         .stacks
@@ -118,18 +127,20 @@ pub fn generate(report: &Report, stack_dir: &Path, style: Style) -> Result<Strin
             stack.rel
         ));
     }
+    let defaults = provider_defaults(report, stack_dir);
     let mut taken: Vec<Slots> = nfs_writers(&report.model.stacks)
         .into_iter()
         .map(|(_, _, slots)| slots)
         .collect();
     let mut by_dir: BTreeMap<PathBuf, Vec<Plan>> = BTreeMap::new();
     for pvc in unbacked {
-        let plan = plan(report, stack, pvc, &mut taken)?;
         let dir = report.repo.files[pvc.origin.loc.file]
             .path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
+        owned_or_absent(&dir.join(FILE_NAME))?;
+        let plan = plan(report, stack, pvc, &defaults, nfs_server, &mut taken)?;
         by_dir.entry(dir).or_default().push(plan);
     }
     let mut written = Vec::new();
@@ -148,7 +159,7 @@ pub fn generate(report: &Report, stack_dir: &Path, style: Style) -> Result<Strin
         let mut text = existing;
         for plan in &plans {
             text.push('\n');
-            text.push_str(&render(plan, style)?);
+            text.push_str(&render(plan, style, &defaults)?);
         }
         std::fs::write(&path, text)
             .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
@@ -162,7 +173,27 @@ pub fn generate(report: &Report, stack_dir: &Path, style: Style) -> Result<Strin
     Ok(format!("wrote {}", written.join(", ")))
 }
 
-fn plan(report: &Report, stack: &Stack, pvc: &Pvc, taken: &mut Vec<Slots>) -> Result<Plan, String> {
+/// The text of a `backup.tf` backstop wrote, `None` if there is none; an error if someone
+/// else wrote it.
+fn owned_or_absent(path: &Path) -> Result<Option<String>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) if text.starts_with(HEADER) => Ok(Some(text)),
+        Ok(_) => Err(format!(
+            "{} exists and was not written by backstop; refusing to overwrite it",
+            path.display()
+        )),
+        Err(_) => Ok(None),
+    }
+}
+
+fn plan(
+    report: &Report,
+    stack: &Stack,
+    pvc: &Pvc,
+    defaults: &Defaults,
+    nfs_server: Option<&str>,
+    taken: &mut Vec<Slots>,
+) -> Result<Plan, String> {
     let file = &report.repo.files[pvc.origin.loc.file];
     let (line, _) = file.line_col(pvc.origin.loc.span.start);
     let at = format!("{}:{line}", file.rel);
@@ -212,6 +243,7 @@ fn plan(report: &Report, stack: &Stack, pvc: &Pvc, taken: &mut Vec<Slots>) -> Re
     let volume = NfsBackupVolume {
         name: format!("{name}-backup-host"),
         namespace: namespace.clone(),
+        nfs_server: nfs_server.map(str::to_string),
         ..NfsBackupVolume::default()
     };
     let job = BackupJob {
@@ -234,11 +266,10 @@ fn plan(report: &Report, stack: &Stack, pvc: &Pvc, taken: &mut Vec<Slots>) -> Re
         schedule: Some(schedule),
         ..BackupAlert::default()
     };
-    let defaults = Defaults::default();
-    let problems: Vec<String> = backstop_codegen::validate::volume(&defaults, &volume)
+    let problems: Vec<String> = backstop_codegen::validate::volume(defaults, &volume)
         .into_iter()
-        .chain(backstop_codegen::validate::job(&defaults, &job))
-        .chain(backstop_codegen::validate::alert(&defaults, &alert))
+        .chain(backstop_codegen::validate::job(defaults, &job))
+        .chain(backstop_codegen::validate::alert(defaults, &alert))
         .map(|d| d.to_string())
         .collect();
     if !problems.is_empty() {
@@ -381,10 +412,48 @@ fn hcl_map(entries: impl Iterator<Item = (String, String)>, indent: &str) -> Str
     }
 }
 
-fn render(plan: &Plan, style: Style) -> Result<String, String> {
+fn render(plan: &Plan, style: Style, defaults: &Defaults) -> Result<String, String> {
     match style {
         Style::Backstop => Ok(render_backstop(plan)),
-        Style::Kubernetes => render_kubernetes(plan),
+        Style::Kubernetes => render_kubernetes(plan, defaults),
+    }
+}
+
+/// The `provider "backstop"` block the generated resources will run under: the stack's
+/// own first, else any in the repository. Its static values are the validation defaults.
+fn provider_defaults(report: &Report, stack_dir: &Path) -> Defaults {
+    let providers = report.repo.files.iter().filter_map(|file| {
+        let blocks = file.hcl.as_ref()?.as_ref().ok()?;
+        let provider = blocks.iter().find(|b| {
+            b.kind == "provider" && b.labels.first().map(String::as_str) == Some("backstop")
+        })?;
+        Some((
+            file.path.starts_with(stack_dir),
+            file.path.parent()?.to_path_buf(),
+            provider,
+        ))
+    });
+    let Some((_, dir, provider)) = providers.max_by_key(|(in_stack, _, _)| *in_stack) else {
+        return Defaults::default();
+    };
+    let scope = Scope {
+        repo: &report.repo,
+        dir,
+        vars: Default::default(),
+    };
+    let text = |key: &str| {
+        provider
+            .attr(key)
+            .and_then(|a| scope.env().string(&a.value).ok())
+    };
+    Defaults {
+        nfs_server: text("nfs_server"),
+        nfs_base_path: text("nfs_base_path"),
+        storage_class: text("storage_class"),
+        image: text("image"),
+        pushgateway_url: text("pushgateway_url"),
+        time_zone: text("time_zone"),
+        ..Defaults::default()
     }
 }
 
@@ -423,8 +492,13 @@ fn render_backstop(plan: &Plan) -> String {
             )
         )
     };
+    let nfs_server = volume
+        .nfs_server
+        .as_ref()
+        .map(|s| format!("  nfs_server = {}\n", hcl_string(s)))
+        .unwrap_or_default();
     format!(
-        "resource \"backstop_nfs_backup_volume\" \"{label}\" {{\n  name      = {}\n  namespace = {}\n}}\n\n\
+        "resource \"backstop_nfs_backup_volume\" \"{label}\" {{\n  name      = {}\n  namespace = {}\n{nfs_server}}}\n\n\
          resource \"backstop_backup_job\" \"{label}\" {{\n  name              = {}\n  namespace         = {}\n  schedule          = {}\n  strategy          = \"rsync\"\n  source_claim      = {claim_expr}\n  mounts            = {mounts}\n  destination_claim = backstop_nfs_backup_volume.{label}.name\n{colocate}}}\n\n\
          resource \"backstop_backup_alert\" \"{label}\" {{\n  cronjob_name = {}\n  namespace    = {}\n  schedule     = {}\n}}\n",
         hcl_string(&volume.name),
@@ -440,16 +514,15 @@ fn render_backstop(plan: &Plan) -> String {
 
 /// Typed `kubernetes_*` resources from the rendering core; the alerts stay a
 /// `backstop_backup_alert` (the rule group belongs to the monitoring stack's values).
-fn render_kubernetes(plan: &Plan) -> Result<String, String> {
-    let defaults = Defaults::default();
+fn render_kubernetes(plan: &Plan, defaults: &Defaults) -> Result<String, String> {
     let diagnostics = |d: Vec<backstop_codegen::Diagnostic>| {
         d.iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let volume = backstop_codegen::render_volume(&defaults, &plan.volume).map_err(diagnostics)?;
-    let job = backstop_codegen::render_job(&defaults, &plan.job).map_err(diagnostics)?;
+    let volume = backstop_codegen::render_volume(defaults, &plan.volume).map_err(diagnostics)?;
+    let job = backstop_codegen::render_job(defaults, &plan.job).map_err(diagnostics)?;
     let parts = [
         backstop_codegen::render::kubernetes_hcl(
             &format!("{}_backup", plan.label),

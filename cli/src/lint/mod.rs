@@ -93,17 +93,18 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
     let mut report = lint(&root, &config)?;
     if args.fix {
         let stacks = crate::generate::backup::fixable_stacks(&report);
-        for stack in stacks {
-            match crate::generate::backup::generate(
-                &report,
-                &stack,
-                crate::generate::backup::Style::Backstop,
-            ) {
+        // Re-read after each stack: the next one must see the slots just taken.
+        for stack in stacks
+            .iter()
+            .filter(|s| absolute.iter().any(|p| s.starts_with(p)))
+        {
+            let style = crate::generate::backup::Style::Backstop;
+            match crate::generate::backup::generate(&report, stack, style, None) {
                 Ok(message) => eprintln!("{message}"),
                 Err(message) => eprintln!("backstop lint --fix: {message}"),
             }
+            report = lint(&root, &config)?;
         }
-        report = lint(&root, &config)?;
     }
     let in_scope: Vec<Finding> = report
         .findings
