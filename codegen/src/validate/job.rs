@@ -57,6 +57,13 @@ pub(crate) fn check(job: &BackupJob) -> Report {
         AttrPath::root("destination_claim"),
         required_name(&job.destination_claim, "destination_claim"),
     );
+    if job.source_claim.as_deref() == Some(job.destination_claim.as_str()) {
+        report.error(
+            AttrPath::root("destination_claim"),
+            "the backup would be written to the claim it backs up",
+            "use an NFS backup claim (e.g. an nfs_backup_volume's claim_name) distinct from source_claim",
+        );
+    }
     if job.keep == Some(0) {
         report.error(
             AttrPath::root("keep"),
@@ -216,6 +223,11 @@ fn check_mounts(report: &mut Report, job: &BackupJob) {
                 format!("{:?} is where the backup destination is mounted", mount.path),
                 format!("mount the source somewhere else; {DESTINATION_MOUNT} is reserved for destination_claim"),
             ),
+            Ok(()) if shadows_the_image(&mount.path) => report.error(
+                path,
+                format!("mounting at {:?} would hide the backup image's own files", mount.path),
+                "mount the source at the path the app uses for its data, e.g. /var/mail or /data",
+            ),
             Ok(()) => {
                 if let Some(other) = folder_by_path.insert(&mount.path, folder) {
                     report.error(
@@ -228,6 +240,18 @@ fn check_mounts(report: &mut Report, job: &BackupJob) {
         }
         report.check_optional(base.attr("sub_path"), mount.sub_path.as_deref(), sub_path);
     }
+}
+
+/// Top-level folders of the alpine image that the script needs (`sh`, `apk`, the
+/// libraries, `/tmp`), and the kernel's virtual file systems.
+const IMAGE_FOLDERS: [&str; 11] = [
+    "/bin", "/etc", "/lib", "/sbin", "/usr", "/var", "/tmp", "/run", "/root", "/home", "/opt",
+];
+const VIRTUAL_FOLDERS: [&str; 3] = ["/proc", "/sys", "/dev"];
+
+/// A source mounted on one of these folders would replace it in the backup pod.
+fn shadows_the_image(path: &str) -> bool {
+    IMAGE_FOLDERS.contains(&path) || VIRTUAL_FOLDERS.iter().any(|folder| is_within(path, folder))
 }
 
 /// The database and the side files must lie under a mount, and land in the snapshot

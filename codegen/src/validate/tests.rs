@@ -574,6 +574,39 @@ fn job_mount_paths_and_folders() {
 }
 
 #[test]
+fn job_mounts_may_not_hide_the_image_and_the_destination_differs_from_the_source() {
+    for bad in [
+        "/etc", "/var", "/usr", "/tmp", "/proc/1", "/dev/shm", "/sys",
+    ] {
+        let mut j = rsync_job();
+        if let Some(m) = j.mounts.get_mut("data") {
+            m.path = bad.into();
+        }
+        assert_single(
+            bad,
+            &job(&Defaults::default(), &j),
+            "mounts[\"data\"].path",
+            "would hide the backup image's own files",
+        );
+    }
+    for fine in ["/etc/app", "/var/lib/app", "/home/app/data", "/devices"] {
+        let mut j = rsync_job();
+        if let Some(m) = j.mounts.get_mut("data") {
+            m.path = fine.into();
+        }
+        assert_eq!(job(&Defaults::default(), &j), vec![], "{fine}");
+    }
+    let mut j = rsync_job();
+    j.destination_claim = "mailserver-data-encrypted".into();
+    assert_single(
+        "same claim",
+        &job(&Defaults::default(), &j),
+        "destination_claim",
+        "the claim it backs up",
+    );
+}
+
+#[test]
 fn job_strategies_require_and_forbid_attributes() {
     run_job_cases(
         rsync_job,
