@@ -8,7 +8,12 @@ use proptest::prelude::*;
 use terraform_provider_backstop::dynamic::{decode, encode, Number, Type, Value};
 
 fn primitive_type() -> impl Strategy<Value = Type> {
-    prop_oneof![Just(Type::Bool), Just(Type::Number), Just(Type::String), Just(Type::Dynamic)]
+    prop_oneof![
+        Just(Type::Bool),
+        Just(Type::Number),
+        Just(Type::String),
+        Just(Type::Dynamic)
+    ]
 }
 
 fn any_type() -> impl Strategy<Value = Type> {
@@ -27,7 +32,9 @@ fn number() -> impl Strategy<Value = Number> {
     prop_oneof![
         any::<i64>().prop_map(Number::Int),
         (i64::MAX as u64 + 1..=u64::MAX).prop_map(Number::Uint),
-        any::<f64>().prop_filter("cty has no NaN", |f| !f.is_nan() && f.fract() != 0.0).prop_map(Number::Float),
+        any::<f64>()
+            .prop_filter("cty has no NaN", |f| !f.is_nan() && f.fract() != 0.0)
+            .prop_map(Number::Float),
         "-?[0-9]{1,30}\\.[0-9]{1,30}".prop_map(Number::Decimal),
     ]
 }
@@ -40,18 +47,39 @@ fn value_of(ty: Type) -> BoxedStrategy<Value> {
         Type::String => "\\PC{0,12}".prop_map(Value::String).boxed(),
         // A dynamic value carries its own type: any typed value, as the provider sends manifests.
         Type::Dynamic => any_type()
-            .prop_filter("a dynamic value's own type is concrete", |t| *t != Type::Dynamic)
+            .prop_filter("a dynamic value's own type is concrete", |t| {
+                *t != Type::Dynamic
+            })
             .prop_flat_map(value_of)
-            .prop_filter("empty collections are sent with element type dynamic", round_trips_as_dynamic)
+            .prop_filter(
+                "empty collections are sent with element type dynamic",
+                round_trips_as_dynamic,
+            )
             .boxed(),
-        Type::List(e) => prop::collection::vec(value_of(*e), 0..4).prop_map(Value::List).boxed(),
-        Type::Set(e) => prop::collection::vec(value_of(*e), 0..4).prop_map(Value::Set).boxed(),
-        Type::Map(e) => prop::collection::btree_map("[a-z]{0,6}", value_of(*e), 0..4).prop_map(Value::Map).boxed(),
+        Type::List(e) => prop::collection::vec(value_of(*e), 0..4)
+            .prop_map(Value::List)
+            .boxed(),
+        Type::Set(e) => prop::collection::vec(value_of(*e), 0..4)
+            .prop_map(Value::Set)
+            .boxed(),
+        Type::Map(e) => prop::collection::btree_map("[a-z]{0,6}", value_of(*e), 0..4)
+            .prop_map(Value::Map)
+            .boxed(),
         Type::Object(attrs) => {
-            let fields: Vec<_> = attrs.into_iter().map(|(k, t)| value_of(t).prop_map(move |v| (k.clone(), v))).collect();
-            fields.prop_map(|pairs| Value::Object(pairs.into_iter().collect())).boxed()
+            let fields: Vec<_> = attrs
+                .into_iter()
+                .map(|(k, t)| value_of(t).prop_map(move |v| (k.clone(), v)))
+                .collect();
+            fields
+                .prop_map(|pairs| Value::Object(pairs.into_iter().collect()))
+                .boxed()
         }
-        Type::Tuple(types) => types.into_iter().map(value_of).collect::<Vec<_>>().prop_map(Value::Tuple).boxed(),
+        Type::Tuple(types) => types
+            .into_iter()
+            .map(value_of)
+            .collect::<Vec<_>>()
+            .prop_map(Value::Tuple)
+            .boxed(),
     };
     prop_oneof![1 => Just(Value::Null), 1 => Just(Value::Unknown), 6 => concrete].boxed()
 }
@@ -60,7 +88,11 @@ fn value_of(ty: Type) -> BoxedStrategy<Value> {
 /// shape only if inference gives back a type it conforms to (lists of mixed element
 /// kinds, for instance, only exist through conversion in Terraform).
 fn round_trips_as_dynamic(value: &Value) -> bool {
-    encode(&Type::Dynamic, value).ok().and_then(|bytes| decode(&Type::Dynamic, &bytes).ok()).as_ref() == Some(value)
+    encode(&Type::Dynamic, value)
+        .ok()
+        .and_then(|bytes| decode(&Type::Dynamic, &bytes).ok())
+        .as_ref()
+        == Some(value)
 }
 
 fn typed_value() -> impl Strategy<Value = (Type, Value)> {
@@ -77,13 +109,13 @@ proptest! {
 
     #[test]
     fn encode_then_decode_is_identity((ty, value) in typed_value()) {
-        let bytes = encode(&ty, &value).map_err(|e| TestCaseError::fail(e))?;
+        let bytes = encode(&ty, &value).map_err(TestCaseError::fail)?;
         prop_assert_eq!(decode(&ty, &bytes), Ok(value));
     }
 
     #[test]
     fn truncated_msgpack_is_an_error((ty, value) in typed_value(), cut in any::<prop::sample::Index>()) {
-        let bytes = encode(&ty, &value).map_err(|e| TestCaseError::fail(e))?;
+        let bytes = encode(&ty, &value).map_err(TestCaseError::fail)?;
         // Empty input means null by protocol, so cut at least one byte but keep at least one.
         prop_assume!(bytes.len() > 1);
         let keep = 1 + cut.index(bytes.len() - 1);
@@ -92,13 +124,13 @@ proptest! {
 
     #[test]
     fn mistyped_msgpack_is_an_error_or_a_value_never_a_panic((ty, value) in typed_value(), other in any_type()) {
-        let bytes = encode(&ty, &value).map_err(|e| TestCaseError::fail(e))?;
+        let bytes = encode(&ty, &value).map_err(TestCaseError::fail)?;
         let _ = decode(&other, &bytes);
     }
 
     #[test]
     fn flipped_bytes_never_panic((ty, value) in typed_value(), at in any::<prop::sample::Index>(), byte in any::<u8>()) {
-        let mut bytes = encode(&ty, &value).map_err(|e| TestCaseError::fail(e))?;
+        let mut bytes = encode(&ty, &value).map_err(TestCaseError::fail)?;
         let i = at.index(bytes.len());
         bytes[i] = byte;
         let _ = decode(&ty, &bytes);
@@ -108,15 +140,27 @@ proptest! {
 #[test]
 fn wire_format_matches_cty() {
     // Unknown is fixext1 type 0, as cty writes it.
-    assert_eq!(encode(&Type::String, &Value::Unknown).unwrap(), vec![0xd4, 0, 0]);
+    assert_eq!(
+        encode(&Type::String, &Value::Unknown).unwrap(),
+        vec![0xd4, 0, 0]
+    );
     // Refined unknowns (ext 12 with a payload) decode as unknown too.
-    assert_eq!(decode(&Type::String, &[0xc7, 0x03, 0x0c, 0x81, 0x01, 0xc3]), Ok(Value::Unknown));
+    assert_eq!(
+        decode(&Type::String, &[0xc7, 0x03, 0x0c, 0x81, 0x01, 0xc3]),
+        Ok(Value::Unknown)
+    );
     // A decimal string keeps its exact text (HCL `0.1` arrives as a string).
     let decimal = Value::Number(Number::Decimal("0.1".into()));
-    assert_eq!(encode(&Type::Number, &decimal).unwrap(), vec![0xa3, b'0', b'.', b'1']);
+    assert_eq!(
+        encode(&Type::Number, &decimal).unwrap(),
+        vec![0xa3, b'0', b'.', b'1']
+    );
     // DynamicPseudoType is [type JSON, value].
     let bytes = encode(&Type::Dynamic, &Value::string("x")).unwrap();
-    assert_eq!(bytes, [&[0x92, 0xc4, 0x08][..], b"\"string\"", &[0xa1, b'x']].concat());
+    assert_eq!(
+        bytes,
+        [&[0x92, 0xc4, 0x08][..], b"\"string\"", &[0xa1, b'x']].concat()
+    );
     // Objects need every attribute, no more and no fewer.
     let ty = Type::Object(BTreeMap::from([("a".to_string(), Type::Bool)]));
     assert!(decode(&ty, &[0x80]).is_err());
@@ -130,8 +174,14 @@ fn wire_format_matches_cty() {
 
 #[test]
 fn state_json_fills_missing_attributes_and_drops_removed_ones() {
-    let ty = Type::Object(BTreeMap::from([("kept".to_string(), Type::String), ("added".to_string(), Type::Number)]));
+    let ty = Type::Object(BTreeMap::from([
+        ("kept".to_string(), Type::String),
+        ("added".to_string(), Type::Number),
+    ]));
     let json = serde_json::json!({"kept": "x", "removed": true});
-    let expected = Value::Object(BTreeMap::from([("kept".to_string(), Value::string("x")), ("added".to_string(), Value::Null)]));
+    let expected = Value::Object(BTreeMap::from([
+        ("kept".to_string(), Value::string("x")),
+        ("added".to_string(), Value::Null),
+    ]));
     assert_eq!(ty.value_from_state_json(&json), Ok(expected));
 }
