@@ -209,3 +209,68 @@ fn a_missing_file_exits_1_and_says_so() {
         run.stderr
     );
 }
+
+#[test]
+fn list_elements_are_located_on_their_own_line() {
+    let spec = r#"backup_job "vaultwarden" {
+  namespace         = "vaultwarden"
+  schedule          = "0 */6 * * *"
+  strategy          = "sqlite"
+  source_claim      = "vaultwarden-data"
+  mounts            = { data = { path = "/data" } }
+  database          = "/data/db.sqlite3"
+  extra_paths = [
+    "/data/rsa_key.pem",
+    "/data/attachments",
+    "/srv/config.json",
+  ]
+  destination_claim = "vaultwarden-backup-host"
+  image             = "alpine:3.22"
+}
+"#;
+    let run = render(spec, &[]);
+    assert_eq!(run.code, 1);
+    let line = line_of(spec, "/srv/config.json");
+    assert!(
+        run.stderr.contains(&format!(
+            "spec.hcl:{line}:5: error: \"/srv/config.json\" is not under any of the mount paths"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("attribute: backup_job.vaultwarden.extra_paths[2]"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_bad_value_reached_through_a_reference_is_reported_where_it_is_used_too() {
+    let spec = format!(
+        "{}\nbackup_alert \"app\" {{\n  namespace = backup_job.app.namespace\n  schedule  = backup_job.app.schedule\n}}\n",
+        JOB.replace("0 3 * * *", "0 3 * * 8")
+    );
+    let run = render(&spec, &[]);
+    assert_eq!(run.code, 1);
+    let job_line = line_of(&spec, "0 3 * * 8");
+    let alert_line = line_of(&spec, "schedule  = backup_job.app.schedule");
+    assert!(
+        run.stderr.contains(&format!(
+            "spec.hcl:{job_line}:3: error: day-of-week field: 8 is out of range 0-6"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("spec.hcl:{alert_line}:")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("attribute: backup_alert.app.schedule"),
+        "{}",
+        run.stderr
+    );
+}
