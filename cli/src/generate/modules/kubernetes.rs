@@ -1,0 +1,302 @@
+//! The typed-`kubernetes` module variants, for stacks that manage Kubernetes objects with
+//! the hashicorp/kubernetes provider and no Backstop provider. Their resources come from
+//! the rendering core's HCL backend (`kubernetes_hcl`), fed with sentinel values where the
+//! module's inputs go; each sentinel is then replaced by its variable. The core renders
+//! every convention (Retain, mount options, read-only mounts, job hygiene, metrics), so
+//! the modules follow them by construction and change when the core does.
+
+use super::tf_align::align;
+use backstop_codegen::render::kubernetes_hcl;
+use backstop_codegen::{BackupJob, Defaults, NfsBackupVolume, SecretRef};
+use serde_json::Value;
+
+/// One generated module: its folder under `modules/` and its `.tf` files.
+pub struct Variant {
+    pub dir: &'static str,
+    pub main_tf: String,
+    pub variables_tf: String,
+    pub outputs_tf: &'static str,
+}
+
+pub const VERSIONS_TF: &str = r#"terraform {
+  required_version = ">= 1.5"
+
+  required_providers {
+    kubernetes = {
+      source  = "hashicorp/kubernetes"
+      version = ">= 2.20"
+    }
+  }
+}
+"#;
+
+/// A value the core renders in place of an input, and the expression that replaces it.
+struct Sentinel {
+    token: &'static str,
+    expression: &'static str,
+}
+
+pub fn variants() -> Result<Vec<Variant>, String> {
+    Ok(vec![
+        nfs_backup_volume()?,
+        dump_job("pg_dumpall")?,
+        dump_job("mysqldump")?,
+    ])
+}
+
+const VOLUME_SENTINELS: [Sentinel; 4] = [
+    Sentinel {
+        token: "sentinelvolume",
+        expression: "var.name",
+    },
+    Sentinel {
+        token: "sentinelnamespace",
+        expression: "var.namespace",
+    },
+    Sentinel {
+        token: "sentinelserver",
+        expression: "var.nfs_server",
+    },
+    Sentinel {
+        token: "/sentinelpath",
+        expression: "local.nfs_path",
+    },
+];
+
+fn nfs_backup_volume() -> Result<Variant, String> {
+    let volume = NfsBackupVolume {
+        name: "sentinelvolume".to_string(),
+        namespace: "sentinelnamespace".to_string(),
+        nfs_server: Some("sentinelserver".to_string()),
+        nfs_path: Some("/sentinelpath".to_string()),
+        ..NfsBackupVolume::default()
+    };
+    let rendered = backstop_codegen::render_volume(&Defaults::default(), &volume)
+        .map_err(|d| format!("rendering the NFS volume module: {d:?}"))?;
+    let resources = typed(
+        &[
+            &rendered.persistent_volume,
+            &rendered.persistent_volume_claim,
+        ],
+        &VOLUME_SENTINELS,
+    )?;
+    let main_tf = format!(
+        "# A static NFS PersistentVolume and the claim bound to it, both named `name`, with\n\
+         # the backup conventions (Retain, ReadWriteMany, nfsvers=4 soft mount options), for\n\
+         # the hashicorp/kubernetes provider. Generated from Backstop's rendering core.\n\n\
+         locals {{\n  nfs_path = coalesce(var.nfs_path, \"/srv/nfs/${{var.name}}\")\n}}\n\n{resources}"
+    );
+    Ok(Variant {
+        dir: "kubernetes-nfs-backup-volume",
+        main_tf,
+        variables_tf: VOLUME_VARIABLES.to_string(),
+        outputs_tf: VOLUME_OUTPUTS,
+    })
+}
+
+const JOB_SENTINELS: [Sentinel; 9] = [
+    Sentinel {
+        token: "\"17 1 * * *\"",
+        expression: "var.schedule",
+    },
+    Sentinel {
+        token: "sentinelapp",
+        expression: "var.name",
+    },
+    Sentinel {
+        token: "sentinelnamespace",
+        expression: "var.namespace",
+    },
+    Sentinel {
+        token: "sentinelhost",
+        expression: "var.host",
+    },
+    Sentinel {
+        token: "sentineluser",
+        expression: "var.user",
+    },
+    Sentinel {
+        token: "sentinelsecret",
+        expression: "var.password_secret_name",
+    },
+    Sentinel {
+        token: "sentinelkey",
+        expression: "var.password_secret_key",
+    },
+    Sentinel {
+        token: "sentinelclaim",
+        expression: "var.destination_claim",
+    },
+    Sentinel {
+        token: "sentinelimage:1",
+        expression: "var.image",
+    },
+];
+
+fn dump_job(strategy: &'static str) -> Result<Variant, String> {
+    let job = BackupJob {
+        name: "sentinelapp".to_string(),
+        namespace: "sentinelnamespace".to_string(),
+        schedule: "17 1 * * *".to_string(),
+        strategy: strategy.to_string(),
+        host: Some("sentinelhost".to_string()),
+        user: Some("sentineluser".to_string()),
+        password_secret: Some(SecretRef {
+            name: "sentinelsecret".to_string(),
+            key: "sentinelkey".to_string(),
+        }),
+        destination_claim: "sentinelclaim".to_string(),
+        image: Some("sentinelimage:1".to_string()),
+        ..BackupJob::default()
+    };
+    let rendered = backstop_codegen::render_job(&Defaults::default(), &job)
+        .map_err(|d| format!("rendering the {strategy} module: {d:?}"))?;
+    let resources = typed(&[&rendered.cronjob], &JOB_SENTINELS)?;
+    let (dir, tool) = match strategy {
+        "pg_dumpall" => (
+            "kubernetes-pg-dumpall-backup",
+            "`pg_dumpall | gzip -9` of every PostgreSQL database",
+        ),
+        _ => (
+            "kubernetes-mysqldump-backup",
+            "`mysqldump --all-databases --single-transaction | gzip -9`",
+        ),
+    };
+    let main_tf = format!(
+        "# The backup CronJob `<name>-backup`: {tool}\n\
+         # to the NFS claim `destination_claim`, 14 days kept, the password read from a Secret,\n\
+         # metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider.\n\
+         # Generated from Backstop's rendering core.\n\n{resources}"
+    );
+    let variables_tf = DUMP_VARIABLES.replace("{image}", backstop_codegen::render::IMAGE);
+    Ok(Variant {
+        dir,
+        main_tf,
+        variables_tf,
+        outputs_tf: DUMP_OUTPUTS,
+    })
+}
+
+/// The typed resources of `manifests` (resource label `this`), sentinels replaced,
+/// aligned like `terraform fmt`.
+fn typed(manifests: &[&Value], sentinels: &[Sentinel]) -> Result<String, String> {
+    let mut text = String::new();
+    for manifest in manifests {
+        let resource = kubernetes_hcl("this", manifest);
+        if resource.is_empty() {
+            return Err(format!(
+                "the rendering core has no typed resource for {}",
+                manifest["kind"]
+            ));
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(resource.trim_end());
+        text.push('\n');
+    }
+    for sentinel in sentinels {
+        if !text.contains(sentinel.token) {
+            return Err(format!(
+                "input {} no longer appears in the rendered objects",
+                sentinel.expression
+            ));
+        }
+        // A whole string literal becomes the bare expression, a part of one interpolates.
+        let literal = format!("\"{}\"", sentinel.token.trim_matches('"'));
+        text = text.replace(&literal, sentinel.expression);
+        text = text.replace(sentinel.token, &format!("${{{}}}", sentinel.expression));
+    }
+    if text.contains("sentinel") {
+        return Err(
+            "a sentinel value survived in the generated HCL: give it a variable".to_string(),
+        );
+    }
+    Ok(align(&text))
+}
+
+const VOLUME_VARIABLES: &str = r#"variable "name" {
+  description = "Name of both the PV and the PVC, by convention `<app>-backup-host`."
+  type        = string
+}
+
+variable "namespace" {
+  description = "Namespace of the PVC."
+  type        = string
+}
+
+variable "nfs_server" {
+  description = "NFS server host name or address."
+  type        = string
+}
+
+variable "nfs_path" {
+  description = "Export path on the NFS server. Defaults to `/srv/nfs/<name>`."
+  type        = string
+  default     = null
+}
+"#;
+
+const VOLUME_OUTPUTS: &str = r#"output "claim_name" {
+  description = "Name of the PVC, for a backup job's `destination_claim`."
+  value       = kubernetes_persistent_volume_claim.this.metadata[0].name
+}
+
+output "volume_name" {
+  description = "Name of the PV."
+  value       = kubernetes_persistent_volume.this.metadata[0].name
+}
+"#;
+
+const DUMP_VARIABLES: &str = r#"variable "name" {
+  description = "The database's name; the CronJob is `<name>-backup`."
+  type        = string
+}
+
+variable "namespace" {
+  description = "Namespace of the CronJob and of the password Secret."
+  type        = string
+}
+
+variable "schedule" {
+  description = "Cron schedule of the dump (5 fields, or a macro such as `@daily`)."
+  type        = string
+}
+
+variable "host" {
+  description = "Host name of the database server."
+  type        = string
+}
+
+variable "user" {
+  description = "User to connect as."
+  type        = string
+}
+
+variable "password_secret_name" {
+  description = "Name of the Secret holding the password."
+  type        = string
+}
+
+variable "password_secret_key" {
+  description = "Key of the password inside the Secret."
+  type        = string
+}
+
+variable "destination_claim" {
+  description = "The NFS claim mounted read-write at `/backup`, e.g. the `claim_name` of kubernetes-nfs-backup-volume."
+  type        = string
+}
+
+variable "image" {
+  description = "Container image of the backup job (alpine-based: its busybox runs the script)."
+  type        = string
+  default     = "{image}"
+}
+"#;
+
+const DUMP_OUTPUTS: &str = r#"output "cronjob_name" {
+  description = "Name of the CronJob, `<name>-backup`, for the alert rules (`backstop_backup_alert` or `backstop render`)."
+  value       = kubernetes_cron_job_v1.this.metadata[0].name
+}
+"#;
