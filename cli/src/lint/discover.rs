@@ -31,17 +31,27 @@ const READ_EXTENSIONS: [&str; 6] = ["tf", "hcl", "yaml", "yml", "tpl", "tftpl"];
 
 impl Repo {
     pub fn load(root: &Path) -> Repo {
-        let mut paths = Vec::new();
-        collect(root, &mut paths);
-        paths.sort();
-        let files: Vec<SourceFile> = paths
-            .par_iter()
-            .filter_map(|path| {
-                let text = std::fs::read(path).ok()?;
-                let text = String::from_utf8_lossy(&text).into_owned();
-                Some(SourceFile::new(path.clone(), relative(root, path), text))
-            })
-            .collect();
+        let read = || {
+            let mut paths = collect(root);
+            paths.sort();
+            paths
+                .par_iter()
+                .filter_map(|path| {
+                    let text = std::fs::read(path).ok()?;
+                    let text = String::from_utf8_lossy(&text).into_owned();
+                    Some(SourceFile::new(path.clone(), relative(root, path), text))
+                })
+                .collect::<Vec<SourceFile>>()
+        };
+        // Cold, reading thousands of small files waits on the disk, not the CPU: many
+        // threads keep many reads in flight. Without a pool, rayon's default still works.
+        let files = match rayon::ThreadPoolBuilder::new()
+            .num_threads(IO_THREADS)
+            .build()
+        {
+            Ok(pool) => pool.install(read),
+            Err(_) => read(),
+        };
         let mut hcl_by_dir: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
         let mut by_path = HashMap::new();
         for (index, file) in files.iter().enumerate() {
@@ -72,9 +82,15 @@ impl Repo {
     }
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Threads for reading and parsing: enough to keep a disk's queue full on a cold cache.
+const IO_THREADS: usize = 32;
+
+/// Every file to read under `dir`; subfolders are walked in parallel.
+fn collect(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut subdirs = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+        return out;
     };
     for entry in entries.flatten() {
         let path = entry.path();
@@ -85,7 +101,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let name = name.to_string_lossy();
         if kind.is_dir() {
             if !SKIPPED_DIRS.contains(&name.as_ref()) {
-                collect(&path, out);
+                subdirs.push(path);
             }
         } else if kind.is_file()
             && path
@@ -96,6 +112,13 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+    out.extend(
+        subdirs
+            .par_iter()
+            .flat_map_iter(|sub| collect(sub))
+            .collect::<Vec<_>>(),
+    );
+    out
 }
 
 fn find_stacks(
