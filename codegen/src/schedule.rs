@@ -80,12 +80,20 @@ struct FieldValues {
 
 impl Field {
     fn parse(&self, text: &str) -> Result<FieldValues, String> {
-        let wildcard = text == "*" || (self.allows_question_mark && text == "?");
         let mut bits = 0u64;
+        let mut wildcard = false;
         for part in text.split(',') {
             bits |= self.parse_part(part)?;
+            wildcard |= self.is_wildcard(part);
         }
         Ok(FieldValues { bits, wildcard })
+    }
+
+    /// As in Kubernetes' parser, a list element `*` or `?` (alone or with step 1) marks
+    /// the whole field unrestricted; any other step restricts it.
+    fn is_wildcard(&self, part: &str) -> bool {
+        let range = part.strip_suffix("/1").unwrap_or(part);
+        range == "*" || (self.allows_question_mark && range == "?")
     }
 
     /// One list element: `*`, `N`, `A-B`, each optionally followed by `/STEP`.
@@ -458,6 +466,13 @@ mod tests {
         assert_eq!(gap("0 0 1 * 1"), 7 * DAY_S);
         // With day-of-week a bare `*`, only the 1st counts.
         assert_eq!(gap("0 0 1 * *"), 31 * DAY_S);
+    }
+
+    #[test]
+    fn a_star_with_step_one_or_in_a_list_leaves_the_field_unrestricted() {
+        // Day of month unrestricted, so only Mondays run: 7 days apart.
+        assert_eq!(gap("0 0 */1 * 1"), 7 * DAY_S);
+        assert_eq!(gap("0 0 *,5 * 1"), 7 * DAY_S);
     }
 
     #[test]
