@@ -240,3 +240,25 @@ def test_registry_refuses_a_signature_by_another_key(registry, loopback_ca, work
     assert done.returncode != 0
     assert "signature from unknown issuer" in " ".join(done.stderr.split())
     assert not (stack / ".terraform.lock.hcl").exists()
+
+
+# --- the installed provider serves real stacks -------------------------------------------
+
+@pytest.mark.parametrize("stack", ["mailserver", "vaultwarden"])
+def test_stack_plans_with_the_provider_installed_from_the_mirror(stack, repo, release_dir, workspace_version,
+                                                                 tmp_path):
+    """What a user does after `terraform init`: plan a real stack with the released binary."""
+    example = repo / "examples" / stack
+    if not example.is_dir():
+        pytest.fail(f"{example} is missing: the install-path test plans it")
+    mirror = mirror_of(release_dir, workspace_version, tmp_path / "mirror")
+    shutil.copytree(example, tmp_path / "examples" / stack)
+    shutil.copytree(repo / "modules", tmp_path / "modules")
+    workdir = tmp_path / "examples" / stack
+
+    init = terraform(["init", "-input=false"], workdir, mirror_config(mirror))
+    assert f"Installed backstop/backstop v{workspace_version}" in init.stdout
+    plan = terraform(["plan", "-input=false"], workdir, mirror_config(mirror))
+
+    assert "backstop_backup_job" in plan.stdout
+    assert "Plan:" in plan.stdout and " to add" in plan.stdout
