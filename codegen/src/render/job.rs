@@ -1,7 +1,8 @@
 //! The backup CronJob (CONVENTIONS §2): the script in a pinned alpine container, the
 //! source claim read-only twice over, the NFS claim read-write at `/backup`.
 
-use super::{conventions, scripts};
+use super::conventions;
+use super::scripts::{self, ScriptTemplates};
 use crate::model::{BackupJob, Resources, Strategy};
 use crate::{Defaults, RenderedJob};
 use serde_json::{json, Map, Value};
@@ -12,11 +13,27 @@ const DESTINATION_VOLUME: &str = "backup";
 /// 10 s skipped runs whenever the controller was busy).
 const STARTING_DEADLINE_SECONDS: u32 = 300;
 
+/// Validation has accepted the strategy; rsync is only a fallback for the type system.
+fn strategy_of(job: &BackupJob) -> Strategy {
+    Strategy::parse(&job.strategy).unwrap_or(Strategy::Rsync)
+}
+
 pub fn render(defaults: &Defaults, job: &BackupJob) -> RenderedJob {
+    render_with(
+        &ScriptTemplates::for_strategy(strategy_of(job)),
+        defaults,
+        job,
+    )
+}
+
+pub fn render_with(
+    templates: &ScriptTemplates,
+    defaults: &Defaults,
+    job: &BackupJob,
+) -> RenderedJob {
     let cronjob_name = format!("{}-backup", job.name);
-    // Validation has accepted the strategy; rsync is only a fallback for the type system.
-    let strategy = Strategy::parse(&job.strategy).unwrap_or(Strategy::Rsync);
-    let script = scripts::render(job, strategy, &cronjob_name);
+    let strategy = strategy_of(job);
+    let script = templates.render(job, strategy, &cronjob_name);
     let labels = conventions::labels(defaults, &job.labels);
 
     let mut cron_spec = json!({
@@ -32,20 +49,25 @@ pub fn render(defaults: &Defaults, job: &BackupJob) -> RenderedJob {
                 "backoffLimit": 3,
                 "template": {
                     "metadata": { "labels": labels },
-                    "spec": pod_spec(defaults, job, strategy, &script),
+                    "spec": null,
                 },
             },
         },
     });
+    // Built Values are moved into their `null` slots: interpolating them in `json!` would
+    // deep-copy them through Serialize (most of the render time, before this).
+    cron_spec["jobTemplate"]["spec"]["template"]["spec"] =
+        pod_spec(defaults, job, strategy, &script);
     if let Some(time_zone) = job.time_zone.as_ref().or(defaults.time_zone.as_ref()) {
         cron_spec["timeZone"] = json!(time_zone);
     }
-    let cronjob = json!({
+    let mut cronjob = json!({
         "apiVersion": "batch/v1",
         "kind": "CronJob",
         "metadata": { "name": cronjob_name, "namespace": job.namespace, "labels": labels },
-        "spec": cron_spec,
+        "spec": null,
     });
+    cronjob["spec"] = cron_spec;
     RenderedJob {
         cronjob_name,
         script,
@@ -76,8 +98,8 @@ fn pod_spec(defaults: &Defaults, job: &BackupJob, strategy: Strategy, script: &s
         "name": "backup",
         "image": job.image.as_ref().or(defaults.image.as_ref()).map(String::as_str).unwrap_or(conventions::IMAGE),
         "command": ["/bin/sh", "-c", script],
-        "env": env(defaults, job, strategy),
-        "volumeMounts": mounts,
+        "env": null,
+        "volumeMounts": null,
         // Root is needed for `apk add` and to read and preserve files of every owner; the
         // rest of root's powers are dropped.
         "securityContext": {
@@ -90,6 +112,8 @@ fn pod_spec(defaults: &Defaults, job: &BackupJob, strategy: Strategy, script: &s
             "seccompProfile": { "type": "RuntimeDefault" },
         },
     });
+    container["env"] = env(defaults, job, strategy);
+    container["volumeMounts"] = Value::Array(mounts);
     if let Some(resources) = &job.resources {
         container["resources"] = resources_json(resources);
     }
@@ -99,9 +123,11 @@ fn pod_spec(defaults: &Defaults, job: &BackupJob, strategy: Strategy, script: &s
         // Cluster-internal names (the Pushgateway, database services) resolve without
         // walking every search domain first.
         "dnsConfig": { "options": [{ "name": "ndots", "value": "2" }] },
-        "containers": [container],
-        "volumes": volumes,
+        "containers": null,
+        "volumes": null,
     });
+    spec["containers"] = Value::Array(vec![container]);
+    spec["volumes"] = Value::Array(volumes);
     if !job.colocate_with.is_empty() {
         // An RWO source claim is attached to one node: the job pod must run there too.
         spec["affinity"] = json!({

@@ -17,6 +17,7 @@ use serde_json::Value;
 pub use alert::default_prefix;
 pub use conventions::{BACKUP_DIR, IMAGE, PUSHGATEWAY_URL};
 pub use hcl::{resource_type, snake_case};
+pub use scripts::ScriptTemplates;
 pub use yaml::to_yaml;
 
 pub fn volume(defaults: &Defaults, v: &NfsBackupVolume) -> RenderedVolume {
@@ -25,6 +26,12 @@ pub fn volume(defaults: &Defaults, v: &NfsBackupVolume) -> RenderedVolume {
 
 pub fn job(defaults: &Defaults, j: &BackupJob) -> RenderedJob {
     job::render(defaults, j)
+}
+
+/// `job` with templates parsed once by the caller (`ScriptTemplates::all()`): the fast
+/// path for rendering many jobs.
+pub fn job_with(templates: &ScriptTemplates, defaults: &Defaults, j: &BackupJob) -> RenderedJob {
+    job::render_with(templates, defaults, j)
 }
 
 pub fn alert(defaults: &Defaults, a: &BackupAlert) -> RenderedAlert {

@@ -6,7 +6,7 @@
 
 use crate::model::{BackupJob, Strategy};
 use crate::shell::quote;
-use handlebars::Handlebars;
+use handlebars::{Context, Handlebars};
 use serde_json::{json, Value};
 
 const PREAMBLE: &str = include_str!("../../templates/preamble.sh.hbs");
@@ -35,34 +35,73 @@ pub fn password_env(strategy: Strategy) -> Option<&'static str> {
     }
 }
 
-/// Renders the script of a validated job. Built per call from the compiled-in template
-/// text: the core keeps no global state.
-pub fn render(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> String {
-    let (body, context) = template_and_context(job, strategy, cronjob_name);
-    let mut registry = Handlebars::new();
-    registry.register_escape_fn(handlebars::no_escape);
-    registry.set_strict_mode(true);
-    // The templates are part of this crate and covered by its tests for every strategy, so
-    // a failure here is a bug in Backstop, not in the user's input.
-    let registered = registry
-        .register_partial("preamble", PREAMBLE)
-        .and_then(|()| registry.register_partial("push_metrics", PUSH_METRICS))
-        .and_then(|()| registry.register_partial("prune_by_age", PRUNE_BY_AGE))
-        .and_then(|()| registry.register_template_string("script", body));
-    if let Err(error) = registered {
-        panic!("bundled script template does not parse: {error}");
+/// The script templates, parsed. Parsing is most of the cost of rendering a job, so a
+/// caller rendering many jobs builds this once (`all`) and reuses it; the core itself
+/// keeps no global state.
+pub struct ScriptTemplates {
+    registry: Handlebars<'static>,
+}
+
+impl ScriptTemplates {
+    /// Every strategy's template.
+    pub fn all() -> Self {
+        Self::with(&Strategy::ALL)
     }
-    match registry.render("script", &context) {
-        Ok(script) => script,
-        Err(error) => panic!("bundled script template failed to render: {error}"),
+
+    /// Only what `strategy` needs: the cheapest way to render a single job.
+    pub fn for_strategy(strategy: Strategy) -> Self {
+        Self::with(&[strategy])
+    }
+
+    fn with(strategies: &[Strategy]) -> Self {
+        let mut registry = Handlebars::new();
+        registry.register_escape_fn(handlebars::no_escape);
+        registry.set_strict_mode(true);
+        let mut sources = vec![
+            ("preamble", PREAMBLE),
+            ("push_metrics", PUSH_METRICS),
+            ("prune_by_age", PRUNE_BY_AGE),
+        ];
+        sources.extend(strategies.iter().map(|s| (s.as_str(), template_of(*s))));
+        for (name, text) in sources {
+            // The templates are part of this crate and every one is rendered by its tests,
+            // so a parse error is a bug in Backstop, never in the user's input.
+            if let Err(error) = registry.register_template_string(name, text) {
+                panic!("bundled script template {name} does not parse: {error}");
+            }
+        }
+        ScriptTemplates { registry }
+    }
+
+    /// Renders the script of a validated job.
+    pub fn render(&self, job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> String {
+        // Handing over the JSON as a Context avoids the deep copy `render` would make.
+        let context = Context::from(context(job, strategy, cronjob_name));
+        let name = strategy.as_str();
+        let rendered = if self.registry.has_template(name) {
+            self.registry.render_with_context(name, &context)
+        } else {
+            ScriptTemplates::for_strategy(strategy)
+                .registry
+                .render_with_context(name, &context)
+        };
+        match rendered {
+            Ok(script) => script,
+            Err(error) => panic!("bundled script template {name} failed to render: {error}"),
+        }
     }
 }
 
-fn template_and_context(
-    job: &BackupJob,
-    strategy: Strategy,
-    cronjob_name: &str,
-) -> (&'static str, Value) {
+fn template_of(strategy: Strategy) -> &'static str {
+    match strategy {
+        Strategy::Rsync => RSYNC,
+        Strategy::Sqlite => SQLITE,
+        Strategy::PgDumpall | Strategy::Mysqldump => DUMP,
+        Strategy::Command => COMMAND,
+    }
+}
+
+fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
     let keep = job.keep.unwrap_or_else(|| default_keep(strategy));
     let sources: Vec<Value> = job
         .mounts
@@ -73,17 +112,19 @@ fn template_and_context(
         "cronjob": quote(cronjob_name),
         "strategy": strategy.as_str(),
         "keep": keep,
-        "sources": sources,
+        "sources": null,
         "tool": Value::Null,
         "package": Value::Null,
     });
-    let (tool, package, body) = match strategy {
-        Strategy::Rsync => ("rsync", "rsync", RSYNC),
+    // Moved in, not interpolated: `json!` would deep-copy it through Serialize.
+    context["sources"] = Value::Array(sources);
+    let (tool, package) = match strategy {
+        Strategy::Rsync => ("rsync", "rsync"),
         Strategy::Sqlite => {
             context["database"] = json!(quote(job.database.as_deref().unwrap_or_default()));
             context["extra_paths"] =
                 json!(job.extra_paths.iter().map(|p| quote(p)).collect::<Vec<_>>());
-            ("sqlite3", "sqlite", SQLITE)
+            ("sqlite3", "sqlite")
         }
         Strategy::PgDumpall | Strategy::Mysqldump => {
             context["host"] = json!(quote(job.host.as_deref().unwrap_or_default()));
@@ -103,13 +144,12 @@ fn template_and_context(
                 )
             };
             context["dump_command"] = json!(command);
-            (tool, package, DUMP)
+            (tool, package)
         }
-        Strategy::Command => {
-            return (COMMAND, context);
-        }
+        // The user's command brings its own tools (or a custom image does).
+        Strategy::Command => return context,
     };
     context["tool"] = json!(tool);
     context["package"] = json!(package);
-    (body, context)
+    context
 }
