@@ -32,6 +32,7 @@ pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         }
         "helm_release" => values::helm_release(stack, env, block, &origin),
         "kubernetes_manifest" | "kubectl_manifest" => values::manifest(stack, env, block, &origin),
+        "null_resource" | "terraform_data" => values::kubectl_apply(stack, env, block, &origin),
         _ => {}
     }
 }

@@ -51,6 +51,27 @@ pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin) {
     push_value_pvcs(stack, Val::Null, found, origin);
 }
 
+/// `provisioner "local-exec"` commands that pipe a heredoc manifest into `kubectl apply`.
+pub fn kubectl_apply(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin) {
+    let mut found = Vec::new();
+    let local_exec = block.blocks.iter().filter(|b| {
+        b.kind == "provisioner" && b.labels.first().map(String::as_str) == Some("local-exec")
+    });
+    for provisioner in local_exec {
+        let Some(command) = provisioner.attr("command") else {
+            continue;
+        };
+        let applies = match &command.value.kind {
+            ExprKind::Template(parts) => template_text(env, parts).contains("kubectl"),
+            _ => false,
+        };
+        if applies {
+            storage_classes(env, origin.loc.file, &command.value, &mut found);
+        }
+    }
+    push_value_pvcs(stack, Val::Null, found, origin);
+}
+
 fn push_value_pvcs(stack: &mut Stack, namespace: Val, found: Vec<(Val, Loc)>, origin: &Origin) {
     for (storage_class, loc) in found {
         if matches!(&storage_class, Val::Str(s) if s.is_empty()) || storage_class == Val::Null {
