@@ -73,6 +73,7 @@ const CASES: &[Case] = &[
     Case { name: "dot-dot in a subPath", from: "sub_path = \"log\"", to: "sub_path = \"../log\"", address: "backup_job.mailserver.mounts[\"log\"].sub_path", line_marker: "../log" },
     Case { name: "duplicate destination folder", from: "path = \"/var/log/mail\"", to: "path = \"/var/mail\"", address: "backup_job.mailserver.mounts[\"log\"].path", line_marker: "log  = {" },
     Case { name: "folders differing in case", from: "    log  = {", to: "    Data = { path = \"/srv/other\" }\n    log  = {", address: "backup_job.mailserver.mounts[\"data\"]", line_marker: "data = {" },
+    Case { name: "the same folder key quoted and unquoted", from: "    log  = {", to: "    \"data\" = { path = \"/srv/other\" }\n    log  = {", address: "backup_job.mailserver.mounts", line_marker: "\"data\" = {" },
     Case { name: "invalid cron", from: "schedule     = \"0 3 * * *\"", to: "schedule     = \"0 25 * * *\"", address: "backup_job.mailserver.schedule", line_marker: "0 25 * * *" },
     Case { name: "cron with six fields", from: "schedule     = \"0 3 * * *\"", to: "schedule     = \"0 0 3 * * *\"", address: "backup_job.mailserver.schedule", line_marker: "0 0 3 * * *" },
     Case { name: "empty mounts for rsync", from: "  mounts = {\n    data = { path = \"/var/mail\", sub_path = \"data\" }\n    log  = { path = \"/var/log/mail\", sub_path = \"log\" }\n  }", to: "  mounts = {}", address: "backup_job.mailserver.mounts", line_marker: "mounts = {}" },

@@ -64,6 +64,7 @@ impl<'a> Evaluator<'a> {
             Expression::Object(object) => {
                 let mut map = Map::new();
                 for (key, value) in object.iter() {
+                    let key_span = key;
                     let key = match key.as_ident() {
                         Some(ident) => ident.as_str().to_string(),
                         None => match key.as_expr().map(|e| self.eval_at(e, depth)).transpose()? {
@@ -71,6 +72,13 @@ impl<'a> Evaluator<'a> {
                             _ => return Err(self.error_at(key, "an object key must be a name or a string")),
                         },
                     };
+                    if map.contains_key(&key) {
+                        // `data` and `"data"` are the same key: the second would silently
+                        // replace the first (a mount, a label).
+                        return Err(self
+                            .error_at(key_span, format!("the key {key:?} appears twice in this object"))
+                            .hint("keep one entry per key; give each mount its own folder name"));
+                    }
                     map.insert(key, self.eval_at(value.expr(), depth)?);
                 }
                 Ok(Value::Object(map))

@@ -10,15 +10,18 @@ use std::collections::BTreeMap;
 
 pub(crate) fn check(_defaults: &Defaults, alert: &BackupAlert) -> Report {
     let mut report = Report::default();
-    report.check(
-        AttrPath::root("cronjob_name"),
-        dns_label_max(
-            &alert.cronjob_name,
-            52,
-            " (Kubernetes' limit for CronJob names)",
-        ),
+    report.check_required(
+        "cronjob_name",
+        &alert.cronjob_name,
+        "name the CronJob to watch, e.g. backup_job.<id>.cronjob_name",
+        |name| dns_label_max(name, 52, " (Kubernetes' limit for CronJob names)"),
     );
-    report.check(AttrPath::root("namespace"), dns_label(&alert.namespace));
+    report.check_required(
+        "namespace",
+        &alert.namespace,
+        "set the CronJob's namespace, e.g. backup_job.<id>.namespace",
+        dns_label,
+    );
     match (&alert.schedule, &alert.stale_after) {
         (None, None) => report.error(
             AttrPath::root("schedule"),

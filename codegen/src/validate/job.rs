@@ -40,14 +40,20 @@ const APPLIES_TO: [(&str, &[Strategy]); 8] = [
     ("command", &[Strategy::Command]),
 ];
 
+const NAMESPACE_HINT: &str = "set the app's namespace, e.g. namespace = \"mailserver\"";
+
 pub(crate) fn check(job: &BackupJob) -> Report {
     let mut report = Report::default();
-    report.check(
-        AttrPath::root("name"),
-        dns_label_max(&job.name, MAX_APP_NAME, " (the CronJob is `<name>-backup`, and Kubernetes allows 52 characters for a CronJob name)"),
+    report.check_required("name", &job.name, "name the app, e.g. name = \"mailserver\" (the CronJob is <name>-backup)", |name| {
+        dns_label_max(name, MAX_APP_NAME, " (the CronJob is `<name>-backup`, and Kubernetes allows 52 characters for a CronJob name)")
+    });
+    report.check_required("namespace", &job.namespace, NAMESPACE_HINT, dns_label);
+    report.check_required(
+        "schedule",
+        &job.schedule,
+        "give a cron schedule, e.g. schedule = \"0 3 * * *\" for daily at 03:00",
+        schedule,
     );
-    report.check(AttrPath::root("namespace"), dns_label(&job.namespace));
-    report.check(AttrPath::root("schedule"), schedule(&job.schedule));
     report.check_optional(
         AttrPath::root("time_zone"),
         job.time_zone.as_deref(),

@@ -44,6 +44,25 @@ impl Report {
         }
     }
 
+    /// A required top-level attribute: "`x` is required" when empty, else `check`.
+    pub fn check_required(
+        &mut self,
+        attribute: &str,
+        value: &str,
+        hint: &str,
+        check: impl Fn(&str) -> Check,
+    ) {
+        if value.is_empty() {
+            self.error(
+                AttrPath::root(attribute),
+                format!("`{attribute}` is required"),
+                hint,
+            );
+        } else {
+            self.check(AttrPath::root(attribute), check(value));
+        }
+    }
+
     pub fn error(&mut self, path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) {
         self.0.push(Diagnostic::new(path, summary, detail));
     }

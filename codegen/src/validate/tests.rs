@@ -170,7 +170,7 @@ fn job_names_and_namespaces() {
                 "name",
                 "starts or ends with `-`",
             ),
-            ("empty", |j| j.name = String::new(), "name", "empty"),
+            ("empty", |j| j.name = String::new(), "name", "is required"),
             (
                 "uppercase namespace",
                 |j| j.namespace = "Mail".into(),
@@ -202,6 +202,45 @@ fn job_names_and_namespaces() {
                 "`;`",
             ),
         ],
+    );
+}
+
+#[test]
+fn missing_required_attributes_say_they_are_required() {
+    let none = Defaults::default();
+    let j = BackupJob {
+        name: String::new(),
+        namespace: String::new(),
+        schedule: String::new(),
+        ..rsync_job()
+    };
+    let summaries: Vec<String> = job(&none, &j)
+        .iter()
+        .map(|d| format!("{}: {}", d.path, d.summary))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "name: `name` is required",
+            "namespace: `namespace` is required",
+            "schedule: `schedule` is required"
+        ]
+    );
+    let v = NfsBackupVolume {
+        name: String::new(),
+        namespace: String::new(),
+        ..nfs_volume()
+    };
+    assert_eq!(volume(&none, &v).len(), 2);
+    let a = BackupAlert {
+        cronjob_name: String::new(),
+        namespace: String::new(),
+        ..backup_alert()
+    };
+    let summaries: Vec<String> = alert(&none, &a).iter().map(|d| d.summary.clone()).collect();
+    assert_eq!(
+        summaries,
+        ["`cronjob_name` is required", "`namespace` is required"]
     );
 }
 

@@ -10,8 +10,18 @@ use crate::{AttrPath, Defaults, NfsBackupVolume};
 
 pub(crate) fn check(defaults: &Defaults, volume: &NfsBackupVolume) -> Report {
     let mut report = Report::default();
-    report.check(AttrPath::root("name"), dns_subdomain(&volume.name));
-    report.check(AttrPath::root("namespace"), dns_label(&volume.namespace));
+    report.check_required(
+        "name",
+        &volume.name,
+        "name the PV and PVC, e.g. name = \"mailserver-backup-host\"",
+        dns_subdomain,
+    );
+    report.check_required(
+        "namespace",
+        &volume.namespace,
+        "set the namespace of the backup job that mounts the claim",
+        dns_label,
+    );
     match (&volume.nfs_server, &defaults.nfs_server) {
         (Some(server), _) => report.check(AttrPath::root("nfs_server"), host(server)),
         // A default server is checked on the defaults' own path.
