@@ -1126,3 +1126,111 @@ fn render_functions_include_default_errors() {
         .unwrap_or_default();
     assert_single("render_alert", &errors, "image", "latest");
 }
+
+#[test]
+fn image_references() {
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    let good = [
+        "alpine:3.22".to_string(),
+        "registry.lan:5000/backup/tools:v1.2_rc-1".to_string(),
+        "localhost/tools:1".to_string(),
+        format!("alpine@{digest}"),
+        format!("ghcr.io/org/app:latest@{digest}"),
+        "my__image:1".to_string(),
+    ];
+    for image in &good {
+        assert_eq!(values::image(image), Ok(()), "{image}");
+    }
+    let bad: [(&str, &str); 8] = [
+        ("alpine", "has no tag"),
+        ("alpine:latest", "floating `latest`"),
+        ("registry.lan:5000/tools", "has no tag"),
+        ("alpine:", "tag"),
+        ("alpine:-x", "tag"),
+        ("alpine@sha256:ABC", "digest"),
+        ("bad host:1/app:1", "the registry"),
+        ("a..b:1", "repository part"),
+    ];
+    for (image, words) in bad {
+        match values::image(image) {
+            Ok(()) => panic!("{image} accepted"),
+            Err(p) => assert!(p.summary.contains(words), "{image}: {}", p.summary),
+        }
+    }
+}
+
+#[test]
+fn urls_hosts_and_quantities() {
+    for url in [
+        "http://pushgateway.monitoring:9091",
+        "https://user@example.org/path?q=1",
+        "http://[fd00::1]:9091/x",
+        "http://10.0.0.1",
+    ] {
+        assert_eq!(values::http_url(url), Ok(()), "{url}");
+    }
+    for url in [
+        "http://",
+        "http:///x",
+        "https://exa mple.org",
+        "http://a.b/\\",
+        "http://a.b/'x'",
+        "mailto:x@y",
+    ] {
+        assert!(values::http_url(url).is_err(), "{url} accepted");
+    }
+    for host in ["nas.lan.", "-nas", "nas_1", "a;b", "", "10.0.0.1 "] {
+        assert!(values::host(host).is_err(), "{host:?} accepted");
+    }
+    for q in ["1..2", "-1", "1KiB", "Mi", "1e", "", ".", "1 Gi"] {
+        assert!(values::quantity(q).is_err(), "{q:?} accepted");
+    }
+    for q in [".5", "1.", "1Ki", "2E", "1e-3", "1E+3"] {
+        assert_eq!(values::quantity(q), Ok(()), "{q}");
+    }
+}
+
+#[test]
+fn label_keys_and_values() {
+    for key in ["app", "app.kubernetes.io/name", "example.com/a_b.c-d", "A1"] {
+        assert_eq!(names::label_key(key), Ok(()), "{key}");
+    }
+    for key in [
+        "",
+        "/app",
+        "Example.com/app",
+        "app/",
+        "-app",
+        "a/b/c",
+        &"a".repeat(64),
+    ] {
+        assert!(names::label_key(key).is_err(), "{key:?} accepted");
+    }
+    for value in ["", "mailserver", "v1.2_3-x"] {
+        assert_eq!(names::label_value(value), Ok(()), "{value:?}");
+    }
+    for value in ["-x", "x-", "a b", "a/b", &"a".repeat(64)] {
+        assert!(names::label_value(value).is_err(), "{value:?} accepted");
+    }
+}
+
+#[test]
+fn subdomains_and_time_zones() {
+    for name in ["mail-backup-host", "nfs.csi.k8s.io", "a"] {
+        assert_eq!(names::dns_subdomain(name), Ok(()), "{name}");
+    }
+    for name in ["a..b", ".a", "a.", "a_b", "A", &"a".repeat(254)] {
+        assert!(names::dns_subdomain(name).is_err(), "{name:?} accepted");
+    }
+    for tz in [
+        "Local",
+        "utc",
+        "Europe",
+        "europe/berlin",
+        "Europe/Ber lin",
+        "Europe//Berlin",
+        "Europe/../etc",
+    ] {
+        assert!(values::time_zone(tz).is_err(), "{tz:?} accepted");
+    }
+}
