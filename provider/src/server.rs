@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::sync::watch;
 use tokio_stream::wrappers::{ReceiverStream, TcpListenerStream};
 use tokio_stream::{Stream, StreamExt};
 use tonic::transport::Server;
@@ -23,13 +23,13 @@ use crate::tls;
 const MAX_MESSAGE_BYTES: usize = 256 << 20;
 
 struct Controller {
-    shutdown: Arc<Notify>,
+    shutdown: watch::Sender<bool>,
 }
 
 #[tonic::async_trait]
 impl grpc_controller_server::GrpcController for Controller {
     async fn shutdown(&self, _: Request<plugin::Empty>) -> Result<Response<plugin::Empty>, Status> {
-        self.shutdown.notify_one();
+        self.shutdown.send_replace(true);
         Ok(Response::new(plugin::Empty {}))
     }
 }
@@ -62,7 +62,8 @@ pub async fn serve() -> Result<(), String> {
         .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
 
-    let shutdown = Arc::new(Notify::new());
+    // A watch channel, not a Notify: both the graceful stop and the deadline must see it.
+    let (shutdown, requested) = watch::channel(false);
     let router = Server::builder()
         .add_service(
             ProviderServer::new(BackstopProvider::default())
@@ -89,10 +90,7 @@ pub async fn serve() -> Result<(), String> {
     );
     handshake::announce(&line).map_err(|e| format!("cannot write the handshake to stdout: {e}"))?;
 
-    let stopped = {
-        let shutdown = shutdown.clone();
-        async move { shutdown.notified().await }
-    };
+    let stopped = shutdown_requested(requested.clone());
     let serving = async {
         match mtls {
             Some(mtls) => {
@@ -110,13 +108,21 @@ pub async fn serve() -> Result<(), String> {
     // Graceful shutdown waits for open streams; Terraform kills us 2 s after Shutdown,
     // so give in-flight calls a moment and then leave on our own.
     let deadline = async {
-        shutdown.notified().await;
+        shutdown_requested(requested).await;
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     tokio::select! {
         result = serving => result.map_err(|e| format!("the gRPC server failed: {e}")),
-        _ = deadline => Ok(()),
+        _ = deadline => {
+            log(Level::Warn, "in-flight calls did not finish within 500 ms of Shutdown");
+            Ok(())
+        }
     }
+}
+
+async fn shutdown_requested(mut requested: watch::Receiver<bool>) {
+    // An error means the controller is gone, which also ends the server.
+    let _ = requested.wait_for(|stop| *stop).await;
 }
 
 /// Accepted TCP connections after a successful TLS handshake. A client that fails the
