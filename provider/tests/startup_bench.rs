@@ -79,3 +79,43 @@ fn plan_rpc_work_microseconds() {
         started.elapsed().as_secs_f64() * 1e6 / rounds as f64
     );
 }
+
+#[test]
+#[ignore = "benchmark: prints figures, asserts nothing about time"]
+fn render_only_microseconds() {
+    let job = backstop_codegen::BackupJob {
+        name: "app".into(),
+        namespace: "apps".into(),
+        schedule: "0 3 * * *".into(),
+        source_claim: Some("app-data".into()),
+        destination_claim: "app-backup-host".into(),
+        mounts: [(
+            "data".to_string(),
+            backstop_codegen::Mount {
+                path: "/var/lib/app".into(),
+                sub_path: Some("data".into()),
+            },
+        )]
+        .into(),
+        ..Default::default()
+    };
+    let defaults = backstop_codegen::Defaults::default();
+    let rounds = 500;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        backstop_codegen::render_job(&defaults, &job).expect("render");
+    }
+    println!(
+        "BENCH render_job alone: {:.0} µs",
+        started.elapsed().as_secs_f64() * 1e6 / rounds as f64
+    );
+    let rendered = backstop_codegen::render_job(&defaults, &job).expect("render");
+    let started = Instant::now();
+    for _ in 0..rounds {
+        backstop_codegen::render::to_yaml(&[&rendered.cronjob]);
+    }
+    println!(
+        "BENCH to_yaml alone: {:.0} µs",
+        started.elapsed().as_secs_f64() * 1e6 / rounds as f64
+    );
+}
