@@ -274,3 +274,32 @@ fn a_bad_value_reached_through_a_reference_is_reported_where_it_is_used_too() {
         run.stderr
     );
 }
+
+#[test]
+fn heredocs_and_templates_resolve_references() {
+    let spec = r#"backup_job "app" {
+  namespace         = "apps"
+  schedule          = "@daily"
+  strategy          = "command"
+  command           = <<-EOT
+    tar -C /data -cf "$SNAPSHOT/data.tar" .
+    echo "${backup_job.app.namespace} done"
+  EOT
+  source_claim      = "app-data"
+  mounts            = { data = { path = "/data" } }
+  destination_claim = "${backup_job.app.name}-backup-host"
+  image             = "alpine:3.22"
+}
+"#;
+    let run = render(spec, &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = run.stdout;
+    assert!(
+        text.contains(r#"tar -C /data -cf \"$SNAPSHOT/data.tar\" .\necho \"apps done\"\n"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"claimName\": \"app-backup-host\""),
+        "{text}"
+    );
+}
