@@ -68,3 +68,64 @@ pub fn attribute_path(name: &str) -> pb::AttributePath {
         }],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use backstop_codegen::AttrPath;
+
+    fn steps(diagnostic: &pb::Diagnostic) -> Vec<Selector> {
+        diagnostic
+            .attribute
+            .iter()
+            .flat_map(|a| a.steps.iter().filter_map(|s| s.selector.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_top_level_attribute_is_one_step() {
+        let d = error(&Diagnostic::new(AttrPath::root("schedule"), "bad", "fix"));
+        assert_eq!(steps(&d), vec![Selector::AttributeName("schedule".into())]);
+        assert_eq!(d.detail, "fix");
+        assert_eq!(d.severity, pb::diagnostic::Severity::Error as i32);
+    }
+
+    #[test]
+    fn a_path_into_a_map_entry_stops_at_the_entry_and_names_the_rest() {
+        let d = error(&Diagnostic::new(
+            AttrPath::root("mounts").key("data").attr("path"),
+            "bad",
+            "fix",
+        ));
+        assert_eq!(
+            steps(&d),
+            vec![
+                Selector::AttributeName("mounts".into()),
+                Selector::ElementKeyString("data".into())
+            ]
+        );
+        assert_eq!(d.detail, "mounts[\"data\"].path: fix");
+    }
+
+    #[test]
+    fn a_path_into_a_nested_object_stops_at_the_attribute() {
+        // [password_secret, name] would make Terraform highlight the resource's own `name`.
+        let d = error(&Diagnostic::new(
+            AttrPath::root("password_secret").attr("name"),
+            "bad",
+            "fix",
+        ));
+        assert_eq!(
+            steps(&d),
+            vec![Selector::AttributeName("password_secret".into())]
+        );
+    }
+
+    #[test]
+    fn an_empty_path_points_at_the_block() {
+        assert_eq!(
+            error(&Diagnostic::new(AttrPath::default(), "bad", "fix")).attribute,
+            None
+        );
+    }
+}

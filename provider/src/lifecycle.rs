@@ -148,3 +148,154 @@ fn resolve<'a>(value: &'a Value, path: &AttrPath) -> Option<&'a Value> {
             _ => None,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources;
+
+    fn job_adapter() -> Box<dyn Adapter> {
+        resources::all()
+            .into_iter()
+            .find(|a| a.type_name() == "backstop_backup_job")
+            .expect("job adapter")
+    }
+
+    /// A valid rsync job with every attribute present (null when unset), as Terraform sends it.
+    fn job_config(overrides: &[(&str, Value)]) -> Value {
+        let adapter = job_adapter();
+        let mut attrs: BTreeMap<String, Value> = schema(adapter.as_ref())
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), Value::Null))
+            .collect();
+        for (name, value) in [
+            ("name", "mail"),
+            ("namespace", "mail"),
+            ("schedule", "0 3 * * *"),
+            ("source_claim", "mail-data"),
+            ("destination_claim", "mail-backup-host"),
+        ] {
+            attrs.insert(name.to_string(), Value::string(value));
+        }
+        let mount = Value::Object(BTreeMap::from([
+            ("path".to_string(), Value::string("/var/mail")),
+            ("sub_path".to_string(), Value::Null),
+        ]));
+        attrs.insert(
+            "mounts".to_string(),
+            Value::Map(BTreeMap::from([("data".to_string(), mount)])),
+        );
+        for (name, value) in overrides {
+            attrs.insert(name.to_string(), value.clone());
+        }
+        Value::Object(attrs)
+    }
+
+    fn known() -> ProviderDefaults {
+        ProviderDefaults::Known(Defaults::default())
+    }
+
+    #[test]
+    fn known_inputs_render_at_plan_time() {
+        let planned = plan(job_adapter().as_ref(), &known(), &job_config(&[])).expect("plan");
+        assert_eq!(planned.attr("id"), &Value::string("mail/mail-backup"));
+        assert_eq!(planned.attr("cronjob_name"), &Value::string("mail-backup"));
+        assert!(planned.is_wholly_known());
+    }
+
+    #[test]
+    fn an_unknown_input_makes_every_output_unknown_and_keeps_the_inputs() {
+        let config = job_config(&[("namespace", Value::Unknown)]);
+        let planned = plan(job_adapter().as_ref(), &known(), &config).expect("plan");
+        for output in [
+            "id",
+            "cronjob_name",
+            "script",
+            "manifest",
+            "manifest_json",
+            "manifest_yaml",
+        ] {
+            assert_eq!(planned.attr(output), &Value::Unknown, "{output}");
+        }
+        assert_eq!(planned.attr("name"), &Value::string("mail"));
+    }
+
+    #[test]
+    fn an_unknown_provider_block_makes_outputs_unknown_and_apply_refuses() {
+        let planned = plan(
+            job_adapter().as_ref(),
+            &ProviderDefaults::Unknown,
+            &job_config(&[]),
+        )
+        .expect("plan");
+        assert_eq!(planned.attr("manifest"), &Value::Unknown);
+        assert!(apply(
+            job_adapter().as_ref(),
+            &ProviderDefaults::Unknown,
+            &job_config(&[])
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn validation_reports_known_values_and_waits_for_unknown_ones() {
+        let adapter = job_adapter();
+        let bad_name = validate(
+            adapter.as_ref(),
+            &job_config(&[("name", Value::string("Mail"))]),
+        );
+        assert!(
+            bad_name.iter().any(|d| d.path == AttrPath::root("name")),
+            "{bad_name:?}"
+        );
+        // Unknown schedule: no error about it until it is known.
+        let unknown = validate(
+            adapter.as_ref(),
+            &job_config(&[("schedule", Value::Unknown)]),
+        );
+        assert!(
+            unknown.iter().all(|d| d.path != AttrPath::root("schedule")),
+            "{unknown:?}"
+        );
+    }
+
+    #[test]
+    fn plan_reports_every_error_with_its_path() {
+        let Err(diagnostics) = plan(
+            job_adapter().as_ref(),
+            &known(),
+            &job_config(&[("schedule", Value::string("61 * * * *"))]),
+        ) else {
+            panic!("an invalid schedule must not plan");
+        };
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.path == AttrPath::root("schedule")),
+            "{diagnostics:?}"
+        );
+    }
+
+    #[test]
+    fn import_ids_are_namespace_slash_name() {
+        let state = import(job_adapter().as_ref(), "mail/mailserver").expect("import");
+        assert_eq!(state.attr("namespace"), &Value::string("mail"));
+        assert_eq!(state.attr("name"), &Value::string("mailserver"));
+        for bad in ["mailserver", "/x", "x/", "a/b/c"] {
+            assert!(import(job_adapter().as_ref(), bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn delete_plans_and_applies_to_null() {
+        assert_eq!(
+            plan(job_adapter().as_ref(), &known(), &Value::Null),
+            Ok(Value::Null)
+        );
+        assert_eq!(
+            apply(job_adapter().as_ref(), &known(), &Value::Null),
+            Ok(Value::Null)
+        );
+    }
+}
