@@ -305,7 +305,9 @@ impl Schedule {
         if let (Some(first_day), Some(last_day)) = (first_day, previous_day) {
             longest_day_gap = longest_day_gap.max(first_day + cycle_days - last_day);
         }
-        let across_days = longest_day_gap * MINUTES_PER_DAY + first - last;
+        // `last - first` is under a day and a matching day exists (`parse` checks), so this
+        // never goes below zero; saturating keeps it so for any future caller.
+        let across_days = (longest_day_gap * MINUTES_PER_DAY + first).saturating_sub(last);
         within_day.max(across_days) * 60
     }
 
