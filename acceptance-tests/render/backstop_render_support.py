@@ -6,6 +6,7 @@ objects as JSON), which `cargo test --release --workspace` builds before pytest 
 """
 import importlib.util
 import json
+import os
 import pathlib
 import socket
 import subprocess
@@ -46,9 +47,13 @@ def alpine_like_path(directory: pathlib.Path, tools: list[str]) -> str:
         link.symlink_to(require_tool(tool))
     return str(directory)
 
-def run_script(script: str, path: str, env: dict, faketime: str | None = None, timeout: int = 300):
-    """Runs a rendered script under `busybox sh` with PATH=`path` and nothing else inherited."""
+def run_script(script: str, path: str, env: dict, faketime: str | None = None, timeout: int = 300,
+               user: str | None = None):
+    """Runs a rendered script under `busybox sh` with PATH=`path` and nothing else inherited;
+    as `user` when running as root (to meet permissions as a non-root process does)."""
     command = [require_tool("busybox"), "sh", "-c", script]
+    if user and os.geteuid() == 0:
+        command = [require_tool("runuser"), "-u", user, "--", *command]
     full_env = {"PATH": path, "HOME": "/nonexistent", **env}
     if faketime:
         # faketime is an LD_PRELOAD library: it works on the dynamically linked Debian busybox.

@@ -1,9 +1,12 @@
 """The rendered sqlite script under `busybox sh` + the real sqlite3: a consistent copy that
 passes PRAGMA integrity_check, side files next to it, age-based retention by name, and a
 corrupted source that fails the job without a snapshot or a success metric."""
+import os
 import pathlib
+import shutil
 import sqlite3
 import subprocess
+import tempfile
 
 import pytest
 
@@ -91,3 +94,63 @@ def test_retention_removes_snapshots_older_than_keep_days_by_name(vaultwarden, p
     assert old.name not in names and recent.name in names
     assert any(n.startswith("20260406-06") for n in names)
     assert all(folder.exists() for folder in unrelated)
+
+
+@pytest.fixture
+def read_only_source():
+    """A source folder the job cannot write to, as on the CronJob's read-only mount: the
+    job runs as `nobody` (root ignores permissions), everything under a private temp dir
+    that `nobody` may enter (pytest's tmp_path parents are 0700 root)."""
+    base = pathlib.Path(tempfile.mkdtemp(prefix="backstop-ro-"))
+    base.chmod(0o755)
+    data, backup = base / "data", base / "backup"
+    data.mkdir()
+    backup.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(backup, "nobody")
+    yield base, data, backup
+    data.chmod(0o755)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def wal_database(path: pathlib.Path, rows: int) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA wal_autocheckpoint=0")  # keep new rows in the -wal file only
+    db.execute("CREATE TABLE ciphers (id INTEGER PRIMARY KEY, data TEXT)")
+    db.executemany("INSERT INTO ciphers (data) VALUES (?)", [(f"row {i}",) for i in range(rows)])
+    db.commit()
+    return db
+
+
+def read_only_job(base, data, database):
+    job = render_job({
+        "name": "vaultwarden", "namespace": "vaultwarden", "schedule": "0 */6 * * *", "strategy": "sqlite",
+        "source_claim": "vaultwarden-data", "destination_claim": "vaultwarden-backup-host",
+        "mounts": {"data": {"path": str(data)}}, "database": str(database),
+    })
+    return job, alpine_like_path(base / "bin", ["sqlite3"])
+
+
+@pytest.mark.parametrize("app_running", [True, False], ids=["app-running", "app-stopped"])
+def test_a_wal_database_on_a_read_only_source_is_backed_up(read_only_source, pushgateway, app_running):
+    base, data, backup = read_only_source
+    database = data / "db.sqlite3"
+    app = wal_database(database, 300)
+    if app_running:
+        assert (data / "db.sqlite3-wal").stat().st_size > 0, "the rows must sit in the WAL for this case"
+    else:
+        app.close()  # a clean close checkpoints and removes -wal and -shm
+        assert not (data / "db.sqlite3-wal").exists()
+    data.chmod(0o555)
+    job, path = read_only_job(base, data, database)
+    done = run_script(job["script"], path, {"BACKUP_DIR": str(backup), "PUSHGATEWAY_URL": pushgateway.url}, user="nobody")
+    if app_running:
+        app.close()
+    assert done.returncode == 0, done.stderr
+    [snapshot] = snapshots(backup)
+    assert integrity(snapshot / "db.sqlite3") == "ok"
+    with sqlite3.connect(snapshot / "db.sqlite3") as copy:
+        assert copy.execute("SELECT count(*) FROM ciphers").fetchone()[0] == 300
+    copy.close()
+    assert "backup_last_success_timestamp" in pushgateway.metrics("vaultwarden-backup")

@@ -121,7 +121,9 @@ fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
     let (tool, package) = match strategy {
         Strategy::Rsync => ("rsync", "rsync"),
         Strategy::Sqlite => {
-            context["database"] = json!(quote(job.database.as_deref().unwrap_or_default()));
+            let database = job.database.as_deref().unwrap_or_default();
+            context["database"] = json!(quote(database));
+            context["database_uri"] = json!(quote(&sqlite_uri(database)));
             context["extra_paths"] =
                 json!(job.extra_paths.iter().map(|p| quote(p)).collect::<Vec<_>>());
             ("sqlite3", "sqlite")
@@ -152,4 +154,30 @@ fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
     context["tool"] = json!(tool);
     context["package"] = json!(package);
     context
+}
+
+/// `file:` URI of a database path, for sqlite3's `mode=ro` / `immutable=1` parameters:
+/// the characters that would end or escape the path part are percent-encoded.
+fn sqlite_uri(path: &str) -> String {
+    let mut uri = String::from("file:");
+    for c in path.chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            _ => uri.push(c),
+        }
+    }
+    uri
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_uri;
+
+    #[test]
+    fn sqlite_uris_escape_query_and_fragment_markers() {
+        assert_eq!(sqlite_uri("/data/db.sqlite3"), "file:/data/db.sqlite3");
+        assert_eq!(sqlite_uri("/d/a?b#c%d"), "file:/d/a%3fb%23c%25d");
+    }
 }
