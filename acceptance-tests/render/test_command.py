@@ -3,7 +3,7 @@ environment, as the CronJob passes it) fills $SNAPSHOT; the folder gets its stam
 if the command succeeded, and a failing command leaves nothing and pushes nothing."""
 import pytest
 
-from backstop_render_support import alpine_like_path, render_job, run_script
+from backstop_render_support import alpine_like_path, free_port, render_job, run_script
 
 STAMP_GLOB = "[0-9]" * 8 + "-" + "[0-9]" * 6
 
@@ -42,3 +42,14 @@ def test_a_failing_command_leaves_nothing_and_pushes_nothing(app, pushgateway):
     assert done.returncode != 0
     assert list(backup.iterdir()) == []
     assert pushgateway.metrics("app-backup") == {}
+
+
+def test_a_push_failure_after_a_good_backup_warns_but_keeps_the_backup(app):
+    """Decided: the snapshot is good, so the Job succeeds (a retry would redo the backup);
+    the lost push is reported on stderr. Staleness alerts read kube-state-metrics."""
+    data, backup, job, env, path = app
+    closed = f"http://127.0.0.1:{free_port()}"
+    done = run_script(job["script"], path, {**env, "BACKUP_DIR": str(backup), "PUSHGATEWAY_URL": closed, "SOURCE": str(data)})
+    assert done.returncode == 0, done.stderr
+    assert "pushing metrics" in done.stderr and "failed" in done.stderr
+    assert len(list(backup.glob(STAMP_GLOB))) == 1
