@@ -129,3 +129,35 @@ fn mailserver_example_is_what_the_issue_describes() {
         assert!(text.contains(needle), "{needle} missing from the CronJob");
     }
 }
+
+#[test]
+fn a_folder_in_the_place_of_an_output_file_means_nothing_is_written() {
+    let ws = Workspace::new();
+    let out = ws.dir.join("out");
+    std::fs::create_dir_all(out.join("persistentvolumeclaim-mailserver-backup-host.yaml"))
+        .expect("create the obstacle");
+    let run = backstop(
+        &["render", &example("mailserver.hcl"), "--out", "out"],
+        &ws.dir,
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
+    assert_eq!(
+        listing(&out),
+        ["persistentvolumeclaim-mailserver-backup-host.yaml"]
+    );
+}
+
+#[test]
+fn rendering_again_replaces_the_files_in_place() {
+    let ws = Workspace::new();
+    let args = ["render", &example("vaultwarden.hcl"), "--out", "out"];
+    assert_eq!(backstop(&args, &ws.dir).code, 0);
+    let first = listing(&ws.dir.join("out"));
+    assert_eq!(backstop(&args, &ws.dir).code, 0);
+    assert_eq!(
+        listing(&ws.dir.join("out")),
+        first,
+        "no temporary files may remain"
+    );
+}

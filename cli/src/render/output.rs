@@ -83,6 +83,13 @@ pub fn write_dir(rendered: &[Rendered], format: Format, dir: &Path) -> Result<()
         }
         files.push((dir.join(name), one(r, format)));
     }
+    // A folder in a file's place would make its rename fail after others succeeded.
+    if let Some((path, _)) = files.iter().find(|(path, _)| path.is_dir()) {
+        return Err(format!(
+            "{} is a directory; remove it or choose another --out",
+            path.display()
+        ));
+    }
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut written: Vec<(PathBuf, PathBuf)> = Vec::new();
     for (path, text) in &files {
