@@ -59,9 +59,11 @@ pub(crate) fn check(job: &BackupJob) -> Report {
         job.time_zone.as_deref(),
         time_zone,
     );
-    report.check(
-        AttrPath::root("destination_claim"),
-        required_name(&job.destination_claim, "destination_claim"),
+    report.check_required(
+        "destination_claim",
+        &job.destination_claim,
+        "name the claim, e.g. the claim_name of an nfs_backup_volume",
+        dns_subdomain,
     );
     if job.source_claim.as_deref() == Some(job.destination_claim.as_str()) {
         report.error(
@@ -100,16 +102,6 @@ pub(crate) fn check(job: &BackupJob) -> Report {
         ),
     }
     report
-}
-
-fn required_name(value: &str, attribute: &str) -> Result<(), Problem> {
-    if value.is_empty() {
-        return Err(Problem::new(
-            format!("`{attribute}` is required"),
-            "name the claim, e.g. the claim_name of an nfs_backup_volume",
-        ));
-    }
-    dns_subdomain(value)
 }
 
 fn check_resources(report: &mut Report, resources: &Resources) {
