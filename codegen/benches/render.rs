@@ -45,12 +45,19 @@ fn main() {
         eprintln!("benchmark input is invalid: {diagnostics:?}");
         std::process::exit(1);
     }
-    measure("JobRenderer::render_job", &jobs, |job| {
-        renderer
-            .render_job(&defaults, job)
-            .map(|r| r.script.len())
-            .unwrap_or(0)
-    });
+    // Three rounds: the machine is shared, so the best round is the least disturbed one.
+    for round in 1..=3 {
+        measure(
+            &format!("JobRenderer::render_job, round {round}"),
+            &jobs,
+            |job| {
+                renderer
+                    .render_job(&defaults, job)
+                    .map(|r| r.script.len())
+                    .unwrap_or(0)
+            },
+        );
+    }
     measure(
         "render_job (one-shot)",
         &jobs[..JOBS as usize / 10],
