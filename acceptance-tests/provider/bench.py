@@ -63,7 +63,7 @@ def startup_figure() -> str:
     lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH")]
     if result.returncode != 0 or not lines:
         sys.exit(f"startup benchmark failed:\n{result.stdout}\n{result.stderr}")
-    return lines[0]
+    return "\n".join(lines)
 
 
 def plan_seconds(workspace: Workspace, *extra: str) -> float:

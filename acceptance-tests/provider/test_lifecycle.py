@@ -192,7 +192,7 @@ resource "backstop_nfs_backup_volume" "mail" {
 
     workspace.write(PROVIDER + 'import {\n  to = backstop_backup_job.x\n  id = "no-slash"\n}\n'
                     + 'resource "backstop_backup_job" "x" {\n  name = "x"\n  namespace = "x"\n  schedule = "@daily"\n'
-                    + '  destination_claim = "x"\n  strategy = "command"\n  command = "true"\n  source_claim = "x"\n}\n')
+                    + '  destination_claim = "x-backup-host"\n  strategy = "command"\n  command = "true"\n  source_claim = "x"\n}\n')
     failed = errors(workspace.run_json("plan", check=False))
     assert any("no-slash" in d["summary"] for d in failed), failed
 

@@ -70,24 +70,14 @@ impl Adapter for Alert {
         ]
     }
 
+    fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
+        let mut diagnostics = backstop_codegen::validate::defaults(defaults);
+        diagnostics.extend(backstop_codegen::validate::alert(defaults, &model(config)));
+        diagnostics
+    }
+
     fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
-        let all_on = BackupAlert::default();
-        let alert = BackupAlert {
-            cronjob_name: required_string(config, "cronjob_name"),
-            namespace: required_string(config, "namespace"),
-            schedule: string(config, "schedule"),
-            stale_after: string(config, "stale_after"),
-            severity: string(config, "severity"),
-            alert_prefix: string(config, "alert_prefix"),
-            labels: string_map(config, "labels"),
-            annotations: string_map(config, "annotations"),
-            runbook_url: string(config, "runbook_url"),
-            stale: bool_or(config, "stale", all_on.stale),
-            never_succeeded: bool_or(config, "never_succeeded", all_on.never_succeeded),
-            failed: bool_or(config, "failed", all_on.failed),
-            missing: bool_or(config, "missing", all_on.missing),
-            suspended: bool_or(config, "suspended", all_on.suspended),
-        };
+        let alert = model(config);
         let rendered = backstop_codegen::render_alert(defaults, &alert)?;
         Ok(Outputs::from([
             (
@@ -105,5 +95,25 @@ impl Adapter for Alert {
 
     fn import_attributes(&self) -> (&'static str, &'static str) {
         ("namespace", "cronjob_name")
+    }
+}
+
+fn model(config: &Value) -> BackupAlert {
+    let all_on = BackupAlert::default();
+    BackupAlert {
+        cronjob_name: required_string(config, "cronjob_name"),
+        namespace: required_string(config, "namespace"),
+        schedule: string(config, "schedule"),
+        stale_after: string(config, "stale_after"),
+        severity: string(config, "severity"),
+        alert_prefix: string(config, "alert_prefix"),
+        labels: string_map(config, "labels"),
+        annotations: string_map(config, "annotations"),
+        runbook_url: string(config, "runbook_url"),
+        stale: bool_or(config, "stale", all_on.stale),
+        never_succeeded: bool_or(config, "never_succeeded", all_on.never_succeeded),
+        failed: bool_or(config, "failed", all_on.failed),
+        missing: bool_or(config, "missing", all_on.missing),
+        suspended: bool_or(config, "suspended", all_on.suspended),
     }
 }

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use backstop_codegen::{BackupJob, Defaults, Diagnostics, Mount, Resources, SecretRef};
+use backstop_codegen::{
+    BackupJob, Defaults, Diagnostics, JobRenderer, Mount, Resources, SecretRef,
+};
 
 use super::convert::{
     bool_or, count, json_text, json_value, required_string, string, string_map, strings, yaml_text,
@@ -11,7 +13,12 @@ use super::{Adapter, Outputs};
 use crate::dynamic::{Type, Value};
 use crate::schema::{AttrType, Attribute, Presence};
 
-pub struct Job;
+/// Holds the script templates parsed once: parsing dominates the cost of a render, and
+/// Terraform plans every instance separately.
+#[derive(Default)]
+pub struct Job {
+    renderer: JobRenderer,
+}
 
 impl Adapter for Job {
     fn type_name(&self) -> &'static str {
@@ -126,37 +133,21 @@ impl Adapter for Job {
         ]
     }
 
+    fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
+        let (job, mut diagnostics) = model(config);
+        diagnostics.extend(backstop_codegen::validate::defaults(defaults));
+        diagnostics.extend(backstop_codegen::validate::job(defaults, &job));
+        diagnostics
+    }
+
     fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
-        let mut diagnostics = Diagnostics::new();
-        let job = BackupJob {
-            name: required_string(config, "name"),
-            namespace: required_string(config, "namespace"),
-            schedule: required_string(config, "schedule"),
-            time_zone: string(config, "time_zone"),
-            strategy: string(config, "strategy").unwrap_or_else(|| BackupJob::default().strategy),
-            source_claim: string(config, "source_claim"),
-            mounts: mounts(config.attr("mounts")),
-            database: string(config, "database"),
-            extra_paths: strings(config, "extra_paths").unwrap_or_default(),
-            host: string(config, "host"),
-            user: string(config, "user"),
-            password_secret: secret_ref(config.attr("password_secret")),
-            command: string(config, "command"),
-            destination_claim: required_string(config, "destination_claim"),
-            keep: count(config, "keep", &mut diagnostics),
-            colocate_with: string_map(config, "colocate_with"),
-            image: string(config, "image"),
-            pushgateway_url: string(config, "pushgateway_url"),
-            resources: resources(config.attr("resources")),
-            suspend: bool_or(config, "suspend", false),
-            labels: string_map(config, "labels"),
-        };
-        let rendered = backstop_codegen::render_job(defaults, &job).map_err(|mut more| {
-            diagnostics.append(&mut more);
-            diagnostics.clone()
-        })?;
+        let (job, mut diagnostics) = model(config);
+        let rendered = self
+            .renderer
+            .render_job(defaults, &job)
+            .map_err(|more| [diagnostics.clone(), more].concat())?;
         if !diagnostics.is_empty() {
-            return Err(diagnostics);
+            return Err(std::mem::take(&mut diagnostics));
         }
         Ok(Outputs::from([
             (
@@ -174,6 +165,35 @@ impl Adapter for Job {
     fn import_attributes(&self) -> (&'static str, &'static str) {
         ("namespace", "name")
     }
+}
+
+/// The model of a configuration, and the errors of values the model cannot hold.
+fn model(config: &Value) -> (BackupJob, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let job = BackupJob {
+        name: required_string(config, "name"),
+        namespace: required_string(config, "namespace"),
+        schedule: required_string(config, "schedule"),
+        time_zone: string(config, "time_zone"),
+        strategy: string(config, "strategy").unwrap_or_else(|| BackupJob::default().strategy),
+        source_claim: string(config, "source_claim"),
+        mounts: mounts(config.attr("mounts")),
+        database: string(config, "database"),
+        extra_paths: strings(config, "extra_paths").unwrap_or_default(),
+        host: string(config, "host"),
+        user: string(config, "user"),
+        password_secret: secret_ref(config.attr("password_secret")),
+        command: string(config, "command"),
+        destination_claim: required_string(config, "destination_claim"),
+        keep: count(config, "keep", &mut diagnostics),
+        colocate_with: string_map(config, "colocate_with"),
+        image: string(config, "image"),
+        pushgateway_url: string(config, "pushgateway_url"),
+        resources: resources(config.attr("resources")),
+        suspend: bool_or(config, "suspend", false),
+        labels: string_map(config, "labels"),
+    };
+    (job, diagnostics)
 }
 
 fn mounts(value: &Value) -> BTreeMap<String, Mount> {

@@ -28,6 +28,9 @@ pub trait Adapter: Send + Sync {
     fn outputs(&self) -> Vec<Attribute>;
     /// Renders a wholly known configuration; errors carry the offending attribute's path.
     fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics>;
+    /// The errors `render` would report, without rendering (Terraform validates every
+    /// instance before planning it, so this is on the hot path of large plans).
+    fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics;
     /// The import ID format, e.g. `<namespace>/<name>`, and the two attributes it sets.
     fn import_attributes(&self) -> (&'static str, &'static str);
 }
@@ -60,7 +63,7 @@ pub fn computed_names(schema: &Schema) -> Vec<&'static str> {
 pub fn all() -> Vec<Box<dyn Adapter>> {
     vec![
         Box::new(volume::Volume),
-        Box::new(job::Job),
+        Box::new(job::Job::default()),
         Box::new(alert::Alert),
     ]
 }

@@ -58,20 +58,14 @@ impl Adapter for Volume {
         ]
     }
 
+    fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
+        let mut diagnostics = backstop_codegen::validate::defaults(defaults);
+        diagnostics.extend(backstop_codegen::validate::volume(defaults, &model(config)));
+        diagnostics
+    }
+
     fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
-        let volume = NfsBackupVolume {
-            name: required_string(config, "name"),
-            namespace: required_string(config, "namespace"),
-            nfs_server: string(config, "nfs_server"),
-            nfs_path: string(config, "nfs_path"),
-            storage: string(config, "storage"),
-            access_modes: strings(config, "access_modes"),
-            storage_class: string(config, "storage_class"),
-            mount_options: strings(config, "mount_options"),
-            reclaim_policy: string(config, "reclaim_policy"),
-            csi_driver: string(config, "csi_driver"),
-            labels: string_map(config, "labels"),
-        };
+        let volume = model(config);
         let rendered = backstop_codegen::render_volume(defaults, &volume)?;
         let both = serde_json::Value::Array(vec![
             rendered.persistent_volume.clone(),
@@ -106,5 +100,21 @@ impl Adapter for Volume {
 
     fn import_attributes(&self) -> (&'static str, &'static str) {
         ("namespace", "name")
+    }
+}
+
+fn model(config: &Value) -> NfsBackupVolume {
+    NfsBackupVolume {
+        name: required_string(config, "name"),
+        namespace: required_string(config, "namespace"),
+        nfs_server: string(config, "nfs_server"),
+        nfs_path: string(config, "nfs_path"),
+        storage: string(config, "storage"),
+        access_modes: strings(config, "access_modes"),
+        storage_class: string(config, "storage_class"),
+        mount_options: strings(config, "mount_options"),
+        reclaim_policy: string(config, "reclaim_policy"),
+        csi_driver: string(config, "csi_driver"),
+        labels: string_map(config, "labels"),
     }
 }
