@@ -21,7 +21,7 @@ const MAP_ATTRIBUTES: [&str; 7] = [
 ];
 
 /// The Terraform resource type for a manifest kind, if Backstop renders that kind as HCL.
-pub fn resource_type(kind: &str) -> Option<&'static str> {
+fn resource_type(kind: &str) -> Option<&'static str> {
     match kind {
         "CronJob" => Some("kubernetes_cron_job_v1"),
         "PersistentVolume" => Some("kubernetes_persistent_volume"),
@@ -121,7 +121,7 @@ fn attribute_name(key: &str) -> String {
     }
 }
 
-pub fn snake_case(camel: &str) -> String {
+fn snake_case(camel: &str) -> String {
     let mut snake = String::with_capacity(camel.len() + 4);
     for c in camel.chars() {
         if c.is_ascii_uppercase() {

@@ -16,7 +16,6 @@ use serde_json::Value;
 
 pub use alert::default_prefix;
 pub use conventions::{BACKUP_DIR, IMAGE, PUSHGATEWAY_URL};
-pub use hcl::{resource_type, snake_case};
 pub use scripts::ScriptTemplates;
 pub use yaml::to_yaml;
 
