@@ -135,13 +135,13 @@ def read_only_job(base, data, database):
 @pytest.mark.parametrize("app_running", [True, False], ids=["app-running", "app-stopped"])
 def test_a_wal_database_on_a_read_only_source_is_backed_up(read_only_source, pushgateway, app_running):
     base, data, backup = read_only_source
-    database = data / "db.sqlite3"
+    database = data / "vault.db"  # any name: the copy is always db.sqlite3 (CONVENTIONS §2)
     app = wal_database(database, 300)
     if app_running:
-        assert (data / "db.sqlite3-wal").stat().st_size > 0, "the rows must sit in the WAL for this case"
+        assert (data / "vault.db-wal").stat().st_size > 0, "the rows must sit in the WAL for this case"
     else:
         app.close()  # a clean close checkpoints and removes -wal and -shm
-        assert not (data / "db.sqlite3-wal").exists()
+        assert not (data / "vault.db-wal").exists()
     data.chmod(0o555)
     job, path = read_only_job(base, data, database)
     done = run_script(job["script"], path, {"BACKUP_DIR": str(backup), "PUSHGATEWAY_URL": pushgateway.url}, user="nobody")
