@@ -2,7 +2,7 @@
 
 use crate::spec::{Object, Spec};
 use backstop_codegen::{
-    render_alert, render_job, render_volume, validate, Diagnostic, Diagnostics,
+    render_alert, render_volume, validate, Diagnostic, Diagnostics, JobRenderer,
 };
 use serde_json::Value;
 
@@ -33,9 +33,11 @@ pub fn render_all(spec: &Spec) -> Result<Vec<Rendered>, Vec<(OwnerIndex, Diagnos
         .map(|d| (OwnerIndex::Defaults, d))
         .collect();
     let mut rendered = Vec::new();
+    // Parses the script templates once for all the jobs of the spec.
+    let jobs = JobRenderer::new();
     for (index, object) in spec.objects.iter().enumerate() {
         let result: Result<Vec<Rendered>, Diagnostics> = if defaults_errors.is_empty() {
-            render_one(spec, &object.object)
+            render_one(spec, &jobs, &object.object)
         } else {
             Err(match &object.object {
                 Object::Volume(v) => validate::volume(defaults, v),
@@ -59,7 +61,11 @@ pub fn render_all(spec: &Spec) -> Result<Vec<Rendered>, Vec<(OwnerIndex, Diagnos
     }
 }
 
-fn render_one(spec: &Spec, object: &Object) -> Result<Vec<Rendered>, Diagnostics> {
+fn render_one(
+    spec: &Spec,
+    jobs: &JobRenderer,
+    object: &Object,
+) -> Result<Vec<Rendered>, Diagnostics> {
     let defaults = &spec.defaults;
     Ok(match object {
         Object::Volume(v) => {
@@ -78,7 +84,7 @@ fn render_one(spec: &Spec, object: &Object) -> Result<Vec<Rendered>, Diagnostics
             ]
         }
         Object::Job(j) => {
-            let r = render_job(defaults, j)?;
+            let r = jobs.render_job(defaults, j)?;
             vec![Rendered {
                 kind: "CronJob",
                 name: r.cronjob_name,
