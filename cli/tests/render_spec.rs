@@ -303,3 +303,29 @@ fn heredocs_and_templates_resolve_references() {
         "{text}"
     );
 }
+
+#[test]
+fn two_objects_that_would_overwrite_each_other_are_an_error() {
+    let second = JOB
+        .replace("backup_job \"app\"", "backup_job \"again\"")
+        .replace(
+            "  namespace ",
+            "  name              = \"app\"\n  namespace ",
+        );
+    let spec = format!("{JOB}\n{second}");
+    let run = render(&spec, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let line = line_of(&spec, "name              = \"app\"");
+    assert!(
+        run.stderr.contains(&format!(
+            "spec.hcl:{line}:3: error: CronJob app-backup is also rendered by backup_job \"app\""
+        )),
+        "{}",
+        run.stderr
+    );
+    // PersistentVolumes are cluster-wide: the same name in two namespaces still collides.
+    let volumes = "nfs_backup_volume \"a\" {\n  name = \"shared\"\n  namespace = \"one\"\n  nfs_server = \"nas\"\n}\nnfs_backup_volume \"b\" {\n  name = \"shared\"\n  namespace = \"two\"\n  nfs_server = \"nas\"\n}\n";
+    let run = render(volumes, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("spec.hcl:7:3: error: PersistentVolume shared is also rendered by nfs_backup_volume \"a\""), "{}", run.stderr);
+}

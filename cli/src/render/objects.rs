@@ -2,9 +2,10 @@
 
 use crate::spec::{Object, Spec};
 use backstop_codegen::{
-    render_alert, render_volume, validate, Diagnostic, Diagnostics, JobRenderer,
+    render_alert, render_volume, validate, AttrPath, Diagnostic, Diagnostics, JobRenderer,
 };
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// One Kubernetes object ready for output.
 pub struct Rendered {
@@ -35,6 +36,8 @@ pub fn render_all(spec: &Spec) -> Result<Vec<Rendered>, Vec<(OwnerIndex, Diagnos
     let mut rendered = Vec::new();
     // Parses the script templates once for all the jobs of the spec.
     let jobs = JobRenderer::new();
+    // Two objects of one kind, name and namespace would overwrite each other in the cluster.
+    let mut seen: HashMap<(&str, Option<String>, String), usize> = HashMap::new();
     for (index, object) in spec.objects.iter().enumerate() {
         let result: Result<Vec<Rendered>, Diagnostics> = if defaults_errors.is_empty() {
             render_one(spec, &jobs, &object.object)
@@ -46,7 +49,18 @@ pub fn render_all(spec: &Spec) -> Result<Vec<Rendered>, Vec<(OwnerIndex, Diagnos
             })
         };
         match result {
-            Ok(objects) => rendered.extend(objects),
+            Ok(objects) => {
+                for object in &objects {
+                    let identity = (object.kind, namespace_of(object), object.name.clone());
+                    if let Some(first) = seen.insert(identity, index) {
+                        errors.push((
+                            OwnerIndex::Object(index),
+                            duplicate(spec, first, index, object),
+                        ));
+                    }
+                }
+                rendered.extend(objects);
+            }
             Err(diagnostics) => errors.extend(
                 diagnostics
                     .into_iter()
@@ -105,4 +119,31 @@ fn render_one(
             }]
         }
     })
+}
+
+fn namespace_of(object: &Rendered) -> Option<String> {
+    object
+        .manifest
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// The error for an object that repeats one declared earlier, on the attribute that names it.
+fn duplicate(spec: &Spec, first: usize, index: usize, object: &Rendered) -> Diagnostic {
+    let block = |i: usize| {
+        spec.objects
+            .get(i)
+            .map(|o| format!("{} \"{}\"", o.kind.block_type(), o.id))
+            .unwrap_or_default()
+    };
+    let attribute = match spec.objects.get(index).map(|o| &o.object) {
+        Some(Object::Alert(_)) => "cronjob_name",
+        _ => "name",
+    };
+    Diagnostic::new(
+        AttrPath::root(attribute),
+        format!("{} {} is also rendered by {}", object.kind, object.name, block(first)),
+        "give each object its own name (or namespace); one would overwrite the other in the cluster",
+    )
 }
