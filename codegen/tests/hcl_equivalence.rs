@@ -257,3 +257,19 @@ fn the_comparison_notices_a_difference() {
         Value::Object(expected)
     );
 }
+
+#[test]
+fn heredocs_keep_template_markers_and_a_line_that_looks_like_the_delimiter() {
+    // (`$${` is left to the Terraform-driven acceptance test: hcl-rs 0.20 evaluates the
+    // correctly escaped `$$${` to `${`, where Terraform gives `$${`.)
+    let text = "echo ${HOME} %{ if } $ {x}\nEOT\n  EOT_\nlast\n";
+    let manifest = serde_json::json!({
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": { "name": "x" },
+        "spec": { "schedule": text, "suspend": false },
+    });
+    let rendered = render::kubernetes_hcl("it", &manifest);
+    assert!(rendered.contains("<<EOT__\n"), "{rendered}");
+    assert_equivalent(&manifest, "kubernetes_cron_job_v1");
+}

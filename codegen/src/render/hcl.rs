@@ -6,7 +6,8 @@
 //! with a singular name), and free-form string maps are map attributes. The few places
 //! where it departs from that rule are listed in `block_name` and `csi_source`.
 
-use hcl::{Attribute, Block, Body, Expression, Object, ObjectKey};
+use hcl::expr::{Heredoc, TemplateExpr};
+use hcl::{Attribute, Block, Body, Expression, Identifier, Object, ObjectKey};
 use serde_json::{Map, Value};
 
 /// Objects whose keys are data, not schema: rendered as `name = { ... }` attributes.
@@ -136,6 +137,8 @@ fn snake_case(camel: &str) -> String {
 
 /// Scalars, lists and maps; strings are escaped by the formatter, including the `${` and
 /// `%{` of shell scripts, which HCL would otherwise read as template interpolations.
+/// Multi-line text ending in a newline (the scripts) becomes a heredoc, readable in a
+/// reviewed `.tf` file; other strings stay quoted, since a heredoc always ends in `\n`.
 fn expression(value: &Value) -> Expression {
     match value {
         Value::Null => Expression::Null,
@@ -144,6 +147,7 @@ fn expression(value: &Value) -> Expression {
             Some(i) => Expression::from(i),
             None => Expression::from(n.as_f64().unwrap_or_default()),
         },
+        Value::String(s) if s.contains('\n') && s.ends_with('\n') => heredoc(s),
         Value::String(s) => Expression::String(s.clone()),
         Value::Array(items) => Expression::Array(items.iter().map(expression).collect()),
         Value::Object(fields) => {
@@ -159,4 +163,16 @@ fn expression(value: &Value) -> Expression {
             Expression::Object(object)
         }
     }
+}
+
+/// `<<EOT ... EOT` holding exactly `text`: template markers doubled (a heredoc has no other
+/// escapes), and a delimiter that no line of the text equals.
+fn heredoc(text: &str) -> Expression {
+    let mut delimiter = "EOT".to_string();
+    while text.lines().any(|line| line.trim() == delimiter) {
+        delimiter.push('_');
+    }
+    let template = text.replace("${", "$${").replace("%{", "%%{");
+    let heredoc = Heredoc::new(Identifier::unchecked(delimiter), template);
+    Expression::TemplateExpr(Box::new(TemplateExpr::Heredoc(heredoc)))
 }
