@@ -45,6 +45,27 @@ def test_registry_example_plans(example, provider_dir, tmp_path):
     assert all(value is not None for value in outputs.values()), f"unknown outputs after plan: {outputs}"
 
 
+def import_examples() -> list[pathlib.Path]:
+    return sorted((EXAMPLES / "resources").glob("*/import.sh"))
+
+
+@pytest.mark.parametrize("import_sh", import_examples(), ids=lambda p: p.parent.name)
+def test_import_example_adopts_the_object_the_example_declares(import_sh, provider_dir, tmp_path):
+    stack = registry_stack(tmp_path, import_sh.parent / "resource.tf")
+    commands = [line.split() for line in import_sh.read_text().splitlines() if line.startswith("terraform import ")]
+    assert len(commands) == 1, f"{import_sh}: one `terraform import ADDRESS ID` line"
+    address, import_id = commands[0][2:]
+
+    terraform(["import", "-input=false", address, import_id], stack, provider_dir)
+
+    state = json.loads(terraform(["show", "-json"], stack, provider_dir).stdout)
+    imported = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
+    assert imported[address]["namespace"] == import_id.split("/")[0]
+    # The ID named the object the configuration declares: planning adopts it, creates nothing.
+    plan = terraform(["plan", "-input=false"], stack, provider_dir)
+    assert "0 to add" in plan.stdout and "0 to destroy" in plan.stdout, plan.stdout
+
+
 def test_every_registry_folder_has_its_example():
     """tfplugindocs embeds examples/<kind>/<type>/<file>: one per resource, data source, function."""
     for kind in ("resources", "data-sources"):
@@ -178,6 +199,10 @@ def test_docs_embed_only_examples_that_are_planned():
     assert blocks, "the docs embed no example"
     for page, block in blocks:
         assert block.strip() in planned, f"{page} embeds an example that no test plans"
+    imports = {p.read_text().strip() for p in import_examples()}
+    for page in sorted((REPO / "docs").rglob("*.md")):
+        for block in re.findall(r"```shell\n(.*?)```", page.read_text(), re.S):
+            assert block.strip() in imports, f"{page} embeds an import command that no test runs"
 
 
 @pytest.fixture(scope="session")

@@ -131,6 +131,10 @@ mod tests {
                 "resource \"backstop_backup_job\" \"a\" {}\n",
             ),
             (
+                "examples/resources/backstop_backup_job/import.sh",
+                "terraform import backstop_backup_job.a ns/a\n",
+            ),
+            (
                 "examples/data-sources/backstop_policy/data-source.tf",
                 "data \"backstop_policy\" \"p\" {}\n",
             ),
@@ -168,6 +172,10 @@ mod tests {
         ));
         assert!(job.contains("### Required\n\n- `name` (String) The app's name.\n"));
         assert!(job.contains("### Read-Only\n\n- `cronjob` (String) The CronJob as JSON.\n"));
+        assert!(job.ends_with(
+            "## Import\n\nImport is supported using the following syntax:\n\n\
+             ```shell\nterraform import backstop_backup_job.a ns/a\n```\n"
+        ));
 
         let index = fs::read_to_string(root.join("docs/index.md")).expect("index");
         assert!(

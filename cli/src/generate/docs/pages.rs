@@ -135,6 +135,14 @@ fn entity(
     content.push_str(&example_section(examples, &example, errors));
     content.push('\n');
     content.push_str(&schema_markdown::render(&owner, block, errors));
+    if let Kind::Resource = kind {
+        content.push_str(&import_section(
+            &examples
+                .join(kind.folder())
+                .join(type_name)
+                .join("import.sh"),
+        ));
+    }
     let short = type_name
         .strip_prefix(&format!("{PROVIDER}_"))
         .unwrap_or(type_name);
@@ -305,6 +313,18 @@ fn example_section(examples: &Path, relative: &Path, errors: &mut Vec<String>) -
             ));
             String::new()
         }
+    }
+}
+
+/// `## Import` with the resource's `import.sh`, tfplugindocs' convention; a resource
+/// without one simply has no such section.
+fn import_section(path: &Path) -> String {
+    match fs::read_to_string(path) {
+        Ok(text) => format!(
+            "\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```\n",
+            text.trim_end()
+        ),
+        Err(_) => String::new(),
     }
 }
 

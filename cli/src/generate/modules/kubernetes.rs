@@ -96,7 +96,7 @@ fn nfs_backup_volume() -> Result<Variant, String> {
 
 const JOB_SENTINELS: [Sentinel; 9] = [
     Sentinel {
-        token: "\"17 1 * * *\"",
+        token: "17 1 * * *",
         expression: "var.schedule",
     },
     Sentinel {
@@ -202,10 +202,7 @@ fn typed(manifests: &[&Value], sentinels: &[Sentinel]) -> Result<String, String>
                 sentinel.expression
             ));
         }
-        // A whole string literal becomes the bare expression, a part of one interpolates.
-        let literal = format!("\"{}\"", sentinel.token.trim_matches('"'));
-        text = text.replace(&literal, sentinel.expression);
-        text = text.replace(sentinel.token, &format!("${{{}}}", sentinel.expression));
+        text = substitute(&text, sentinel);
     }
     if text.contains("sentinel") {
         return Err(
@@ -213,6 +210,26 @@ fn typed(manifests: &[&Value], sentinels: &[Sentinel]) -> Result<String, String>
         );
     }
     Ok(align(&text))
+}
+
+/// An attribute whose whole value is the sentinel gets the bare expression
+/// (`name = var.name`); anywhere else, inside a longer string or a heredoc, the sentinel
+/// is interpolated (`"${var.name}-backup"`).
+fn substitute(text: &str, sentinel: &Sentinel) -> String {
+    let whole_value = format!("= \"{}\"", sentinel.token);
+    let interpolated = format!("${{{}}}", sentinel.expression);
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        match body.strip_suffix(&whole_value) {
+            Some(key) => out.push_str(&format!("{key}= {}", sentinel.expression)),
+            None => out.push_str(&body.replace(sentinel.token, &interpolated)),
+        }
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 const VOLUME_VARIABLES: &str = r#"variable "name" {
@@ -300,3 +317,30 @@ const DUMP_OUTPUTS: &str = r#"output "cronjob_name" {
   value       = kubernetes_cron_job_v1.this.metadata[0].name
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_value_becomes_the_expression_and_a_part_of_a_string_or_heredoc_interpolates() {
+        let sentinel = Sentinel {
+            token: "sentinelapp",
+            expression: "var.name",
+        };
+        let text = "name = \"sentinelapp\"\njob = \"sentinelapp-backup\"\n<<EOT\nJOB=\"sentinelapp\"\nEOT\n";
+        assert_eq!(
+            substitute(text, &sentinel),
+            "name = var.name\njob = \"${var.name}-backup\"\n<<EOT\nJOB=\"${var.name}\"\nEOT\n"
+        );
+    }
+
+    #[test]
+    fn every_variant_renders_with_no_sentinel_left() {
+        let variants = variants().expect("variants");
+        assert_eq!(variants.len(), 3);
+        for variant in variants {
+            assert!(!variant.main_tf.contains("sentinel"), "{}", variant.dir);
+        }
+    }
+}

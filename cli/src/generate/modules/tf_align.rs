@@ -2,13 +2,28 @@
 //! generated modules pass `terraform fmt -check` without Terraform in the generator.
 //! A group is a run of one-line `key = value` lines at the same indentation; a block
 //! line, a blank line, a comment or an attribute whose value spans lines ends it.
+//! Heredoc bodies are text, not HCL: they are copied untouched.
 
 /// `text` with every group's keys padded to the group's longest key.
 pub fn align(text: &str) -> String {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut group: Vec<(&str, &str, &str)> = Vec::new();
+    let mut heredoc_end: Option<&str> = None;
     for line in &lines {
+        if let Some(marker) = heredoc_end {
+            if line.trim() == marker {
+                heredoc_end = None;
+            }
+            out.push((*line).to_string());
+            continue;
+        }
+        if let Some(marker) = heredoc_marker(line) {
+            flush(&mut group, &mut out);
+            heredoc_end = Some(marker);
+            out.push((*line).to_string());
+            continue;
+        }
         match one_line_attribute(line) {
             Some(attribute) if group.first().is_none_or(|first| first.0 == attribute.0) => {
                 group.push(attribute)
@@ -53,6 +68,18 @@ fn one_line_attribute(line: &str) -> Option<(&str, &str, &str)> {
     (!value.is_empty() && !opens).then_some((indent, key, value))
 }
 
+/// The terminator of a heredoc this line opens (`<<EOT` or `<<-EOT` at its end).
+fn heredoc_marker(line: &str) -> Option<&str> {
+    let trimmed = line.trim_end();
+    let opener = trimmed.rfind("<<")?;
+    let marker = trimmed[opener + 2..].trim_start_matches('-');
+    let is_identifier = !marker.is_empty()
+        && marker
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    is_identifier.then_some(marker)
+}
+
 fn identifier_end(body: &str) -> Option<usize> {
     let end = body
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
@@ -85,6 +112,16 @@ mod tests {
         let expected = "spec {\n  name      = \"a\"\n  namespace = \"b\"\n  labels = {\n    \"x\"    = \"1\"\n    \
                         \"long\" = \"2\"\n  }\n  mode = \"c\"\n\n  claim_ref {\n    n = 1\n  }\n}\n";
         assert_eq!(align(input), expected);
+    }
+
+    #[test]
+    fn heredoc_bodies_are_copied_untouched() {
+        let input = "command = [\n  <<EOT\nSTARTED=$(date)\nA = 1\nBB = 2\nEOT\n]\nx = 1\nyy = 2\n";
+        let expected =
+            "command = [\n  <<EOT\nSTARTED=$(date)\nA = 1\nBB = 2\nEOT\n]\nx  = 1\nyy = 2\n";
+        assert_eq!(align(input), expected);
+        let input = "  script = <<-EOT\n    a = 1\n    bb = 2\n  EOT\n  name = \"x\"\n";
+        assert_eq!(align(input), input);
     }
 
     #[test]
