@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -78,3 +79,35 @@ def test_the_typed_dump_modules_read_the_password_from_a_secret():
         assert tool in main_tf
         assert "name = var.password_secret_name" in main_tf and "key  = var.password_secret_key" in main_tf
         assert "sentinel" not in main_tf
+
+
+@pytest.mark.parametrize("module,strategy", [("kubernetes-pg-dumpall-backup", "pg_dumpall"),
+                                             ("kubernetes-mysqldump-backup", "mysqldump")])
+def test_typed_dump_module_script_is_what_the_provider_renders(module, strategy, provider_bin, tmp_path):
+    """The module's variables, interpolated by real Terraform into its script heredoc, give
+    exactly the script the provider renders for the same inputs: the sentinels were
+    replaced where (and only where) the inputs go."""
+    from examples_support import plan_json, planned_outputs
+
+    main_tf = (REPO / "modules" / module / "main.tf").read_text()
+    heredoc = re.search(r"<<(-?)EOT\n(.*?)\n\s*EOT\n", main_tf, re.S)
+    assert heredoc, f"{module}/main.tf has no script heredoc"
+    shutil.copy(REPO / "modules" / module / "variables.tf", tmp_path / "variables.tf")
+    (tmp_path / "terraform.tfvars").write_text(
+        'name = "postgresql"\nnamespace = "dbaas"\nschedule = "0 0 * * *"\nhost = "pg-cluster-rw.dbaas"\n'
+        'user = "postgres"\npassword_secret_name = "pg-superuser"\npassword_secret_key = "password"\n'
+        'destination_claim = "dbaas-backup-host"\n')
+    (tmp_path / "main.tf").write_text(
+        'terraform {\n  required_providers {\n    backstop = { source = "backstop/backstop" }\n  }\n}\n\n'
+        f"locals {{\n  script = <<{heredoc.group(1)}EOT\n{heredoc.group(2)}\nEOT\n}}\n\n"
+        'output "module_script" {\n  value = local.script\n}\n\n'
+        'data "backstop_backup_job" "same" {\n  name = var.name\n  namespace = var.namespace\n'
+        f'  schedule = var.schedule\n  strategy = "{strategy}"\n  host = var.host\n  user = var.user\n'
+        '  password_secret = { name = var.password_secret_name, key = var.password_secret_key }\n'
+        '  destination_claim = var.destination_claim\n  image = var.image\n}\n\n'
+        'output "provider_script" {\n  value = data.backstop_backup_job.same.script\n}\n')
+
+    outputs = planned_outputs(plan_json(tmp_path, provider_bin.parent))
+
+    assert "'postgresql-backup'" in outputs["module_script"]
+    assert outputs["module_script"] == outputs["provider_script"]
