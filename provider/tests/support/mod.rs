@@ -15,7 +15,7 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, Server
 use terraform_provider_backstop::proto::tfplugin6::{
     get_provider_schema, provider_client::ProviderClient,
 };
-use tonic::transport::Endpoint;
+use tonic::transport::{Channel, Endpoint};
 
 /// A certificate made the way go-plugin makes Terraform's: ECDSA P-521, SHA-512,
 /// self-signed CA, CN and SAN localhost, client and server auth.
@@ -48,7 +48,7 @@ pub fn terraform_like_identity() -> ClientIdentity {
 }
 
 pub struct Plugin {
-    child: Child,
+    pub child: Child,
     address: String,
     server_cert: Vec<u8>,
 }
@@ -146,6 +146,18 @@ pub async fn get_schema(
     plugin: &Plugin,
     identity: Option<&ClientIdentity>,
 ) -> Result<get_provider_schema::Response, String> {
+    ProviderClient::new(connect(plugin, identity).await?)
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .map(|r| r.into_inner())
+        .map_err(|e| format!("call: {e}"))
+}
+
+/// A gRPC channel over TLS to the plugin, presenting `identity` (or no certificate).
+pub async fn connect(
+    plugin: &Plugin,
+    identity: Option<&ClientIdentity>,
+) -> Result<Channel, String> {
     let provider = Arc::new(aws_lc_rs::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -167,7 +179,7 @@ pub async fn get_schema(
     config.alpn_protocols = vec![b"h2".to_vec()];
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let address = plugin.address.clone();
-    let channel = Endpoint::from_static("http://localhost")
+    Endpoint::from_static("http://localhost")
         .connect_with_connector(tower::service_fn(move |_| {
             let connector = connector.clone();
             let address = address.clone();
@@ -180,10 +192,5 @@ pub async fn get_schema(
             }
         }))
         .await
-        .map_err(|e| format!("connect: {e}"))?;
-    ProviderClient::new(channel)
-        .get_provider_schema(get_provider_schema::Request {})
-        .await
-        .map(|r| r.into_inner())
-        .map_err(|e| format!("call: {e}"))
+        .map_err(|e| format!("connect: {e}"))
 }
