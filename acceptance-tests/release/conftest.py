@@ -7,12 +7,14 @@ import pathlib
 
 import pytest
 
-from release_support import SigningKey, LoopbackCA, make_signing_key, require_tool, run
+from release_support import LoopbackCA, make_signing_key, require_tool, run, stop_gpg_agent
 
 
 @pytest.fixture(scope="session")
-def signing_key(tmp_path_factory) -> SigningKey:
-    return make_signing_key(tmp_path_factory.mktemp("gpg") / "home")
+def signing_key(tmp_path_factory):
+    key = make_signing_key(tmp_path_factory.mktemp("gpg") / "home")
+    yield key
+    stop_gpg_agent(key)
 
 
 @pytest.fixture(scope="session")

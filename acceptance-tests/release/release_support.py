@@ -60,6 +60,12 @@ def make_signing_key(homedir: pathlib.Path) -> SigningKey:
     return SigningKey(homedir, fingerprint, fingerprint[-16:], armor)
 
 
+def stop_gpg_agent(key: SigningKey) -> None:
+    """gpg starts an agent per home; stop it so no test leaves a daemon behind."""
+    subprocess.run([require_tool("gpgconf"), "--homedir", str(key.homedir), "--kill", "gpg-agent"],
+                   capture_output=True)
+
+
 @dataclasses.dataclass
 class LoopbackCA:
     ca_cert: pathlib.Path

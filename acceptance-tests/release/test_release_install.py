@@ -22,6 +22,7 @@ from release_support import (
     package_hash_h1,
     require_tool,
     run,
+    stop_gpg_agent,
     terraform,
 )
 
@@ -232,8 +233,11 @@ def test_registry_refuses_a_signature_by_another_key(registry, loopback_ca, work
     intruder = make_signing_key(tmp_path / "intruder")
     names = artifact_names(workspace_version)
     artifacts = registry.release.artifacts
-    run([require_tool("gpg"), "--homedir", intruder.homedir, "--batch", "--yes", "--output", artifacts / names["sig"],
-         "--detach-sign", artifacts / names["sums"]])
+    try:
+        run([require_tool("gpg"), "--homedir", intruder.homedir, "--batch", "--yes", "--output",
+             artifacts / names["sig"], "--detach-sign", artifacts / names["sums"]])
+    finally:
+        stop_gpg_agent(intruder)
 
     stack, done = registry_init(registry, loopback_ca, tmp_path)
 
