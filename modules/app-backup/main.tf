@@ -2,12 +2,14 @@
 # rules that watch the CronJob, wired together so that names cannot disagree.
 
 resource "backstop_nfs_backup_volume" "this" {
-  name       = coalesce(var.volume_name, "${var.name}-backup-host")
-  namespace  = var.namespace
-  nfs_server = var.nfs_server
-  nfs_path   = var.nfs_path
-  storage    = var.storage
-  labels     = var.labels
+  name          = coalesce(var.volume_name, "${var.name}-backup-host")
+  namespace     = var.namespace
+  nfs_server    = var.nfs_server
+  nfs_path      = var.nfs_path
+  storage       = var.storage
+  storage_class = var.storage_class
+  mount_options = var.mount_options
+  labels        = var.labels
 }
 
 resource "backstop_backup_job" "this" {
@@ -26,6 +28,10 @@ resource "backstop_backup_job" "this" {
   keep              = var.keep
   colocate_with     = var.colocate_with
   image             = var.image
+  time_zone         = var.time_zone
+  pushgateway_url   = var.pushgateway_url
+  resources         = var.resources
+  suspend           = var.suspend
   destination_claim = backstop_nfs_backup_volume.this.claim_name
   labels            = var.labels
 }
@@ -36,6 +42,7 @@ resource "backstop_backup_alert" "this" {
   schedule     = var.schedule
   stale_after  = var.stale_after
   severity     = var.severity
+  alert_prefix = var.alert_prefix
   runbook_url  = var.runbook_url
   labels       = var.labels
 }

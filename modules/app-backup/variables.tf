@@ -115,6 +115,51 @@ variable "image" {
   default     = null
 }
 
+variable "time_zone" {
+  description = "IANA time zone of the schedule. Defaults to the provider's `time_zone`, else the controller's."
+  type        = string
+  default     = null
+}
+
+variable "pushgateway_url" {
+  description = "Pushgateway base URL for the backup metrics. Defaults to the provider's, else the in-cluster monitoring Pushgateway."
+  type        = string
+  default     = null
+}
+
+variable "resources" {
+  description = "Resource `requests` and `limits` of the backup container."
+  type = object({
+    requests = optional(map(string))
+    limits   = optional(map(string))
+  })
+  default = null
+}
+
+variable "suspend" {
+  description = "Suspends the backup CronJob (the Suspended alert then fires once the threshold passes)."
+  type        = bool
+  default     = null
+}
+
+variable "storage_class" {
+  description = "Storage class name of the NFS PV and PVC. Defaults to the provider's `storage_class`, else none."
+  type        = string
+  default     = null
+}
+
+variable "mount_options" {
+  description = "NFS mount options. Defaults to the provider's, else `nfsvers=4`, `soft`, `timeo=30`, `retrans=3`, `actimeo=5`."
+  type        = list(string)
+  default     = null
+}
+
+variable "alert_prefix" {
+  description = "Prefix of the alert names. Defaults to the app's name in PascalCase (`mailserver` -> `Mailserver`)."
+  type        = string
+  default     = null
+}
+
 variable "stale_after" {
   description = "Explicit stale-alert threshold such as `36h`; derived from `schedule` when unset."
   type        = string
