@@ -74,7 +74,8 @@ def startup_figure() -> str:
          "--", "--ignored", "--nocapture", "--test-threads=1"],
         cwd=REPO, capture_output=True, text=True,
     )
-    lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH")]
+    # The test harness prints progress dots on the same lines.
+    lines = [line[line.index("BENCH"):] for line in result.stdout.splitlines() if "BENCH" in line]
     if result.returncode != 0 or not lines:
         sys.exit(f"startup benchmark failed:\n{result.stdout}\n{result.stderr}")
     return "\n".join(lines)

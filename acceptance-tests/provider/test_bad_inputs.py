@@ -103,3 +103,20 @@ def test_missing_password_secret_for_dumps_names_the_attribute(workspace):
     assert any("password_secret" in d["summary"] + d.get("detail", "") for d in found), found
     # A missing attribute has no source of its own: Terraform points at the resource block.
     assert all(d["range"]["start"]["line"] >= 4 for d in found)
+
+
+def test_bad_data_source_input_is_an_error_on_the_attribute(workspace):
+    workspace.write(PROVIDER + 'data "backstop_backup_alert" "bad" {\n  cronjob_name = "Mail;backup"\n  namespace = "mail"\n}\n')
+    found = errors(workspace.run_json("validate", check=False))
+    source = (workspace.path / "main.tf").read_text().splitlines()
+    line = next(i for i, text in enumerate(source, start=1) if "Mail;backup" in text)
+    assert any(d["range"]["start"]["line"] == line and "cronjob_name" in d["snippet"]["code"] for d in found), found
+
+
+def test_bad_provider_block_is_an_error_on_its_attribute(workspace):
+    workspace.write(
+        'provider "backstop" {\n  nfs_server    = "nfs.home.arpa"\n  nfs_base_path = "srv/nfs"\n}\n'
+        + volume()
+    )
+    found = errors(workspace.run_json("plan", check=False))
+    assert any("nfs_base_path" in d["snippet"]["code"] for d in found), found
