@@ -58,7 +58,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) -> Self {
-        Diagnostic { path, summary: summary.into(), detail: detail.into() }
+        Diagnostic {
+            path,
+            summary: summary.into(),
+            detail: detail.into(),
+        }
     }
 }
 

@@ -14,7 +14,9 @@ pub mod shell;
 pub mod validate;
 
 pub use diagnostic::{AttrPath, Diagnostic, Diagnostics, PathStep};
-pub use model::{BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, Resources, SecretRef, Strategy};
+pub use model::{
+    BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, Resources, SecretRef, Strategy,
+};
 
 use serde_json::Value;
 
@@ -62,18 +64,33 @@ fn with_defaults(defaults: &Defaults, object: Diagnostics) -> Diagnostics {
 }
 
 /// Validates, then renders the NFS PV + PVC pair.
-pub fn render_volume(defaults: &Defaults, volume: &NfsBackupVolume) -> Result<RenderedVolume, Diagnostics> {
-    checked(with_defaults(defaults, validate::volume(defaults, volume)), || render::volume(defaults, volume))
+pub fn render_volume(
+    defaults: &Defaults,
+    volume: &NfsBackupVolume,
+) -> Result<RenderedVolume, Diagnostics> {
+    checked(
+        with_defaults(defaults, validate::volume(defaults, volume)),
+        || render::volume(defaults, volume),
+    )
 }
 
 /// Validates, then renders the backup CronJob and its script.
 pub fn render_job(defaults: &Defaults, job: &BackupJob) -> Result<RenderedJob, Diagnostics> {
-    checked(with_defaults(defaults, validate::job(defaults, job)), || render::job(defaults, job))
+    checked(
+        with_defaults(defaults, validate::job(defaults, job)),
+        || render::job(defaults, job),
+    )
 }
 
 /// Validates, then renders the alert rules.
-pub fn render_alert(defaults: &Defaults, alert: &BackupAlert) -> Result<RenderedAlert, Diagnostics> {
-    checked(with_defaults(defaults, validate::alert(defaults, alert)), || render::alert(defaults, alert))
+pub fn render_alert(
+    defaults: &Defaults,
+    alert: &BackupAlert,
+) -> Result<RenderedAlert, Diagnostics> {
+    checked(
+        with_defaults(defaults, validate::alert(defaults, alert)),
+        || render::alert(defaults, alert),
+    )
 }
 
 /// Renders many jobs with the script templates parsed once (parsing dominates the cost of
@@ -84,12 +101,21 @@ pub struct JobRenderer {
 
 impl JobRenderer {
     pub fn new() -> Self {
-        JobRenderer { templates: render::ScriptTemplates::all() }
+        JobRenderer {
+            templates: render::ScriptTemplates::all(),
+        }
     }
 
     /// Validates, then renders the backup CronJob and its script.
-    pub fn render_job(&self, defaults: &Defaults, job: &BackupJob) -> Result<RenderedJob, Diagnostics> {
-        checked(with_defaults(defaults, validate::job(defaults, job)), || render::job_with(&self.templates, defaults, job))
+    pub fn render_job(
+        &self,
+        defaults: &Defaults,
+        job: &BackupJob,
+    ) -> Result<RenderedJob, Diagnostics> {
+        checked(
+            with_defaults(defaults, validate::job(defaults, job)),
+            || render::job_with(&self.templates, defaults, job),
+        )
     }
 }
 

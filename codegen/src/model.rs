@@ -52,8 +52,13 @@ pub enum Strategy {
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 5] =
-        [Strategy::Rsync, Strategy::Sqlite, Strategy::PgDumpall, Strategy::Mysqldump, Strategy::Command];
+    pub const ALL: [Strategy; 5] = [
+        Strategy::Rsync,
+        Strategy::Sqlite,
+        Strategy::PgDumpall,
+        Strategy::Mysqldump,
+        Strategy::Command,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -235,10 +235,36 @@ fn the_volume_pair_is_static_bound_and_retained() {
     );
     let pvc = &rendered.persistent_volume_claim["spec"];
     assert_eq!(pvc["volumeName"], "demo-backup-host");
-    // "" (not absent): the default StorageClass must not provision a fresh empty volume.
-    assert_eq!(pvc["storageClassName"], "");
+    // Named, never empty or absent: hashicorp/kubernetes drops "", and a claim without a
+    // class gets the default StorageClass, which provisions a fresh empty volume instead.
+    assert_eq!(pvc["storageClassName"], "backstop-static-nfs");
     assert_eq!(pv["storageClassName"], pvc["storageClassName"]);
     assert_eq!(pvc["accessModes"], pv["accessModes"]);
+}
+
+#[test]
+fn a_chosen_storage_class_is_shared_by_the_pair_and_an_empty_one_falls_back() {
+    let defaults = Defaults {
+        nfs_server: Some("nas.lan".to_string()),
+        storage_class: Some("nfs-provider-default".to_string()),
+        ..Defaults::default()
+    };
+    let classes = |own: Option<&str>| {
+        let volume = NfsBackupVolume {
+            name: "demo-backup-host".to_string(),
+            namespace: "demo".to_string(),
+            storage_class: own.map(str::to_string),
+            ..NfsBackupVolume::default()
+        };
+        let rendered = render_volume(&defaults, &volume).expect("valid volume");
+        let pv = rendered.persistent_volume["spec"]["storageClassName"].clone();
+        let pvc = rendered.persistent_volume_claim["spec"]["storageClassName"].clone();
+        assert_eq!(pv, pvc, "PV and PVC must share a class to bind");
+        pvc
+    };
+    assert_eq!(classes(Some("nfs-manual")), "nfs-manual");
+    assert_eq!(classes(None), "nfs-provider-default");
+    assert_eq!(classes(Some("")), "nfs-provider-default");
 }
 
 #[test]

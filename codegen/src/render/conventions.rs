@@ -12,6 +12,11 @@ pub const STORAGE: &str = "10Gi";
 pub const ACCESS_MODE: &str = "ReadWriteMany";
 pub const RECLAIM_POLICY: &str = "Retain";
 pub const CSI_DRIVER: &str = "nfs.csi.k8s.io";
+/// The class of a PV/PVC pair when none is set. No StorageClass object carries this name, so
+/// nothing provisions for it: the claim can only bind to its own PV. An empty class would do
+/// the same in a manifest, but hashicorp/kubernetes drops `storage_class_name = ""`, and the
+/// cluster's default class would then be assigned and the claim never binds.
+pub const STATIC_STORAGE_CLASS: &str = "backstop-static-nfs";
 /// NFSv3 is disabled on the servers; `soft` with short timeouts lets a job fail instead of
 /// hanging forever on a dead server; `actimeo=5` keeps attribute caching short.
 pub const MOUNT_OPTIONS: [&str; 5] = ["nfsvers=4", "soft", "timeo=30", "retrans=3", "actimeo=5"];

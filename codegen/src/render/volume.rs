@@ -24,14 +24,11 @@ pub fn render(defaults: &Defaults, v: &NfsBackupVolume) -> RenderedVolume {
         .access_modes
         .clone()
         .unwrap_or_else(|| vec![conventions::ACCESS_MODE.to_string()]);
-    // An empty class (not a missing one) stops the default StorageClass from dynamically
-    // provisioning a fresh, empty volume for the claim instead of binding it to this PV.
-    let storage_class = v
-        .storage_class
-        .as_ref()
-        .or(defaults.storage_class.as_ref())
-        .cloned()
-        .unwrap_or_default();
+    // Never empty or missing: either would let the default StorageClass provision a fresh,
+    // empty volume for the claim instead of binding it to this PV.
+    let storage_class = named(&v.storage_class)
+        .or_else(|| named(&defaults.storage_class))
+        .unwrap_or(conventions::STATIC_STORAGE_CLASS);
 
     let persistent_volume = json!({
         "apiVersion": "v1",
@@ -73,4 +70,8 @@ pub fn render(defaults: &Defaults, v: &NfsBackupVolume) -> RenderedVolume {
         persistent_volume,
         persistent_volume_claim,
     }
+}
+
+fn named(class: &Option<String>) -> Option<&str> {
+    class.as_deref().filter(|class| !class.is_empty())
 }
