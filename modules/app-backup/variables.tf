@@ -143,7 +143,7 @@ variable "suspend" {
 }
 
 variable "storage_class" {
-  description = "Storage class name of the NFS PV and PVC. Defaults to the provider's `storage_class`, else none."
+  description = "Storage class name of the NFS PV and PVC (binds the claim to this static PV only). Defaults to the provider's `storage_class`, else `backstop-static-nfs`."
   type        = string
   default     = null
 }

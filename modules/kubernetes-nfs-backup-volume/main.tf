@@ -22,7 +22,7 @@ resource "kubernetes_persistent_volume" "this" {
       "ReadWriteMany"
     ]
     persistent_volume_reclaim_policy = "Retain"
-    storage_class_name               = ""
+    storage_class_name               = "backstop-static-nfs"
     mount_options = [
       "nfsvers=4",
       "soft",
@@ -63,7 +63,7 @@ resource "kubernetes_persistent_volume_claim" "this" {
     access_modes = [
       "ReadWriteMany"
     ]
-    storage_class_name = ""
+    storage_class_name = "backstop-static-nfs"
     volume_mode        = "Filesystem"
     volume_name        = var.name
 
