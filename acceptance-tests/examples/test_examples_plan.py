@@ -244,3 +244,14 @@ def test_docs_list_every_attribute_with_its_description(provider_schema):
                 f"docs/{page} does not list `{path}` with its description"
     for function in provider_schema.get("functions", {}):
         assert (REPO / "docs" / "functions" / f"{function}.md").is_file()
+
+
+def test_docs_from_terraforms_own_schema_are_the_committed_docs(provider_schema, backstop_bin, tmp_path):
+    """The schema built into `backstop` is the one Terraform gets from the provider: docs
+    generated from `terraform providers schema -json` are byte for byte the committed ones."""
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(json.dumps({"format_version": "1.0", "provider_schemas": {
+        "registry.terraform.io/backstop/backstop": provider_schema}}))
+    done = subprocess.run([str(backstop_bin), "generate", "docs", "--check", "--dir", str(REPO),
+                           "--schema", str(schema_file)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
