@@ -212,3 +212,30 @@ output "weekly" { value = provider::backstop::stale_after("0 1 * * 0") }
     workspace.write('output "bad" { value = provider::backstop::stale_after("61 * * * *") }\n')
     failed = errors(workspace.run_json("plan", check=False))
     assert failed and "61" in json.dumps(failed), failed
+
+
+def test_an_input_invalid_only_at_apply_is_an_error_and_keeps_the_prior_state(workspace):
+    job = """
+resource "terraform_data" "schedule" {
+  input = "%s"
+}
+
+resource "backstop_backup_job" "x" {
+  name              = "x"
+  namespace         = "x"
+  schedule          = terraform_data.schedule.output
+  strategy          = "command"
+  command           = "true"
+  destination_claim = "x-backup-host"
+}
+"""
+    workspace.write(PROVIDER + job % "0 3 * * *")
+    workspace.run("apply", "-auto-approve")
+    before = {r["address"]: r["values"] for r in workspace.state()["values"]["root_module"]["resources"]}
+
+    # Unknown at plan, so planned as an update with unknown outputs; invalid once known.
+    workspace.write(PROVIDER + job % "61 * * * *")
+    failed = errors(workspace.run_json("apply", "-auto-approve", check=False))
+    assert any("schedule" in d["snippet"]["code"] for d in failed if "snippet" in d), failed
+    after = {r["address"]: r["values"] for r in workspace.state()["values"]["root_module"]["resources"]}
+    assert after["backstop_backup_job.x"] == before["backstop_backup_job.x"]

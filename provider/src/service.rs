@@ -313,7 +313,9 @@ impl Provider for BackstopProvider {
         });
         let (new_state, diagnostics) = split(result);
         Ok(Response::new(pb::apply_resource_change::Response {
-            new_state,
+            // Nothing outside Terraform changed, so on error the prior state is still
+            // the truth (null for a create).
+            new_state: new_state.or_else(|| request.prior_state.clone()),
             private: request.planned_private.clone(),
             diagnostics,
             legacy_type_system: false,
