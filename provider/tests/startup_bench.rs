@@ -1,4 +1,4 @@
-//! Benchmark (ignored by default; run by acceptance-tests/provider/bench.py): the time from
+//! Benchmark (ignored by default; run by acceptance-tests/provider/provider_bench.py): the time from
 //! launching the provider as Terraform does, with AutoMTLS, to the GetProviderSchema answer.
 
 mod support;

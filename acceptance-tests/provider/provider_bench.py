@@ -2,7 +2,7 @@
 """Provider benchmarks; prints figures, asserts nothing about time. Run after
 `cargo build --release --workspace`:
 
-    .venv/bin/python acceptance-tests/provider/bench.py
+    .venv/bin/python acceptance-tests/provider/provider_bench.py
 
 1. Provider start-up plus GetProviderSchema over AutoMTLS, in ms (the Rust test client in
    provider/tests/startup_bench.rs, launched like Terraform launches the provider).
