@@ -2,6 +2,7 @@
 //! of a spec through `backstop_codegen::render_*`. Nothing is printed or written unless
 //! every object rendered: any error prints every diagnostic and exits 1.
 
+mod consistency;
 mod manifest_hcl;
 mod objects;
 mod output;

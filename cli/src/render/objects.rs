@@ -68,6 +68,15 @@ pub fn render_all(spec: &Spec) -> Result<Vec<Rendered>, Vec<(OwnerIndex, Diagnos
             ),
         }
     }
+    // Objects with errors of their own would only add consequential noise.
+    let invalid: Vec<usize> = errors
+        .iter()
+        .filter_map(|(owner, _)| match owner {
+            OwnerIndex::Object(i) => Some(*i),
+            OwnerIndex::Defaults => None,
+        })
+        .collect();
+    errors.extend(super::consistency::check(spec, &invalid));
     if errors.is_empty() {
         Ok(rendered)
     } else {
