@@ -239,3 +239,11 @@ resource "backstop_backup_job" "x" {
     assert any("schedule" in d["snippet"]["code"] for d in failed if "snippet" in d), failed
     after = {r["address"]: r["values"] for r in workspace.state()["values"]["root_module"]["resources"]}
     assert after["backstop_backup_job.x"] == before["backstop_backup_job.x"]
+
+
+def test_plaintext_when_terraform_disables_tls(workspace):
+    workspace.env["TF_DISABLE_PLUGIN_TLS"] = "1"
+    workspace.write(PROVIDER + 'output "daily" { value = provider::backstop::stale_after("@daily") }\n')
+    workspace.run("apply", "-auto-approve")
+    assert json.loads(workspace.run("output", "-json").stdout)["daily"]["value"] == "36h"
+    assert any("TLS off" in line for line in workspace.provider_log_lines())
