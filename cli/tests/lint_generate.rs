@@ -191,3 +191,39 @@ fn lint_fix_generates_every_fixable_stack() {
         vec!["stacks/handwritten/main.tf:1 BS001".to_string()]
     );
 }
+
+#[test]
+fn kubernetes_style_renders_typed_resources_that_lint_clean() {
+    let repo = Copy::of_fixture("kubernetes");
+    let output = repo.run(&[
+        "generate",
+        "backup",
+        "--style",
+        "kubernetes",
+        "stacks/mailserver",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let generated = repo.read(MAILSERVER_BACKUP);
+    for resource in [
+        "kubernetes_persistent_volume",
+        "kubernetes_cron_job_v1",
+        "backstop_backup_alert",
+    ] {
+        assert!(
+            generated.contains(&format!("resource \"{resource}\"")),
+            "{resource}: {generated}"
+        );
+    }
+    let lint = repo.run(&["lint", "stacks/mailserver"]);
+    assert_eq!(
+        lint.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&lint.stdout)
+    );
+}

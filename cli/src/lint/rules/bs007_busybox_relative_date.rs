@@ -84,9 +84,16 @@ fn relative_date(script: &str) -> Option<String> {
                     .get(j + 1..(j + 3).min(tokens.len()))
                     .map(|v| v.join(" "))
             } else {
+                // `--date='1 week ago'`: the quoted value runs on into the next words.
+                let rest = tokens.get(j + 1..(j + 3).min(tokens.len())).unwrap_or(&[]);
                 arg.strip_prefix("--date=")
                     .or_else(|| arg.strip_prefix("-d").filter(|v| !v.is_empty()))
-                    .map(str::to_string)
+                    .map(|first| {
+                        std::iter::once(first)
+                            .chain(rest.iter().copied())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
             };
             let Some(value) = value else { continue };
             let bare = value.trim_matches(|c| c == '"' || c == '\'');

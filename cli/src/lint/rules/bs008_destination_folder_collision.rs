@@ -109,7 +109,7 @@ fn basename_collision(script: &str) -> Option<(String, String, String)> {
     None
 }
 
-/// Two `rsync`/`cp` commands (one per line) with the same last argument.
+/// Two `rsync`/`cp` commands (one per line) copying different sources to the same last argument.
 fn same_destination(script: &str) -> Option<(String, String, String)> {
     let mut seen: Vec<(String, String)> = Vec::new();
     for line in script.lines() {
@@ -127,7 +127,9 @@ fn same_destination(script: &str) -> Option<(String, String, String)> {
             continue;
         };
         let destination = destination.trim_end_matches('/').to_string();
-        if let Some((first, _)) = seen.iter().find(|(_, d)| *d == destination) {
+        // The same copy in two branches (`if ... then rsync A B else rsync A B`) is one source.
+        let source = source.trim_end_matches('/');
+        if let Some((first, _)) = seen.iter().find(|(s, d)| *d == destination && s != source) {
             return Some((first.clone(), source.to_string(), destination));
         }
         seen.push((source.to_string(), destination));
