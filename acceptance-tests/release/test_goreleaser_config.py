@@ -53,6 +53,15 @@ def test_the_build_targets_include_the_host_platform_names(config):
     assert (HOST_OS, HOST_ARCH) in platforms
 
 
+def test_zig_for_cargo_zigbuild_comes_from_the_venv_the_hooks_create(config):
+    python = next(e.split("=", 1)[1] for e in config["env"] if e.startswith("CARGO_ZIGBUILD_PYTHON_PATH="))
+    venv = python.removesuffix("/bin/python")
+    hooks = config["before"]["hooks"]
+    assert f"python3 -m venv {venv}" in hooks
+    assert any(h.startswith(f"{venv}/bin/pip install ziglang==") for h in hooks)
+    assert any(h.startswith("cargo install --locked cargo-zigbuild@") for h in hooks)
+
+
 def test_registry_requirements(config, repo):
     assert config["version"] == 2
     (build,) = config["builds"]
