@@ -167,6 +167,13 @@ impl Job {
                 .any(|m| m.path == "/backup" || m.path.starts_with("/backup/"))
     }
 
+    /// True when a volume is where the job writes its backup: mounted at `/backup`.
+    pub fn is_backup_mount(&self, volume: &str) -> bool {
+        self.mounts
+            .iter()
+            .any(|m| m.volume == volume && (m.path == "/backup" || m.path.starts_with("/backup/")))
+    }
+
     pub fn volume(&self, name: &str) -> Option<&PodVolume> {
         self.volumes.iter().find(|v| v.name == name)
     }
@@ -213,6 +220,20 @@ impl Stack {
             VolumeSource::Claim { claim, .. } => self.nfs_for(claim, job.origin.instance).is_some(),
             VolumeSource::Other => false,
         })
+    }
+
+    /// True when a job writes only to volumes known not to be NFS (an `emptyDir`, a block
+    /// PVC of this stack). A claim this stack does not declare (a shared NFS claim from
+    /// another stack) cannot be judged, so it is not reported as non-NFS.
+    pub fn writes_only_off_nfs(&self, job: &Job) -> bool {
+        !self.writes_to_nfs(job)
+            && job.writable_volumes().all(|v| match &v.source {
+                VolumeSource::Claim { claim, .. } => self
+                    .pvcs
+                    .iter()
+                    .any(|pvc| self.claim_is(claim, job.origin.instance, pvc)),
+                VolumeSource::Nfs | VolumeSource::Other => true,
+            })
     }
 
     /// True when `claim`, as written in instance `instance`, names this PVC.

@@ -4,7 +4,8 @@
 //! Reports a backup CronJob (named `*backup*`, or mounting something at `/backup`) that
 //! writes to no NFS-backed volume: no inline `nfs` volume, no claim of the shared
 //! `modules/kubernetes/nfs_volume` module, of `backstop_nfs_backup_volume`, or of an NFS
-//! PersistentVolume.
+//! PersistentVolume. A claim the stack does not declare (a shared NFS claim created
+//! elsewhere) cannot be judged and is not reported.
 //!
 //! ## Why is this bad?
 //! A backup that lands on the same block storage (or an `emptyDir`) as the data it copies
@@ -43,7 +44,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         for job in stack
             .jobs
             .iter()
-            .filter(|j| is_backup(stack, j) && !stack.writes_to_nfs(j))
+            .filter(|j| is_backup(stack, j) && stack.writes_only_off_nfs(j))
         {
             out.push(
                 finding(

@@ -203,14 +203,16 @@ pub fn is_backup(stack: &Stack, job: &Job) -> bool {
     job.looks_like_backup() || stack.writes_to_nfs(job)
 }
 
-/// The claim volumes a backup reads from (every claim that is not an NFS destination).
+/// The claim volumes a backup reads from: every claim that is neither an NFS destination
+/// nor mounted at `/backup`.
 pub fn source_volumes<'a>(
     stack: &'a Stack,
     job: &'a Job,
 ) -> impl Iterator<Item = (&'a str, &'a super::model::ClaimRef, bool)> + 'a {
     job.volumes.iter().filter_map(move |v| match &v.source {
         VolumeSource::Claim { claim, read_only }
-            if stack.nfs_for(claim, job.origin.instance).is_none() =>
+            if stack.nfs_for(claim, job.origin.instance).is_none()
+                && !job.is_backup_mount(&v.name) =>
         {
             Some((v.name.as_str(), claim, *read_only))
         }
