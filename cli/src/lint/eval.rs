@@ -256,6 +256,9 @@ impl<'s, 'r> Env<'s, 'r> {
                     if let Some(attr) = block.attr(key) {
                         return self.apply(env.eval(&attr.value), &steps[i + 1..]);
                     }
+                    if let Some(value) = backstop_computed(env, block, kind, key) {
+                        return self.apply(value, &steps[i + 1..]);
+                    }
                     match block.block(key) {
                         Some(inner) => block = inner,
                         None => return Val::Unknown(format!("{kind}.{name}.{key} is computed")),
@@ -316,5 +319,20 @@ impl<'s, 'r> Env<'s, 'r> {
             ),
             other => Val::Unknown(format!("the result of {other}()")),
         }
+    }
+}
+
+/// Computed attributes of Backstop's own resources that follow from their inputs, so a
+/// `backstop_backup_alert` written as `cronjob_name = backstop_backup_job.x.cronjob_name`
+/// still names its CronJob.
+fn backstop_computed(env: Env, block: &Block, kind: &str, key: &str) -> Option<Val> {
+    let name = || block.attr("name").map(|a| env.eval(&a.value));
+    match (kind, key) {
+        ("backstop_backup_job", "cronjob_name") => Some(match name()? {
+            Val::Str(app) => Val::Str(format!("{app}-backup")),
+            other => other,
+        }),
+        ("backstop_nfs_backup_volume", "claim_name" | "volume_name") => name(),
+        _ => None,
     }
 }
