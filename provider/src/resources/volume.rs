@@ -30,7 +30,7 @@ impl Adapter for Volume {
             Attribute::optional("nfs_path", Type::String, "Export path on the NFS server. Defaults to `<nfs_base_path>/<name>` (`/srv/nfs/<name>`)."),
             Attribute::optional("storage", Type::String, "Capacity of the PV and PVC, informational for NFS. Defaults to `10Gi`."),
             Attribute::optional("access_modes", Type::list(Type::String), "Access modes of the PV and PVC. Defaults to `[\"ReadWriteMany\"]`."),
-            Attribute::optional("storage_class", Type::String, "Storage class name of the PV and PVC. Defaults to the provider's `storage_class`, else none."),
+            Attribute::optional("storage_class", Type::String, "Storage class name of the PV and PVC. Defaults to the provider's `storage_class`, else `backstop-static-nfs`, a class no StorageClass provisions, so the claim binds only to its own PV."),
             Attribute::optional(
                 "mount_options",
                 Type::list(Type::String),
