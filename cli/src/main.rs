@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "backstop", version, about = "Compliant Kubernetes app backups: render them, lint for them, generate them")]
+#[command(
+    name = "backstop",
+    version,
+    about = "Compliant Kubernetes app backups: render them, lint for them, generate them"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
