@@ -269,6 +269,22 @@ impl Schedule {
             .map(|i| i as u32)
     }
 
+    /// Whether some minute of some calendar day starts both schedules: two NFS writers
+    /// that compete for the same slot. Schedules are compared as written (time zones aside).
+    pub fn shares_a_start_with(&self, other: &Schedule) -> bool {
+        let months = self.months & other.months;
+        self.minutes & other.minutes != 0
+            && self.hours & other.hours != 0
+            && (1..=12u32).filter(|m| months & (1 << m) != 0).any(|month| {
+                // 2000 is a leap year: every day a month can have, 29 February included.
+                (1..=CalendarCycle::days_in_month(2000, month)).any(|day| {
+                    (0..7).any(|weekday| {
+                        self.runs_on(month, day, weekday) && other.runs_on(month, day, weekday)
+                    })
+                })
+            })
+    }
+
     /// The longest time between two consecutive runs, in seconds.
     ///
     /// Every matching day fires at the same times of day, so the answer is the larger of
@@ -410,6 +426,29 @@ mod tests {
 
     const HOUR_S: u64 = 3600;
     const DAY_S: u64 = 86_400;
+
+    fn collide(a: &str, b: &str) -> bool {
+        let parse = |text| Schedule::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        parse(a).shares_a_start_with(&parse(b))
+    }
+
+    #[test]
+    fn schedules_starting_in_the_same_minute_on_some_day_collide() {
+        assert!(collide("0 3 * * *", "0 3 * * 0"));
+        assert!(collide("*/20 * * * *", "40 3 * * *"));
+        assert!(collide("@daily", "0 0 * * SUN"));
+        // Both day fields restricted: either matching is enough (the 1st is some Monday).
+        assert!(collide("0 1 1 * MON", "0 1 * * 1"));
+    }
+
+    #[test]
+    fn different_minutes_or_disjoint_days_do_not_collide() {
+        assert!(!collide("0 3 * * *", "10 3 * * *"));
+        assert!(!collide("0 1 * * 0", "0 1 * * 1"));
+        assert!(!collide("*/20 * * * *", "10 3 * * *"));
+        // Both name the 31st, but the only shared month, February, has no 31st.
+        assert!(!collide("0 0 31 1,2 *", "0 0 31 2,3 *"));
+    }
 
     fn gap(text: &str) -> u64 {
         match Schedule::parse(text) {

@@ -7,7 +7,8 @@
 use crate::lint::eval::{Scope, Val};
 use crate::lint::model::{Pvc, PvcKind, Stack, VolumeSource, Workload};
 use crate::lint::rules::nfs_writers;
-use crate::lint::{cron::Slots, Report};
+use crate::lint::Report;
+use backstop_codegen::schedule::Schedule;
 use backstop_codegen::{BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -128,9 +129,9 @@ pub fn generate(
         ));
     }
     let defaults = provider_defaults(report, stack_dir);
-    let mut taken: Vec<Slots> = nfs_writers(&report.model.stacks)
+    let mut taken: Vec<Schedule> = nfs_writers(&report.model.stacks)
         .into_iter()
-        .map(|(_, _, slots)| slots)
+        .map(|(_, _, schedule)| schedule)
         .collect();
     let mut by_dir: BTreeMap<PathBuf, Vec<Plan>> = BTreeMap::new();
     for pvc in unbacked {
@@ -192,7 +193,7 @@ fn plan(
     pvc: &Pvc,
     defaults: &Defaults,
     nfs_server: Option<&str>,
-    taken: &mut Vec<Slots>,
+    taken: &mut Vec<Schedule>,
 ) -> Result<Plan, String> {
     let file = &report.repo.files[pvc.origin.loc.file];
     let (line, _) = file.line_col(pvc.origin.loc.span.start);
@@ -377,13 +378,13 @@ fn default_mounts() -> BTreeMap<String, Mount> {
 }
 
 /// The first daily slot (01:00, 01:05, ... 05:55) no NFS writer starts in.
-fn free_slot(taken: &mut Vec<Slots>) -> Option<String> {
+fn free_slot(taken: &mut Vec<Schedule>) -> Option<String> {
     for hour in 1..=5 {
         for minute in (0..60).step_by(5) {
             let schedule = format!("{minute} {hour} * * *");
-            let slots = Slots::parse(&schedule)?;
-            if !taken.iter().any(|t| t.collides(&slots)) {
-                taken.push(slots);
+            let slot = Schedule::parse(&schedule).ok()?;
+            if !taken.iter().any(|t| t.shares_a_start_with(&slot)) {
+                taken.push(slot);
                 return Some(schedule);
             }
         }

@@ -7,7 +7,6 @@
 
 mod build;
 pub mod config;
-pub mod cron;
 pub mod discover;
 pub mod eval;
 mod extract;

@@ -23,30 +23,32 @@
 //! - CONVENTIONS.md section 2 ("Two NFS writers should not start in the same slot")
 
 use super::{finding, job_name, Ctx, Finding, Severity};
-use crate::lint::cron::Slots;
 use crate::lint::model::{Job, Stack};
+use backstop_codegen::schedule::Schedule;
 
 pub const CODE: &str = "BS009";
 pub const NAME: &str = "schedule-collision";
 pub const SEVERITY: Severity = Severity::Warning;
 
 /// Every NFS writer in the repository with its parsed schedule.
-pub fn nfs_writers(stacks: &[Stack]) -> Vec<(&Stack, &Job, Slots)> {
+pub fn nfs_writers(stacks: &[Stack]) -> Vec<(&Stack, &Job, Schedule)> {
     stacks
         .iter()
         .flat_map(|stack| stack.jobs.iter().map(move |job| (stack, job)))
         .filter(|(stack, job)| stack.writes_to_nfs(job))
-        .filter_map(|(stack, job)| Some((stack, job, Slots::parse(job.schedule.as_str()?)?)))
+        .filter_map(|(stack, job)| {
+            Some((stack, job, Schedule::parse(job.schedule.as_str()?).ok()?))
+        })
         .collect()
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let writers = nfs_writers(&ctx.model.stacks);
-    for (i, (stack, job, slots)) in writers.iter().enumerate() {
+    for (i, (stack, job, schedule)) in writers.iter().enumerate() {
         let others: Vec<String> = writers
             .iter()
             .enumerate()
-            .filter(|(j, (_, _, other))| *j != i && slots.collides(other))
+            .filter(|(j, (_, _, other))| *j != i && schedule.shares_a_start_with(other))
             .map(|(_, (s, other, _))| format!("{} in {}", job_name(other), s.rel))
             .collect();
         if others.is_empty() {
