@@ -273,3 +273,35 @@ fn heredocs_keep_template_markers_and_a_line_that_looks_like_the_delimiter() {
     assert!(rendered.contains("<<EOT__\n"), "{rendered}");
     assert_equivalent(&manifest, "kubernetes_cron_job_v1");
 }
+
+#[test]
+fn hcl_quoted_keeps_interpolation_markers_literal() {
+    assert_eq!(
+        render::hcl_quoted("a ${b} %{c} {{ $value }}"),
+        r#""a $${b} %%{c} {{ $value }}""#
+    );
+    assert_eq!(render::hcl_quoted("q\"\\\n"), r#""q\"\\\n""#);
+}
+
+#[test]
+fn a_kubernetes_manifest_resource_evaluates_to_the_manifest() {
+    let manifest = serde_json::json!({
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PrometheusRule",
+        "metadata": { "name": "x", "labels": { "app.kubernetes.io/managed-by": "backstop" } },
+        "spec": { "list": [1, "a ${b} {{ $value }}"], "empty": {}, "multi": "two\nlines\n" },
+    });
+    let text = render::kubernetes_manifest_hcl("it", &manifest);
+    let body: hcl::Body =
+        hcl::from_str(&text).unwrap_or_else(|e| panic!("rendered HCL does not parse: {e}\n{text}"));
+    let body = body
+        .evaluate(&Context::new())
+        .unwrap_or_else(|e| panic!("rendered HCL does not evaluate: {e:?}\n{text}"));
+    let [resource] = body.blocks().collect::<Vec<_>>()[..] else {
+        panic!("expected one resource block:\n{text}")
+    };
+    let labels: Vec<&str> = resource.labels().iter().map(|l| l.as_str()).collect();
+    assert_eq!(labels, ["kubernetes_manifest", "it"]);
+    let evaluated = body_to_manifest(resource.body());
+    assert_eq!(evaluated.get("manifest"), Some(&manifest), "\n{text}");
+}

@@ -8,6 +8,7 @@ use crate::lint::eval::{Scope, Val};
 use crate::lint::model::{Pvc, PvcKind, Stack, VolumeSource, Workload};
 use crate::lint::rules::nfs_writers;
 use crate::lint::Report;
+use backstop_codegen::render::hcl_quoted;
 use backstop_codegen::schedule::Schedule;
 use backstop_codegen::{BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume};
 use std::collections::BTreeMap;
@@ -392,19 +393,9 @@ fn free_slot(taken: &mut Vec<Schedule>) -> Option<String> {
     None
 }
 
-fn hcl_string(s: &str) -> String {
-    format!(
-        "\"{}\"",
-        s.replace('\\', "\\\\")
-            .replace('"', "\\\"")
-            .replace("${", "$${")
-            .replace("%{", "%%{")
-    )
-}
-
 fn hcl_map(entries: impl Iterator<Item = (String, String)>, indent: &str) -> String {
     let lines: Vec<String> = entries
-        .map(|(k, v)| format!("{indent}  {} = {v}", hcl_string(&k)))
+        .map(|(k, v)| format!("{indent}  {} = {v}", hcl_quoted(&k)))
         .collect();
     if lines.is_empty() {
         "{}".into()
@@ -471,11 +462,11 @@ fn render_backstop(plan: &Plan) -> String {
             let sub_path = m
                 .sub_path
                 .as_ref()
-                .map(|s| format!(", sub_path = {}", hcl_string(s)))
+                .map(|s| format!(", sub_path = {}", hcl_quoted(s)))
                 .unwrap_or_default();
             (
                 key.clone(),
-                format!("{{ path = {}{sub_path} }}", hcl_string(&m.path)),
+                format!("{{ path = {}{sub_path} }}", hcl_quoted(&m.path)),
             )
         }),
         "  ",
@@ -488,7 +479,7 @@ fn render_backstop(plan: &Plan) -> String {
             hcl_map(
                 job.colocate_with
                     .iter()
-                    .map(|(k, v)| (k.clone(), hcl_string(v))),
+                    .map(|(k, v)| (k.clone(), hcl_quoted(v))),
                 "  "
             )
         )
@@ -496,20 +487,20 @@ fn render_backstop(plan: &Plan) -> String {
     let nfs_server = volume
         .nfs_server
         .as_ref()
-        .map(|s| format!("  nfs_server = {}\n", hcl_string(s)))
+        .map(|s| format!("  nfs_server = {}\n", hcl_quoted(s)))
         .unwrap_or_default();
     format!(
         "resource \"backstop_nfs_backup_volume\" \"{label}\" {{\n  name      = {}\n  namespace = {}\n{nfs_server}}}\n\n\
          resource \"backstop_backup_job\" \"{label}\" {{\n  name              = {}\n  namespace         = {}\n  schedule          = {}\n  strategy          = \"rsync\"\n  source_claim      = {claim_expr}\n  mounts            = {mounts}\n  destination_claim = backstop_nfs_backup_volume.{label}.name\n{colocate}}}\n\n\
          resource \"backstop_backup_alert\" \"{label}\" {{\n  cronjob_name = {}\n  namespace    = {}\n  schedule     = {}\n}}\n",
-        hcl_string(&volume.name),
-        hcl_string(&volume.namespace),
-        hcl_string(&job.name),
-        hcl_string(&job.namespace),
-        hcl_string(&job.schedule),
-        hcl_string(&alert.cronjob_name),
-        hcl_string(&alert.namespace),
-        hcl_string(alert.schedule.as_deref().unwrap_or_default()),
+        hcl_quoted(&volume.name),
+        hcl_quoted(&volume.namespace),
+        hcl_quoted(&job.name),
+        hcl_quoted(&job.namespace),
+        hcl_quoted(&job.schedule),
+        hcl_quoted(&alert.cronjob_name),
+        hcl_quoted(&alert.namespace),
+        hcl_quoted(alert.schedule.as_deref().unwrap_or_default()),
     )
 }
 

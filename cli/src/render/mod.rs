@@ -3,7 +3,6 @@
 //! every object rendered: any error prints every diagnostic and exits 1.
 
 mod consistency;
-mod manifest_hcl;
 mod objects;
 mod output;
 

@@ -2,10 +2,9 @@
 //! temporary names first and renamed into place only once all of them are written, so a
 //! failure leaves the directory as it was.
 
-use super::manifest_hcl::kubernetes_manifest;
 use super::objects::Rendered;
 use super::Format;
-use backstop_codegen::render::{kubernetes_hcl, to_yaml};
+use backstop_codegen::render::{kubernetes_hcl, kubernetes_manifest_hcl, to_yaml};
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
@@ -40,7 +39,7 @@ fn one(rendered: &Rendered, format: Format) -> String {
 fn hcl(rendered: &Rendered) -> String {
     let label = resource_label(&rendered.name);
     match rendered.kind {
-        "PrometheusRule" => kubernetes_manifest(&label, &rendered.manifest),
+        "PrometheusRule" => kubernetes_manifest_hcl(&label, &rendered.manifest),
         _ => kubernetes_hcl(&label, &rendered.manifest),
     }
 }

@@ -64,6 +64,24 @@ pub fn render(resource_name: &str, manifest: &Value) -> String {
     hcl::to_string(&body).unwrap_or_default()
 }
 
+/// `resource "kubernetes_manifest" "<resource_name>" { manifest = {...} }`: the manifest as
+/// one HCL object, for kinds hashicorp/kubernetes has no typed resource for (the
+/// PrometheusRule). Same expressions as the typed resources, so the same escaping.
+pub fn manifest_resource(resource_name: &str, manifest: &Value) -> String {
+    let resource = Block::builder("resource")
+        .add_label("kubernetes_manifest")
+        .add_label(resource_name)
+        .add_attribute(Attribute::new("manifest", expression(manifest)))
+        .build();
+    hcl::to_string(&Body::builder().add_block(resource).build()).unwrap_or_default()
+}
+
+/// One HCL quoted string holding exactly `text`: quotes, backslashes and control characters
+/// escaped, `${` and `%{` doubled so nothing in it is read as a template.
+pub fn quoted(text: &str) -> String {
+    hcl::format::to_string(&Expression::String(text.to_string())).unwrap_or_default()
+}
+
 /// The PV's volume source sits one level deeper in the provider's schema:
 /// `spec.csi` becomes `spec { persistent_volume_source { csi { ... } } }`.
 fn volume_spec(spec: &Map<String, Value>) -> Block {

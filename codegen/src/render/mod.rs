@@ -44,3 +44,14 @@ pub fn alert(defaults: &Defaults, a: &BackupAlert) -> RenderedAlert {
 pub fn kubernetes_hcl(resource_name: &str, manifest: &Value) -> String {
     hcl::render(resource_name, manifest)
 }
+
+/// A `kubernetes_manifest` resource holding the manifest as an HCL object: for the kinds
+/// `kubernetes_hcl` has no typed resource for (the PrometheusRule).
+pub fn kubernetes_manifest_hcl(resource_name: &str, manifest: &Value) -> String {
+    hcl::manifest_resource(resource_name, manifest)
+}
+
+/// `text` as one HCL quoted string literal, for code that writes `.tf` files by hand.
+pub fn hcl_quoted(text: &str) -> String {
+    hcl::quoted(text)
+}
