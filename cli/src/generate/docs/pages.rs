@@ -87,10 +87,14 @@ impl Kind {
 fn index(schema: &Value, examples: &Path, version: &str, errors: &mut Vec<String>) -> Page {
     let block = schema.pointer("/provider/block").unwrap_or(&Value::Null);
     let description = description_of(block, "provider", errors);
-    let mut content = frontmatter(&format!("{} Provider", title(PROVIDER)), None, description);
+    let mut content = frontmatter(
+        &format!("{} Provider", schema_markdown::title_case(PROVIDER)),
+        None,
+        description,
+    );
     content.push_str(&format!(
         "\n# {} Provider\n\n{}\n",
-        title(PROVIDER),
+        schema_markdown::title_case(PROVIDER),
         description.trim()
     ));
     content.push_str(&format!(
@@ -326,12 +330,4 @@ fn import_section(path: &Path) -> String {
         ),
         Err(_) => String::new(),
     }
-}
-
-fn title(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

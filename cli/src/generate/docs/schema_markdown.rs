@@ -342,7 +342,7 @@ pub fn type_name(ty: &Value) -> String {
     }
 }
 
-fn title_case(word: &str) -> String {
+pub(super) fn title_case(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
