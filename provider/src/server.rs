@@ -99,9 +99,13 @@ pub async fn serve() -> Result<(), String> {
                     .await
             }
             None => {
-                router
-                    .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stopped)
-                    .await
+                let incoming = TcpListenerStream::new(listener).map(|connection| {
+                    if let Ok(stream) = &connection {
+                        disable_nagle(stream);
+                    }
+                    connection
+                });
+                router.serve_with_incoming_shutdown(incoming, stopped).await
             }
         }
     };
@@ -138,6 +142,7 @@ fn tls_incoming(
         let mut connections = TcpListenerStream::new(listener);
         while let Some(connection) = connections.next().await {
             let Ok(stream) = connection else { continue };
+            disable_nagle(&stream);
             let acceptor = acceptor.clone();
             let sender = sender.clone();
             tokio::spawn(async move {
@@ -151,6 +156,14 @@ fn tls_incoming(
         }
     });
     ReceiverStream::new(receiver)
+}
+
+/// Without TCP_NODELAY a response written in several segments waits for the client's
+/// delayed ACK: 40 ms stalls on loopback, several per provider launch.
+fn disable_nagle(stream: &tokio::net::TcpStream) {
+    if let Err(e) = stream.set_nodelay(true) {
+        log(Level::Warn, &format!("cannot set TCP_NODELAY: {e}"));
+    }
 }
 
 /// go-plugin ignores SIGINT: Ctrl-C reaches the whole process group, and Terraform asks
