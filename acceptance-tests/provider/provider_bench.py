@@ -2,7 +2,7 @@
 """Provider benchmarks; prints figures, asserts nothing about time. Run after
 `cargo build --release --workspace`:
 
-    .venv/bin/python acceptance-tests/provider/provider_bench.py
+    .venv/bin/python acceptance-tests/provider/provider_bench.py [--count 200] [--rounds 5]
 
 1. Provider start-up plus GetProviderSchema over AutoMTLS, in ms (the Rust test client in
    provider/tests/startup_bench.rs, launched like Terraform launches the provider).
@@ -13,6 +13,7 @@
    part the issue requires as an object at plan time. They show what Terraform itself
    spends on values of that shape.
 """
+import argparse
 import json
 import pathlib
 import statistics
@@ -25,16 +26,15 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from provider_support import REPO, Workspace  # noqa: E402
 
-COUNT = 200
-ROUNDS = 5
 
-JOBS = f"""
+def jobs_config(count: int) -> str:
+    return f"""
 provider "backstop" {{
   nfs_server = "nfs.home.arpa"
 }}
 
 resource "backstop_backup_job" "app" {{
-  count             = {COUNT}
+  count             = {count}
   name              = "app${{count.index}}"
   namespace         = "apps"
   schedule          = "${{count.index % 60}} 3 * * *"
@@ -47,21 +47,25 @@ resource "backstop_backup_job" "app" {{
 }}
 """
 
-# `rendered.json` is written by main() from the jobs' own plan.
-SAME_PAYLOAD = f"""
+
+def payload_config(count: int) -> str:
+    """`rendered.json` is written by main() from the jobs' own plan."""
+    return f"""
 locals {{
   rendered = jsondecode(file("${{path.module}}/rendered.json"))
 }}
 
 resource "terraform_data" "app" {{
-  count = {COUNT}
+  count = {count}
   input = merge(local.rendered, {{ name = "app${{count.index}}" }})
 }}
 """
 
-DATA = f"""
+
+def data_config(count: int) -> str:
+    return f"""
 resource "terraform_data" "app" {{
-  count = {COUNT}
+  count = {count}
   input = {{
     name      = "app${{count.index}}"
     namespace = "apps"
@@ -91,11 +95,20 @@ def plan_seconds(workspace: Workspace, *extra: str) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=200, help="resources per configuration")
+    parser.add_argument("--rounds", type=int, default=5, help="plans per configuration and output mode")
+    args = parser.parse_args()
     print(startup_figure())
     provider_dir = REPO / "target" / "release"
     with tempfile.TemporaryDirectory() as root:
         workspaces = {}
-        bodies = (("jobs", JOBS), ("data", DATA), ("same_payload", SAME_PAYLOAD), ("manifest_only", SAME_PAYLOAD))
+        bodies = (
+            ("jobs", jobs_config(args.count)),
+            ("data", data_config(args.count)),
+            ("same_payload", payload_config(args.count)),
+            ("manifest_only", payload_config(args.count)),
+        )
         for name, body in bodies:
             (pathlib.Path(root) / name).mkdir()
             ws = workspaces[name] = Workspace(pathlib.Path(root) / name, provider_dir)
@@ -111,7 +124,7 @@ def main() -> None:
             plan_seconds(ws)  # warm-up: page cache, schema cache
         for label, extra in (("terraform plan", ()), ("terraform plan -json (no human diff)", ("-json",))):
             times = {name: [] for name in workspaces}
-            for _ in range(ROUNDS):
+            for _ in range(args.rounds):
                 for name, ws in workspaces.items():
                     times[name].append(plan_seconds(ws, *extra))
             median = {name: statistics.median(t) for name, t in times.items()}
@@ -122,8 +135,8 @@ def main() -> None:
                 ("same_payload", "terraform_data carrying the job's rendered outputs"),
                 ("manifest_only", "terraform_data carrying only the job's manifest object"),
             ):
-                print(f"BENCH {label}, {COUNT} {what}: median {median[name] * 1000:.0f} ms "
-                      f"({ROUNDS} runs), {median[name] / base:.2f}x the baseline")
+                print(f"BENCH {label}, {args.count} {what}: median {median[name] * 1000:.0f} ms "
+                      f"({args.rounds} runs), {median[name] / base:.2f}x the baseline")
             print(f"BENCH {label}: backstop_backup_job / terraform_data = {median['jobs'] / base:.2f}x "
                   f"(target <= 1.5x); / terraform_data with the same payload = "
                   f"{median['jobs'] / median['same_payload']:.2f}x (the provider's own share)")
