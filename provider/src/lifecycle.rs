@@ -25,15 +25,11 @@ pub fn validate(adapter: &dyn Adapter, config: &Value) -> Diagnostics {
     if config.is_null() {
         return Diagnostics::new();
     }
-    match adapter.render(&Defaults::default(), config) {
-        Ok(_) => Diagnostics::new(),
-        Err(diagnostics) => diagnostics
-            .into_iter()
-            .filter(|d| {
-                resolve(config, &d.path).is_some_and(|v| !v.is_null() && v.is_wholly_known())
-            })
-            .collect(),
-    }
+    adapter
+        .validate(&Defaults::default(), config)
+        .into_iter()
+        .filter(|d| resolve(config, &d.path).is_some_and(|v| !v.is_null() && v.is_wholly_known()))
+        .collect()
 }
 
 /// PlanResourceChange: the proposed state with the rendered outputs, or unknown outputs
@@ -152,6 +148,7 @@ fn resolve<'a>(value: &'a Value, path: &AttrPath) -> Option<&'a Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dynamic::Number;
     use crate::resources;
 
     fn job_adapter() -> Box<dyn Adapter> {
@@ -258,6 +255,43 @@ mod tests {
             unknown.iter().all(|d| d.path != AttrPath::root("schedule")),
             "{unknown:?}"
         );
+    }
+
+    /// Validation skips rendering for speed, so it must find exactly what rendering finds.
+    #[test]
+    fn validation_finds_exactly_the_errors_rendering_finds() {
+        let adapter = job_adapter();
+        let bad_mount = Value::Map(BTreeMap::from([(
+            "data".to_string(),
+            Value::Object(BTreeMap::from([
+                ("path".to_string(), Value::string("relative")),
+                ("sub_path".to_string(), Value::string("../up")),
+            ])),
+        )]));
+        let cases: [&[(&str, Value)]; 6] = [
+            &[],
+            &[("name", Value::string("Mail"))],
+            &[("schedule", Value::string("61 * * * *"))],
+            &[("keep", Value::Number(Number::Int(-1)))],
+            &[("strategy", Value::string("tarball"))],
+            &[
+                ("mounts", bad_mount),
+                ("image", Value::string("alpine:3.22; rm -rf /")),
+            ],
+        ];
+        for overrides in cases {
+            let config = job_config(overrides);
+            let rendered = match adapter.render(&Defaults::default(), &config) {
+                Ok(_) => Diagnostics::new(),
+                Err(diagnostics) => diagnostics,
+            };
+            assert_eq!(rendered.is_empty(), overrides.is_empty(), "{rendered:?}");
+            assert_eq!(
+                adapter.validate(&Defaults::default(), &config),
+                rendered,
+                "{overrides:?}"
+            );
+        }
     }
 
     #[test]
