@@ -353,8 +353,8 @@ fn write_value(out: &mut Vec<u8>, ty: &Type, value: &Value) -> Result<(), String
         (Type::Dynamic, value) => {
             let actual = Type::of(value);
             rmp::encode::write_array_len(out, 2).map_err(failed)?;
-            let type_json = actual.to_json().to_string();
-            rmp::encode::write_bin(out, type_json.as_bytes()).map_err(failed)?;
+            let type_json = serde_json::to_vec(&actual).map_err(|e| e.to_string())?;
+            rmp::encode::write_bin(out, &type_json).map_err(failed)?;
             write_value(out, &actual, value)?;
         }
         (ty, value) => {

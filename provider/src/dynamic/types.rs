@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::ser::{Serialize, SerializeSeq, Serializer};
 use serde_json::json;
 
 use super::{Number, Value};
@@ -31,26 +32,7 @@ impl Type {
     }
 
     pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            Type::Bool => json!("bool"),
-            Type::Number => json!("number"),
-            Type::String => json!("string"),
-            Type::Dynamic => json!("dynamic"),
-            Type::List(e) => json!(["list", e.to_json()]),
-            Type::Set(e) => json!(["set", e.to_json()]),
-            Type::Map(e) => json!(["map", e.to_json()]),
-            Type::Object(attrs) => {
-                let attrs: serde_json::Map<String, serde_json::Value> = attrs
-                    .iter()
-                    .map(|(k, t)| (k.clone(), t.to_json()))
-                    .collect();
-                json!(["object", attrs])
-            }
-            Type::Tuple(elements) => json!([
-                "tuple",
-                elements.iter().map(Type::to_json).collect::<Vec<_>>()
-            ]),
-        }
+        json!(self)
     }
 
     /// Parses cty's type JSON; the error names what was not understood.
@@ -179,4 +161,34 @@ fn decode_items(element: &Type, items: &[serde_json::Value]) -> Result<Vec<Value
         .iter()
         .map(|v| element.value_from_state_json(v))
         .collect()
+}
+
+/// cty's type JSON, written straight to the output: every DynamicPseudoType value on the
+/// wire carries one, so no intermediate `serde_json::Value` tree is built.
+impl Serialize for Type {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Type::Bool => serializer.serialize_str("bool"),
+            Type::Number => serializer.serialize_str("number"),
+            Type::String => serializer.serialize_str("string"),
+            Type::Dynamic => serializer.serialize_str("dynamic"),
+            Type::List(e) => kind_and(serializer, "list", e),
+            Type::Set(e) => kind_and(serializer, "set", e),
+            Type::Map(e) => kind_and(serializer, "map", e),
+            Type::Object(attrs) => kind_and(serializer, "object", attrs),
+            Type::Tuple(elements) => kind_and(serializer, "tuple", elements),
+        }
+    }
+}
+
+/// `[kind, inner]`, the form of every collection and structural type.
+fn kind_and<S: Serializer, T: Serialize + ?Sized>(
+    serializer: S,
+    kind: &str,
+    inner: &T,
+) -> Result<S::Ok, S::Error> {
+    let mut seq = serializer.serialize_seq(Some(2))?;
+    seq.serialize_element(kind)?;
+    seq.serialize_element(inner)?;
+    seq.end()
 }
