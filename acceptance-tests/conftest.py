@@ -37,8 +37,10 @@ def provider_bin() -> pathlib.Path:
 
 
 def require_tool(name: str) -> str:
-    """The path of a tool `scripts/install-test-tools` provides; a missing one is a failure, not a skip."""
-    found = shutil.which(name, path=os.environ.get("PATH", "") + os.pathsep + str(REPO / ".venv" / "bin"))
+    """The path of a tool `scripts/install-test-tools` provides; a missing one is a failure, not a skip.
+    The project's venv comes first: its `terraform` is the pinned 1.15.5, and another one on
+    PATH (this development machine has a 1.11 in /usr/local/bin) must not be picked up."""
+    found = shutil.which(name, path=str(REPO / ".venv" / "bin") + os.pathsep + os.environ.get("PATH", ""))
     if not found:
         pytest.fail(f"`{name}` is not installed: run scripts/install-test-tools")
     return found

@@ -24,7 +24,7 @@ import textwrap
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from provider_support import REPO, Workspace  # noqa: E402
+from provider_support import REPO, Workspace, require_tool  # noqa: E402
 
 
 def jobs_config(count: int) -> str:
@@ -100,6 +100,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="plans per configuration and output mode")
     args = parser.parse_args()
     print(startup_figure())
+    print("BENCH with " + subprocess.run([require_tool("terraform"), "version"], capture_output=True,
+                                         text=True).stdout.splitlines()[0])
     provider_dir = REPO / "target" / "release"
     with tempfile.TemporaryDirectory() as root:
         workspaces = {}

@@ -19,6 +19,7 @@ def test_a_small_benchmark_run_prints_every_figure(provider_bin):
     assert result.returncode == 0, result.stdout + result.stderr
     figures = [line for line in result.stdout.splitlines() if line.startswith("BENCH")]
     expected = [
+        r"with Terraform v\d+\.\d+\.\d+",
         r"provider start-up \+ GetProviderSchema over mTLS: median [\d.]+ ms",
         r"PlanResourceChange work for one backup job: \d+ µs",
     ]
