@@ -7,6 +7,7 @@ before pytest starts.
 import os
 import pathlib
 import shutil
+import subprocess
 
 import pytest
 
@@ -44,3 +45,27 @@ def require_tool(name: str) -> str:
     if not found:
         pytest.fail(f"`{name}` is not installed: run scripts/install-test-tools")
     return found
+
+
+def offline_terraform(args: list, cwd: pathlib.Path, cli_config: str, home: pathlib.Path,
+                      extra_env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """Real Terraform with only the given CLI config (written to `home/cli.tfrc`), a private
+    HOME (no implied plugin mirrors) and a proxy that does not exist: Go never proxies
+    loopback, so any request beyond loopback fails instead of silently reaching the internet."""
+    binary = require_tool("terraform")
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "cli.tfrc").write_text(cli_config)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(home),
+        "TF_CLI_CONFIG_FILE": str(home / "cli.tfrc"),
+        "TF_IN_AUTOMATION": "1",
+        "CHECKPOINT_DISABLE": "1",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        **(extra_env or {}),
+    }
+    done = subprocess.run([binary, *args, "-no-color"], cwd=cwd, env=env, capture_output=True, text=True)
+    if check and done.returncode != 0:
+        pytest.fail(f"terraform {' '.join(args)} in {cwd} exited {done.returncode}\n{done.stdout}\n{done.stderr}")
+    return done

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import pathlib
 import re
 import shutil
@@ -45,28 +44,12 @@ def scratch_copy(tmp_path: pathlib.Path, *relative: str) -> pathlib.Path:
 
 def terraform(args: list, cwd: pathlib.Path, provider_dir: pathlib.Path,
               check: bool = True) -> subprocess.CompletedProcess:
-    """Real Terraform with the built provider through dev_overrides."""
-    binary = require_tool("terraform")
-    home = cwd / ".home"
-    home.mkdir(exist_ok=True)
-    config = home / "cli.tfrc"
-    config.write_text(
+    """Real Terraform, offline, with the built provider through dev_overrides."""
+    cli_config = (
         "provider_installation {\n  dev_overrides {\n"
         f'    "backstop/backstop" = "{provider_dir}"\n  }}\n  direct {{}}\n}}\n'
     )
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(home),
-        "TF_CLI_CONFIG_FILE": str(config),
-        "TF_IN_AUTOMATION": "1",
-        "CHECKPOINT_DISABLE": "1",
-        "HTTPS_PROXY": "http://127.0.0.1:9",
-        "HTTP_PROXY": "http://127.0.0.1:9",
-    }
-    done = subprocess.run([binary, *args, "-no-color"], cwd=cwd, env=env, capture_output=True, text=True)
-    if check and done.returncode != 0:
-        pytest.fail(f"terraform {' '.join(args)} in {cwd} exited {done.returncode}\n{done.stdout}\n{done.stderr}")
-    return done
+    return _shared.offline_terraform(args, cwd, cli_config, cwd / ".home", check=check)
 
 
 def plan_json(cwd: pathlib.Path, provider_dir: pathlib.Path) -> dict:

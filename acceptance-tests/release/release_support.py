@@ -75,27 +75,8 @@ class LoopbackCA:
 
 def terraform(args: list, cwd: pathlib.Path, cli_config: str, extra_env: dict | None = None,
               check: bool = True) -> subprocess.CompletedProcess:
-    """Real Terraform with only the given CLI config, a private HOME (no implied plugin
-    mirrors) and a proxy that does not exist: Go never proxies loopback, so any request
-    beyond loopback fails instead of silently reaching the internet."""
-    binary = require_tool("terraform")
-    (cwd / "cli.tfrc").write_text(cli_config)
-    home = cwd / "home"
-    home.mkdir(exist_ok=True)
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(home),
-        "TF_CLI_CONFIG_FILE": str(cwd / "cli.tfrc"),
-        "TF_IN_AUTOMATION": "1",
-        "CHECKPOINT_DISABLE": "1",
-        "HTTPS_PROXY": "http://127.0.0.1:9",
-        "HTTP_PROXY": "http://127.0.0.1:9",
-        **(extra_env or {}),
-    }
-    done = subprocess.run([binary, *args, "-no-color"], cwd=cwd, env=env, capture_output=True, text=True)
-    if check and done.returncode != 0:
-        pytest.fail(f"terraform {' '.join(args)} exited {done.returncode}\n{done.stdout}\n{done.stderr}")
-    return done
+    """Real Terraform, offline, with only the given CLI config."""
+    return _shared.offline_terraform(args, cwd, cli_config, cwd / "home", extra_env, check)
 
 
 def package_hash_h1(zip_path: pathlib.Path) -> str:
