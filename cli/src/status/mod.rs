@@ -5,15 +5,14 @@
 //! Exit 0 all healthy, 1 something unhealthy or declared nowhere, 2 usage or connection
 //! errors (with the URL and the cause).
 
-mod declared;
+pub mod declared;
 mod observed;
 mod output;
 mod prometheus;
 pub mod queries;
 mod report;
 
-pub use declared::Declared;
-
+use declared::Declared;
 use output::{Context, Format};
 use prometheus::{Auth, Prometheus};
 use std::io::Write;
@@ -108,7 +107,8 @@ fn status(args: &Args) -> Result<bool, String> {
     Ok(report.healthy())
 }
 
-fn scope(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// The folders asked for, made absolute (default: the current folder).
+pub fn scope(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
