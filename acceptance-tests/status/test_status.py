@@ -43,6 +43,7 @@ def test_each_backup_is_reported_in_exactly_its_state(backstop_bin, cluster):
     assert report["declared_nowhere"] == [
         {"namespace": UNDECLARED[0], "cronjob": UNDECLARED[1], "state": "declared nowhere"}]
     assert report["healthy"] is False
+    assert [u["declared_at"] for u in report["not_checked"]] == [cluster["where"]["kilo"]]
 
 
 def test_where_each_backup_is_declared(backstop_bin, cluster):
@@ -103,6 +104,9 @@ def test_human_report(backstop_bin, cluster):
         assert f"  declared   {cluster['where'][name]}" in out
     assert f"\n{UNDECLARED[0]}/{UNDECLARED[1]}  declared nowhere\n" in out
     assert "cleanup" not in out
+    assert "\n  last run   pushed " in out and "\n  last run   no metrics pushed\n" in out
+    assert "\n  success    unknown without the CronJob" in out
+    assert f"\nnot checked: the backup at {cluster['where']['kilo']}: " in out
     assert "module call at stacks/golf/main.tf:2" in out
     assert "8 backups: 2 healthy, 6 unhealthy; 1 declared nowhere" in out
     assert out.startswith(f"Prometheus {cluster['prometheus'].url} (")

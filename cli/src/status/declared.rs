@@ -23,6 +23,7 @@ pub struct Declared {
 
 /// A backup whose name or namespace the linter could not resolve to a string.
 pub struct Unresolved {
+    pub stack: PathBuf,
     pub declared_at: String,
     pub reason: String,
 }
@@ -59,6 +60,7 @@ pub fn read(root: &Path) -> DeclaredSet {
                     });
                 }
                 _ => set.unresolved.push(Unresolved {
+                    stack: stack.dir.clone(),
                     declared_at,
                     reason: "its name or namespace is not a value the linter can resolve".into(),
                 }),

@@ -92,6 +92,11 @@ fn status(args: &Args) -> Result<bool, String> {
         .filter(|d| scope.iter().any(|p| d.stack.starts_with(p)))
         .cloned()
         .collect();
+    let unresolved: Vec<_> = declared
+        .unresolved
+        .into_iter()
+        .filter(|u| scope.iter().any(|p| u.stack.starts_with(p)))
+        .collect();
     let observed = observed::fetch(&prometheus)?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -100,7 +105,8 @@ fn status(args: &Args) -> Result<bool, String> {
     let context = Context {
         url: prometheus.url(),
         requests: prometheus.requests(),
-        unresolved: &declared.unresolved,
+        unresolved: &unresolved,
+        now,
     };
     let text = output::render(args.format, &report, &context);
     let _ = std::io::stdout().write_all(text.as_bytes());

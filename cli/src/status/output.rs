@@ -16,6 +16,8 @@ pub struct Context<'a> {
     pub url: &'a str,
     pub requests: usize,
     pub unresolved: &'a [Unresolved],
+    /// Unix time the ages are measured against.
+    pub now: f64,
 }
 
 pub fn render(format: Format, report: &Report, context: &Context) -> String {
@@ -37,7 +39,7 @@ fn human(report: &Report, context: &Context) -> String {
     );
     for backup in &report.backups {
         out.push('\n');
-        out.push_str(&human_backup(backup));
+        out.push_str(&human_backup(backup, context.now));
     }
     for (namespace, cronjob) in &report.undeclared {
         out.push_str(&format!(
@@ -66,7 +68,7 @@ fn human(report: &Report, context: &Context) -> String {
     out
 }
 
-fn human_backup(b: &BackupStatus) -> String {
+fn human_backup(b: &BackupStatus, now: f64) -> String {
     let d = &b.declared;
     let mut lines = vec![format!("{}/{}  {}", d.namespace, d.cronjob, b.state())];
     let mut row = |name: &str, text: String| lines.push(format!("  {name:<11}{text}"));
@@ -91,6 +93,7 @@ fn human_backup(b: &BackupStatus) -> String {
     row(
         "success",
         match (b.success_age, b.created_age) {
+            _ if !b.cronjob_seen => format!("unknown without the CronJob ({threshold})"),
             (Some(age), _) => format!("{} ago ({threshold})", age_text(age)),
             (None, Some(age)) => format!("never (created {} ago; {threshold})", age_text(age)),
             (None, None) => format!("never ({threshold})"),
@@ -103,7 +106,7 @@ fn human_backup(b: &BackupStatus) -> String {
     row(
         "last run",
         match &b.last_run {
-            Some(figures) => run_text(figures),
+            Some(figures) => run_text(figures, now),
             None => "no metrics pushed".into(),
         },
     );
@@ -124,27 +127,20 @@ fn human_backup(b: &BackupStatus) -> String {
     lines.join("\n") + "\n"
 }
 
-/// The last run's figures except the success time (shown above), e.g.
-/// `12s, read 1.2 MB, written 800 kB, output 12.0 MB`.
-fn run_text(figures: &[Option<f64>]) -> String {
-    RUN_FAMILIES
-        .iter()
-        .zip(figures)
-        .filter(|(f, _)| f.unit != Unit::Timestamp)
-        .map(|(family, value)| {
-            let value = match (value, family.unit) {
-                (None, _) => "?".to_string(),
-                (Some(v), Unit::Bytes) => bytes_text(*v),
-                (Some(v), _) => format_seconds(v.max(0.0) as u64),
-            };
-            if family.unit == Unit::Seconds {
-                value
-            } else {
-                format!("{} {value}", family.label)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The last pushed run, e.g. `pushed 5h ago: 12s, read 1.2 MB, written 800 kB, output 12.0 MB`.
+fn run_text(figures: &[Option<f64>], now: f64) -> String {
+    let mut pushed = String::new();
+    let mut parts = Vec::new();
+    for (family, value) in RUN_FAMILIES.iter().zip(figures) {
+        match (value, family.unit) {
+            (None, Unit::Timestamp) => {}
+            (None, _) => parts.push(format!("{} ?", family.label)),
+            (Some(t), Unit::Timestamp) => pushed = format!("pushed {} ago: ", age_text(now - t)),
+            (Some(v), Unit::Seconds) => parts.push(format_seconds(v.max(0.0) as u64)),
+            (Some(v), Unit::Bytes) => parts.push(format!("{} {}", family.label, bytes_text(*v))),
+        }
+    }
+    pushed + &parts.join(", ")
 }
 
 /// Rounded for reading: minutes dropped past a day, seconds past an hour.
