@@ -49,27 +49,32 @@ impl RunFamily {
     }
 }
 
-fn selector(metric: &str, matchers: &[&str]) -> String {
-    if matchers.is_empty() {
+/// `metric{matchers,extra...}`, or the bare name when there is nothing to match.
+fn selector(metric: &str, matchers: &str, extra: &[&str]) -> String {
+    let all: Vec<&str> = std::iter::once(matchers)
+        .chain(extra.iter().copied())
+        .filter(|m| !m.is_empty())
+        .collect();
+    if all.is_empty() {
         metric.to_string()
     } else {
-        format!("{metric}{{{}}}", matchers.join(","))
+        format!("{metric}{{{}}}", all.join(","))
     }
 }
 
 /// One series per CronJob kube-state-metrics sees.
 pub fn cronjob_info(matchers: &str) -> String {
-    selector("kube_cronjob_info", &split(matchers))
+    selector("kube_cronjob_info", matchers, &[])
 }
 
 /// 0 or 1 per CronJob.
 pub fn suspended(matchers: &str) -> String {
-    selector("kube_cronjob_spec_suspend", &split(matchers))
+    selector("kube_cronjob_spec_suspend", matchers, &[])
 }
 
 /// Absent until the first success (not 0).
 pub fn last_success(matchers: &str) -> String {
-    selector("kube_cronjob_status_last_successful_time", &split(matchers))
+    selector("kube_cronjob_status_last_successful_time", matchers, &[])
 }
 
 /// Seconds since the last success, the quantity the Stale alert compares.
@@ -78,27 +83,26 @@ pub fn success_age(matchers: &str) -> String {
 }
 
 pub fn created(matchers: &str) -> String {
-    selector("kube_cronjob_created", &split(matchers))
+    selector("kube_cronjob_created", matchers, &[])
 }
 
 /// The newest Job of each CronJob (by start time), labelled `owner_name` with its CronJob:
 /// the same join the rendered BackupFailed alert makes, for every CronJob at once.
 pub fn newest_job(matchers: &str) -> String {
-    let mut owner = split(matchers);
-    owner.push("owner_kind=\"CronJob\"");
     format!(
         "topk by (namespace, owner_name) (1, {} * on(namespace, job_name) group_left(owner_name) {})",
-        selector("kube_job_status_start_time", &split(matchers)),
-        selector("kube_job_owner", &owner)
+        selector("kube_job_status_start_time", matchers, &[]),
+        selector("kube_job_owner", matchers, &["owner_kind=\"CronJob\""])
     )
 }
 
 /// Jobs that failed for good (after their retries). `kube_job_failed{condition="true"}`
 /// rather than `kube_job_status_failed`, which stays 1 on a Job that retried and succeeded.
 pub fn failed_jobs(matchers: &str) -> String {
-    let mut failed = split(matchers);
-    failed.push("condition=\"true\"");
-    format!("{} == 1", selector("kube_job_failed", &failed))
+    format!(
+        "{} == 1",
+        selector("kube_job_failed", matchers, &["condition=\"true\""])
+    )
 }
 
 /// A family pushed through the Pushgateway. These series carry no namespace (the group is
@@ -126,18 +130,11 @@ pub fn drill_age(matchers: &str) -> String {
 
 /// Alerts of Backstop's rules (each carries a `cronjob` label) that are firing now.
 pub fn firing_alerts(matchers: &str) -> String {
-    let mut all = split(matchers);
-    all.push("alertstate=\"firing\"");
-    all.push("cronjob!=\"\"");
-    selector("ALERTS", &all)
-}
-
-fn split(matchers: &str) -> Vec<&str> {
-    if matchers.is_empty() {
-        Vec::new()
-    } else {
-        vec![matchers]
-    }
+    selector(
+        "ALERTS",
+        matchers,
+        &["alertstate=\"firing\"", "cronjob!=\"\""],
+    )
 }
 
 #[cfg(test)]

@@ -154,3 +154,93 @@ fn judge(declared: &Declared, observed: &Observed, now: f64) -> BackupStatus {
     status.problems = problems;
     status
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::observed::LoadedRule;
+    use std::path::PathBuf;
+
+    const NOW: f64 = 1_800_000_000.0;
+    const DAY: f64 = 86_400.0;
+
+    fn declared(threshold: Option<u64>) -> Declared {
+        Declared {
+            stack: PathBuf::from("/repo/stacks/app"),
+            namespace: "apps".into(),
+            cronjob: "app-backup".into(),
+            declared_at: "stacks/app/main.tf:1".into(),
+            via: None,
+            stale_after_seconds: threshold,
+        }
+    }
+
+    fn seen(created_ago: f64, success_ago: Option<f64>) -> Observed {
+        let key = ("apps".to_string(), "app-backup".to_string());
+        let mut observed = Observed::default();
+        observed.cronjobs.insert(key.clone());
+        observed.suspended.insert(key.clone(), false);
+        observed.created.insert(key.clone(), NOW - created_ago);
+        if let Some(ago) = success_ago {
+            observed.last_success.insert(key, NOW - ago);
+        }
+        observed.rules.push(LoadedRule {
+            alert: "AppBackupStale".into(),
+            cronjob: "app-backup".into(),
+        });
+        observed
+    }
+
+    fn problems(threshold: Option<u64>, observed: &Observed) -> Vec<Problem> {
+        let d = declared(threshold);
+        build(
+            std::slice::from_ref(&d),
+            std::slice::from_ref(&d),
+            observed,
+            NOW,
+        )
+        .backups[0]
+            .problems
+            .clone()
+    }
+
+    #[test]
+    fn never_succeeded_only_once_older_than_the_threshold_as_the_alert() {
+        let threshold = Some(36 * 3600);
+        assert_eq!(problems(threshold, &seen(3600.0, None)), vec![]);
+        assert_eq!(
+            problems(threshold, &seen(2.0 * DAY, None)),
+            vec![Problem::NeverSucceeded]
+        );
+        // Without a readable schedule there is no threshold to wait for.
+        assert_eq!(
+            problems(None, &seen(3600.0, None)),
+            vec![Problem::NeverSucceeded]
+        );
+    }
+
+    #[test]
+    fn stale_is_strictly_past_the_threshold() {
+        let threshold = Some(36 * 3600);
+        assert_eq!(
+            problems(threshold, &seen(9.0 * DAY, Some(35.0 * 3600.0))),
+            vec![]
+        );
+        assert_eq!(
+            problems(threshold, &seen(9.0 * DAY, Some(37.0 * 3600.0))),
+            vec![Problem::Stale]
+        );
+        // No threshold: an old success is reported as such, not judged.
+        assert_eq!(problems(None, &seen(9.0 * DAY, Some(30.0 * DAY))), vec![]);
+    }
+
+    #[test]
+    fn a_missing_cronjob_is_not_also_never_succeeded() {
+        let mut observed = seen(DAY, None);
+        observed.cronjobs.clear();
+        assert_eq!(
+            problems(Some(3600), &observed),
+            vec![Problem::CronJobMissing]
+        );
+    }
+}
