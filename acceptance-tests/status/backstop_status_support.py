@@ -10,6 +10,7 @@ import http.server
 import importlib.util
 import json
 import pathlib
+import ssl
 import subprocess
 import threading
 import time
@@ -87,28 +88,51 @@ def ksm_text(cronjobs: list[dict], jobs: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def make_tls(workdir: pathlib.Path) -> dict[str, pathlib.Path]:
+    """A test CA and a server certificate for 127.0.0.1 signed by it (openssl CLI)."""
+    openssl = require_tool("openssl")
+    workdir.mkdir(parents=True, exist_ok=True)
+    files = {name: workdir / f"{name}.pem" for name in ["ca", "ca-key", "cert", "key", "csr"]}
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    subprocess.run([openssl, "req", "-x509", *ec, "-keyout", files["ca-key"], "-out", files["ca"], "-days", "2",
+                    "-subj", "/CN=backstop test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+                    "-addext", "keyUsage=critical,keyCertSign"], check=True, capture_output=True)
+    subprocess.run([openssl, "req", *ec, "-keyout", files["key"], "-out", files["csr"], "-subj", "/CN=127.0.0.1"],
+                   check=True, capture_output=True)
+    extensions = workdir / "server.ext"
+    extensions.write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+    subprocess.run([openssl, "x509", "-req", "-in", files["csr"], "-CA", files["ca"], "-CAkey", files["ca-key"],
+                    "-CAcreateserial", "-out", files["cert"], "-days", "2", "-extfile", extensions],
+                   check=True, capture_output=True)
+    return files
+
+
 class Prometheus:
-    """The real Prometheus server on loopback; `auth` = (user, password) puts it behind
-    basic auth through its --web.config.file (bcrypt hash)."""
+    """The real Prometheus server on loopback. Its --web.config.file adds basic auth
+    (`auth` = (user, password), stored as a bcrypt hash) and TLS (`tls` from make_tls)."""
 
     def __init__(self, workdir: pathlib.Path, scrape: dict[str, dict], rule_files: list[pathlib.Path],
-                 auth: tuple[str, str] | None = None):
+                 auth: tuple[str, str] | None = None, tls: dict | None = None):
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.auth = auth
+        self.ssl = ssl.create_default_context(cafile=str(tls["ca"])) if tls else None
         self.config = workdir / "prometheus.yml"
         self.write_config(scrape, rule_files)
         command = [require_tool("prometheus"), f"--config.file={self.config}",
                    f"--storage.tsdb.path={workdir / 'data'}", f"--web.listen-address=127.0.0.1:{self.port}"]
+        web = {}
         if auth:
             import bcrypt
 
-            hashed = bcrypt.hashpw(auth[1].encode(), bcrypt.gensalt(rounds=4)).decode()
-            web = workdir / "web.yml"
-            web.write_text(json.dumps({"basic_auth_users": {auth[0]: hashed}}))
-            command.append(f"--web.config.file={web}")
+            web["basic_auth_users"] = {auth[0]: bcrypt.hashpw(auth[1].encode(), bcrypt.gensalt(rounds=4)).decode()}
+        if tls:
+            web["tls_server_config"] = {"cert_file": str(tls["cert"]), "key_file": str(tls["key"])}
+        if web:
+            (workdir / "web.yml").write_text(json.dumps(web))
+            command.append(f"--web.config.file={workdir / 'web.yml'}")
         self.log = open(workdir / "prometheus.log", "w")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir)
         self.wait_for(lambda: self.get("/-/ready", raw=True) is not None, "to be ready", timeout=30)
@@ -135,7 +159,7 @@ class Prometheus:
             token = base64.b64encode(f"{self.auth[0]}:{self.auth[1]}".encode()).decode()
             request.add_header("Authorization", f"Basic {token}")
         try:
-            body = urllib.request.urlopen(request, timeout=5).read()
+            body = urllib.request.urlopen(request, timeout=5, context=self.ssl).read()
         except (OSError, urllib.error.HTTPError):
             return None
         return body if raw else json.loads(body)["data"]
@@ -159,6 +183,44 @@ class Prometheus:
             self.process.terminate()
             self.process.wait(timeout=20)
         self.log.close()
+
+
+class Proxy:
+    """A loopback proxy in front of Prometheus that counts the requests it forwards and,
+    given `bearer_token`, admits only `Authorization: Bearer <token>` (as kube-rbac-proxy
+    or oauth2-proxy do in front of a Prometheus); upstream it uses `prometheus`'s own
+    credentials and CA."""
+
+    def __init__(self, prometheus: "Prometheus", bearer_token: str | None = None):
+        proxy = self
+        self.count = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                proxy.count += 1
+                if bearer_token and self.headers.get("Authorization") != f"Bearer {bearer_token}":
+                    self.send_response(401)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = prometheus.get(self.path, raw=True)
+                self.send_response(200 if body is not None else 502)
+                body = body or b""
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def start_pushgateway(workdir: pathlib.Path):

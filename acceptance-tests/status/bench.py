@@ -8,51 +8,21 @@ for 10 and for 500 backups (it must not grow).
     .venv/bin/python acceptance-tests/status/bench.py [--backups 500] [--runs 5]
 """
 import argparse
-import http.server
 import json
 import pathlib
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from backstop_status_support import MetricsEndpoint, Prometheus, ksm_text, render_support, run_status, start_pushgateway  # noqa: E402
+from backstop_status_support import MetricsEndpoint, Prometheus, Proxy, ksm_text, render_support, run_status, start_pushgateway  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 BACKSTOP = REPO / "target" / "release" / "backstop"
 PER_STACK = 10
-
-
-class CountingProxy:
-    """Forwards GET requests to Prometheus and counts them."""
-
-    def __init__(self, upstream: str):
-        proxy = self
-        self.count = 0
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                proxy.count += 1
-                request = urllib.request.Request(upstream + self.path, headers={
-                    k: v for k, v in self.headers.items() if k.lower() in ("authorization", "accept")})
-                with urllib.request.urlopen(request, timeout=30) as response:
-                    body = response.read()
-                self.send_response(response.status)
-                self.send_header("Content-Type", response.headers.get("Content-Type", "application/json"))
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 def write_repository(root: pathlib.Path, count: int) -> list[str]:
@@ -118,12 +88,13 @@ def main():
                 report = json.loads(done.stdout)
                 assert len(report["backups"]) == len(names), done.stderr
                 assert all(b["state"] == "healthy" for b in report["backups"]), done.stdout[:2000]
-            proxy = CountingProxy(prometheus.url)
+            proxy = Proxy(prometheus)
             counts = {}
             for label, paths in [("10 backups", [str(repo / "stacks" / "stack000")]), (f"{len(names)} backups", None)]:
                 proxy.count = 0
                 done = run_status(BACKSTOP, repo, proxy.url, "--format", "json", paths=paths)
                 counts[label] = (proxy.count, json.loads(done.stdout)["requests"])
+            proxy.close()
             print(f"backstop status, {len(names)} declared backups, Prometheus 2.42 on loopback:")
             print(f"  wall time over {args.runs} runs: median {statistics.median(times) * 1000:.0f} ms, "
                   f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms (target < 1000 ms)")

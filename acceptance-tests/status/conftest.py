@@ -1,13 +1,13 @@
 """One cluster stand-in for every status test (package scope: Prometheus starts once):
 a repository declaring test backups, their rendered scripts run under busybox against a
 real Pushgateway, kube-state-metrics series served on loopback, Backstop's rendered rules
-loaded into a real Prometheus behind basic auth."""
+loaded into a real Prometheus behind TLS (a test CA) and basic auth."""
 import json
 import time
 
 import pytest
 
-from backstop_status_support import MetricsEndpoint, Prometheus, ksm_text, render_support, start_pushgateway
+from backstop_status_support import MetricsEndpoint, Prometheus, ksm_text, make_tls, render_support, start_pushgateway
 
 NAMESPACE = "apps"
 DAILY = "0 3 * * *"
@@ -203,7 +203,8 @@ def cluster(tmp_path_factory):
     ksm.text = ksm_text(cronjobs, jobs)
     scrape = {"kube-state-metrics": {"target": ksm.address},
               "pushgateway": {"target": pushgateway_url.removeprefix("http://"), "honor_labels": True}}
-    prometheus = Prometheus(tmp / "prometheus", scrape, [rules], auth=(USER, PASSWORD))
+    tls = make_tls(tmp / "tls")
+    prometheus = Prometheus(tmp / "prometheus", scrape, [rules], auth=(USER, PASSWORD), tls=tls)
     auth_file = tmp / "basic-auth"
     auth_file.write_text(f"{USER}:{PASSWORD}\n")
     try:
@@ -219,7 +220,7 @@ def cluster(tmp_path_factory):
             "repo": repo, "where": where, "prometheus": prometheus, "auth_file": auth_file,
             "thresholds": thresholds, "pushgateway_url": pushgateway_url, "now": now,
             "drill_time": drill_time, "ksm": ksm, "pushgateway_target": scrape["pushgateway"],
-            "ksm_target": scrape["kube-state-metrics"], "tmp": tmp,
+            "ksm_target": scrape["kube-state-metrics"], "tmp": tmp, "ca": tls["ca"],
         }
     finally:
         prometheus.stop()

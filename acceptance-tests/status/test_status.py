@@ -5,15 +5,19 @@ import urllib.request
 
 import pytest
 
-from backstop_status_support import Prometheus, free_port, run_status
+from backstop_status_support import Prometheus, Proxy, run_status
 from conftest import BACKUPS, NAMESPACE, PASSWORD, UNDECLARED, USER
 
 
 def status_json(backstop_bin, cluster, *extra, paths=None):
-    done = run_status(backstop_bin, cluster["repo"], cluster["prometheus"].url,
-                      "--basic-auth-file", str(cluster["auth_file"]), "--format", "json", *extra, paths=paths)
+    done = run_status(backstop_bin, cluster["repo"], cluster["prometheus"].url, *credentials(cluster),
+                      "--format", "json", *extra, paths=paths)
     assert done.returncode in (0, 1), done.stderr
     return done, json.loads(done.stdout)
+
+
+def credentials(cluster):
+    return ["--basic-auth-file", str(cluster["auth_file"]), "--ca-file", str(cluster["ca"])]
 
 
 def pushed(cluster, job):
@@ -95,8 +99,7 @@ def test_figures_agree_with_their_sources(backstop_bin, cluster):
 
 
 def test_human_report(backstop_bin, cluster):
-    done = run_status(backstop_bin, cluster["repo"], cluster["prometheus"].url,
-                      "--basic-auth-file", str(cluster["auth_file"]))
+    done = run_status(backstop_bin, cluster["repo"], cluster["prometheus"].url, *credentials(cluster))
     assert done.returncode == 1, done.stderr
     out = done.stdout
     for name, b in BACKUPS.items():
@@ -145,18 +148,51 @@ def test_wrong_password_is_unauthorized(backstop_bin, cluster, tmp_path):
     wrong = tmp_path / "wrong"
     wrong.write_text(f"{USER}:not-{PASSWORD}\n")
     url = cluster["prometheus"].url
-    done = run_status(backstop_bin, cluster["repo"], url, "--basic-auth-file", str(wrong))
+    ca = ["--ca-file", str(cluster["ca"])]
+    done = run_status(backstop_bin, cluster["repo"], url, "--basic-auth-file", str(wrong), *ca)
     assert done.returncode == 2
     assert done.stdout == ""
     assert url in done.stderr and "unauthorized" in done.stderr
-    done = run_status(backstop_bin, cluster["repo"], url)  # no credentials at all
+    done = run_status(backstop_bin, cluster["repo"], url, *ca)  # no credentials at all
     assert done.returncode == 2 and "unauthorized" in done.stderr
+
+
+def test_bearer_token(backstop_bin, cluster, tmp_path):
+    """Through a proxy that admits only a bearer token: the report with the right token,
+    exit 2 "unauthorized" with a wrong one."""
+    proxy = Proxy(cluster["prometheus"], bearer_token="t0ken")
+    try:
+        token = tmp_path / "token"
+        token.write_text("t0ken\n")
+        done = run_status(backstop_bin, cluster["repo"], proxy.url, "--bearer-token-file", str(token), "--format", "json")
+        assert done.returncode == 1, done.stderr
+        assert {b["cronjob"]: b["state"] for b in json.loads(done.stdout)["backups"]} == {
+            f"{name}-backup": b["state"] for name, b in BACKUPS.items()}
+        token.write_text("wrong\n")
+        done = run_status(backstop_bin, cluster["repo"], proxy.url, "--bearer-token-file", str(token))
+        assert done.returncode == 2 and proxy.url in done.stderr and "unauthorized" in done.stderr
+    finally:
+        proxy.close()
+
+
+def test_tls_needs_the_ca(backstop_bin, cluster, tmp_path):
+    """Prometheus serves TLS with a certificate of a test CA the system does not trust."""
+    url = cluster["prometheus"].url
+    assert url.startswith("https://")
+    done = run_status(backstop_bin, cluster["repo"], url, "--basic-auth-file", str(cluster["auth_file"]))
+    assert done.returncode == 2 and done.stdout == ""
+    assert url in done.stderr and "UnknownIssuer" in done.stderr and "--ca-file" in done.stderr
+    not_pem = tmp_path / "not.pem"
+    not_pem.write_text("not a certificate\n")
+    done = run_status(backstop_bin, cluster["repo"], url, "--ca-file", str(not_pem))
+    assert done.returncode == 2 and "--ca-file" in done.stderr
 
 
 def test_usage_errors_exit_2(backstop_bin, cluster, tmp_path):
     repo, url = cluster["repo"], cluster["prometheus"].url
     for extra, message in [
         (["--timeout", "10"], "--timeout"),
+        (["--basic-auth-file", str(cluster["auth_file"]), "--bearer-token-file", str(cluster["auth_file"])], "cannot be used with"),
         (["--basic-auth-file", str(tmp_path / "absent")], "--basic-auth-file"),
         (["--ca-file", str(tmp_path / "absent")], "--ca-file"),
     ]:

@@ -182,7 +182,12 @@ fn transport_cause(error: &reqwest::Error) -> String {
     } else {
         "request failed"
     };
-    format!("{kind}: {cause}")
+    let hint = if cause.to_string().contains("certificate") {
+        " (a private CA? pass it with --ca-file)"
+    } else {
+        ""
+    };
+    format!("{kind}: {cause}{hint}")
 }
 
 fn sample(item: &Value) -> Option<Sample> {
