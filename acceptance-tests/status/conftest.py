@@ -116,6 +116,10 @@ resource "kubernetes_cron_job_v1" "backup" {{
     kilo.mkdir(parents=True)
     (kilo / "main.tf").write_text('variable "app" {}\n\n' + backstop_job_hcl("kilo", "var.app", f'"{DAILY}"', f'"{NAMESPACE}"'))
     where["kilo"] = "stacks/kilo/main.tf:3"
+    # A file that does not parse: "not checked" too, with the line of the error.
+    lima = root / "stacks" / "lima"
+    lima.mkdir(parents=True)
+    (lima / "main.tf").write_text('resource "backstop_backup_job" "lima" {\n  name = "lima"\n  schedule = \n}\n')
     return where
 
 

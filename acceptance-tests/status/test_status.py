@@ -47,7 +47,10 @@ def test_each_backup_is_reported_in_exactly_its_state(backstop_bin, cluster):
     assert report["declared_nowhere"] == [
         {"namespace": UNDECLARED[0], "cronjob": UNDECLARED[1], "state": "declared nowhere"}]
     assert report["healthy"] is False
-    assert [u["declared_at"] for u in report["not_checked"]] == [cluster["where"]["kilo"]]
+    not_checked = {u["declared_at"].split(":")[0]: u for u in report["not_checked"]}
+    assert not_checked.keys() == {"stacks/kilo/main.tf", "stacks/lima/main.tf"}
+    assert not_checked["stacks/kilo/main.tf"]["declared_at"] == cluster["where"]["kilo"]
+    assert "does not parse" in not_checked["stacks/lima/main.tf"]["reason"]
 
 
 def test_where_each_backup_is_declared(backstop_bin, cluster):

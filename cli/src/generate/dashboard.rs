@@ -207,12 +207,22 @@ fn age_over_threshold(backups: &[Declared]) -> Option<String> {
         .map(|((namespace, threshold), cronjobs)| {
             let matchers = format!(
                 "{NAMESPACE},namespace=\"{namespace}\",cronjob=~\"{}\"",
-                cronjobs.join("|")
+                cronjobs
+                    .iter()
+                    .map(|c| regex_literal(c))
+                    .collect::<Vec<_>>()
+                    .join("|")
             );
             format!("({}) / {threshold}", queries::success_age(&matchers))
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join(" or "))
+}
+
+/// A CronJob name as a literal inside a regex in a PromQL string: `a.b` becomes `a\\.b` in
+/// the query text, which PromQL unescapes to the regex `a\.b`.
+fn regex_literal(name: &str) -> String {
+    name.replace('.', "\\\\.")
 }
 
 fn target(ref_id: &str, expr: &str, legend: &str) -> Value {
@@ -233,4 +243,36 @@ fn panel(title: &str, kind: &str, unit: &str, targets: Vec<Value>) -> Value {
         "options": {},
         "targets": targets,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn backup(namespace: &str, cronjob: &str, threshold: Option<u64>) -> Declared {
+        Declared {
+            stack: PathBuf::from("/repo/stacks/a"),
+            namespace: namespace.into(),
+            cronjob: cronjob.into(),
+            declared_at: "stacks/a/main.tf:1".into(),
+            via: None,
+            stale_after_seconds: threshold,
+        }
+    }
+
+    #[test]
+    fn one_selector_per_namespace_and_threshold() {
+        let expr = age_over_threshold(&[
+            backup("a", "x-backup", Some(100)),
+            backup("a", "y.v2-backup", Some(100)),
+            backup("b", "z-backup", Some(200)),
+            backup("b", "unknown-backup", None),
+        ])
+        .unwrap();
+        assert_eq!(
+            expr,
+            "(time() - kube_cronjob_status_last_successful_time{namespace=~\"$namespace\",namespace=\"a\",cronjob=~\"x-backup|y\\\\.v2-backup\"}) / 100 or (time() - kube_cronjob_status_last_successful_time{namespace=~\"$namespace\",namespace=\"b\",cronjob=~\"z-backup\"}) / 200"
+        );
+        assert_eq!(age_over_threshold(&[backup("a", "x", None)]), None);
+    }
 }

@@ -21,7 +21,8 @@ pub struct Declared {
     pub stale_after_seconds: Option<u64>,
 }
 
-/// A backup whose name or namespace the linter could not resolve to a string.
+/// A backup whose name or namespace the linter could not resolve to a string, or a file
+/// it could not parse.
 pub struct Unresolved {
     pub stack: PathBuf,
     pub declared_at: String,
@@ -65,6 +66,20 @@ pub fn read(root: &Path) -> DeclaredSet {
                     reason: "its name or namespace is not a value the linter can resolve".into(),
                 }),
             }
+        }
+    }
+    // A file that does not parse declares nothing the linter can read: say so, or its
+    // CronJobs would only show up as "declared nowhere".
+    for file in &repo.files {
+        if let Some(Err(error)) = &file.hcl {
+            set.unresolved.push(Unresolved {
+                stack: file.path.parent().unwrap_or(&file.path).to_path_buf(),
+                declared_at: format!("{}:{}", file.rel, error.line),
+                reason: format!(
+                    "the file does not parse ({}), so its backups cannot be read",
+                    error.message
+                ),
+            });
         }
     }
     // A module called twice with the same inputs declares the same CronJob twice.
