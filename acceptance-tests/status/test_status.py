@@ -236,3 +236,19 @@ def test_request_count_does_not_depend_on_the_number_of_backups(backstop_bin, cl
     _, everything = status_json(backstop_bin, cluster)
     _, one = status_json(backstop_bin, cluster, paths=[str(repo / "stacks" / "india")])
     assert everything["requests"] == one["requests"] > 0
+
+
+def test_timeout(backstop_bin, cluster):
+    """A listener that accepts connections and never answers: --timeout ends the wait."""
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        started = time.monotonic()
+        done = run_status(backstop_bin, cluster["repo"], url, "--timeout", "1s")
+        elapsed = time.monotonic() - started
+    assert done.returncode == 2 and url in done.stderr and "timed out" in done.stderr, done.stderr
+    assert elapsed < 10
