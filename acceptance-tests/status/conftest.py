@@ -16,7 +16,8 @@ USER, PASSWORD = "backstop", "s3cret-password"
 
 # name -> how it is declared, what the cluster does, the state `status` must report.
 BACKUPS = {
-    "alpha": {"declared": "resource", "schedule": DAILY, "run": True, "state": "healthy"},
+    # alpha's alert sets its own threshold (stale_after), which wins over the schedule's.
+    "alpha": {"declared": "resource", "schedule": DAILY, "run": True, "state": "healthy", "stale_after": "3d"},
     "bravo": {"declared": "resource", "schedule": HOURLY, "run": True, "state": "stale"},
     "charlie": {"declared": "resource", "schedule": DAILY, "run": False, "state": "never succeeded"},
     "delta": {"declared": "resource", "schedule": DAILY, "run": False, "state": "cronjob missing"},
@@ -53,6 +54,10 @@ def write_repository(root):
             continue
         where[name] = f"stacks/apps/main.tf:{text.count(chr(10)) + 1}"
         text += backstop_job_hcl(name, f'"{name}"', f'"{b["schedule"]}"', f'"{NAMESPACE}"') + "\n"
+        if "stale_after" in b:
+            text += (f'resource "backstop_backup_alert" "{name}" {{\n'
+                     f'  cronjob_name = backstop_backup_job.{name}.cronjob_name\n'
+                     f'  namespace    = "{NAMESPACE}"\n  stale_after  = "{b["stale_after"]}"\n}}\n\n')
     (apps / "main.tf").write_text(text)
 
     module = root / "modules" / "app"
@@ -150,7 +155,8 @@ def cluster(tmp_path_factory):
     where = write_repository(repo)
 
     rendered = render_support.render({"alerts": [
-        {"cronjob_name": f"{name}-backup", "namespace": NAMESPACE, "schedule": b["schedule"]}
+        {"cronjob_name": f"{name}-backup", "namespace": NAMESPACE, "schedule": b["schedule"],
+         **({"stale_after": b["stale_after"]} if "stale_after" in b else {})}
         for name, b in BACKUPS.items()
     ]})["alerts"]
     thresholds = {name: a["stale_after_seconds"] for name, a in zip(BACKUPS, rendered)}

@@ -68,7 +68,8 @@ def test_thresholds_are_the_rendered_alerts(backstop_bin, cluster):
     for b in report["backups"]:
         name = b["cronjob"].removesuffix("-backup")
         assert b["stale_after_seconds"] == cluster["thresholds"][name], name
-    assert cluster["thresholds"]["bravo"] < cluster["thresholds"]["alpha"]  # the schedule matters
+    assert cluster["thresholds"]["bravo"] < cluster["thresholds"]["charlie"]  # the schedule matters
+    assert cluster["thresholds"]["alpha"] == 3 * 86400  # and the alert's own stale_after wins
 
 
 def test_figures_agree_with_their_sources(backstop_bin, cluster):
