@@ -5,6 +5,7 @@ mod generate;
 mod lint;
 mod render;
 mod spec;
+mod status;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ enum Command {
     Lint(lint::Args),
     /// Print the documentation of a lint rule.
     Rule(lint::RuleArgs),
+    /// What really runs: each declared backup as one Prometheus sees it.
+    Status(status::Args),
     /// Generate the missing pieces: a stack's backup.tf, the provider docs, the modules.
     #[command(subcommand)]
     Generate(generate::Command),
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Command::Render(args) => render::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Rule(args) => lint::rule(args),
+        Command::Status(args) => status::run(args),
         Command::Generate(command) => generate::run(command),
     }
 }

@@ -1,6 +1,7 @@
 //! `backstop generate ...`: each generator in its own module.
 
 pub(crate) mod backup;
+mod dashboard;
 mod docs;
 mod modules;
 mod output;
@@ -11,6 +12,8 @@ use std::process::ExitCode;
 pub enum Command {
     /// Write the missing backup.tf for a stack.
     Backup(backup::Args),
+    /// A Grafana dashboard of the declared backups (the queries of `backstop status`).
+    Dashboard(dashboard::Args),
     /// Regenerate the registry-layout provider docs under docs/.
     Docs(docs::Args),
     /// Regenerate the generated modules under modules/.
@@ -20,6 +23,7 @@ pub enum Command {
 pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Backup(args) => backup::run(args),
+        Command::Dashboard(args) => dashboard::run(args),
         Command::Docs(args) => docs::run(args),
         Command::Modules(args) => modules::run(args),
     }

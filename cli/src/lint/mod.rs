@@ -190,6 +190,14 @@ pub fn lint(root: &Path, config: &Config) -> Result<Report, UsageError> {
     })
 }
 
+/// Reads the repository at `root` and builds its model without running the rules: for
+/// commands that need only what is declared (`backstop status`).
+pub fn read_model(root: &Path) -> (Repo, Model) {
+    let repo = Repo::load(root);
+    let model = build::build(&repo);
+    (repo, model)
+}
+
 /// Inline suppressions must name a known rule and give a reason.
 fn check_suppressions(repo: &Repo) -> Result<(), UsageError> {
     for file in &repo.files {

@@ -1,0 +1,156 @@
+//! The declared side: every backup CronJob the repository declares (`backstop_backup_job`
+//! resources, local module calls that contain them, hand-written backup CronJobs), read
+//! through the linter's model, with its stale threshold computed by the rendering core.
+
+use crate::lint;
+use crate::lint::discover::Repo;
+use crate::lint::eval::Scope;
+use crate::lint::model::Job;
+use backstop_codegen::{render_alert, BackupAlert, Defaults};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Declared {
+    /// The stack (root module folder) that declares it.
+    pub stack: PathBuf,
+    pub namespace: String,
+    pub cronjob: String,
+    /// `file:line` of the resource (inside the module, for a module call).
+    pub declared_at: String,
+    /// `file:line` of the outermost module call, when the resource sits in a module.
+    pub via: Option<String>,
+    /// What the rendered Stale alert uses; `None` when the schedule cannot be read.
+    pub stale_after_seconds: Option<u64>,
+}
+
+/// A backup whose name or namespace the linter could not resolve to a string, or a file
+/// it could not parse.
+pub struct Unresolved {
+    pub stack: PathBuf,
+    pub declared_at: String,
+    pub reason: String,
+}
+
+pub struct DeclaredSet {
+    pub backups: Vec<Declared>,
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// Every backup declared in the repository at `root`.
+pub fn read(root: &Path) -> DeclaredSet {
+    let (repo, model) = lint::read_model(root);
+    let place = |loc: &lint::model::Loc| {
+        let file = &repo.files[loc.file];
+        format!("{}:{}", file.rel, file.line_col(loc.span.start).0)
+    };
+    let alerts = declared_alerts(&repo);
+    let mut set = DeclaredSet {
+        backups: Vec::new(),
+        unresolved: Vec::new(),
+    };
+    for stack in &model.stacks {
+        for job in stack.jobs.iter().filter(|j| j.looks_like_backup()) {
+            let declared_at = place(&job.origin.loc);
+            match (job.namespace.as_str(), job.name.as_str()) {
+                (Some(namespace), Some(cronjob)) => {
+                    let via = (job.origin.anchors.len() > 1).then(|| place(&job.origin.anchors[0]));
+                    set.backups.push(Declared {
+                        stack: stack.dir.clone(),
+                        namespace: namespace.to_string(),
+                        cronjob: cronjob.to_string(),
+                        declared_at,
+                        via,
+                        stale_after_seconds: alerts
+                            .get(&(namespace.to_string(), cronjob.to_string()))
+                            .copied()
+                            .or_else(|| stale_threshold(job, namespace, cronjob)),
+                    });
+                }
+                _ => set.unresolved.push(Unresolved {
+                    stack: stack.dir.clone(),
+                    declared_at,
+                    reason: "its name or namespace is not a value the linter can resolve".into(),
+                }),
+            }
+        }
+    }
+    // A file that does not parse declares nothing the linter can read: say so, or its
+    // CronJobs would only show up as "declared nowhere".
+    for file in &repo.files {
+        if let Some(Err(error)) = &file.hcl {
+            set.unresolved.push(Unresolved {
+                stack: file.path.parent().unwrap_or(&file.path).to_path_buf(),
+                declared_at: format!("{}:{}", file.rel, error.line),
+                reason: format!(
+                    "the file does not parse ({}), so its backups cannot be read",
+                    error.message
+                ),
+            });
+        }
+    }
+    // A module called twice with the same inputs declares the same CronJob twice.
+    set.backups.sort_by(|a, b| {
+        (&a.namespace, &a.cronjob, &a.declared_at).cmp(&(&b.namespace, &b.cronjob, &b.declared_at))
+    });
+    set.backups
+        .dedup_by(|a, b| a.namespace == b.namespace && a.cronjob == b.cronjob);
+    set
+}
+
+/// The threshold the core renders into this CronJob's Stale alert when no
+/// `backstop_backup_alert` declares one: from the job's schedule.
+fn stale_threshold(job: &Job, namespace: &str, cronjob: &str) -> Option<u64> {
+    threshold(BackupAlert {
+        cronjob_name: cronjob.to_string(),
+        namespace: namespace.to_string(),
+        schedule: Some(job.schedule.as_str()?.to_string()),
+        ..BackupAlert::default()
+    })
+}
+
+fn threshold(alert: BackupAlert) -> Option<u64> {
+    render_alert(&Defaults::default(), &alert)
+        .ok()
+        .map(|rendered| rendered.stale_after_seconds)
+}
+
+/// The thresholds of the `backstop_backup_alert` resources written in the repository's
+/// files (their own `stale_after`, else their `schedule`), by (namespace, cronjob). Values
+/// that come through module variables are not followed: those backups fall back to their
+/// job's schedule, which is what the alert derives too unless `stale_after` is set.
+fn declared_alerts(repo: &Repo) -> HashMap<(String, String), u64> {
+    let mut thresholds = HashMap::new();
+    for file in &repo.files {
+        let Some(Ok(blocks)) = &file.hcl else {
+            continue;
+        };
+        let scope = Scope {
+            repo,
+            dir: file.path.parent().unwrap_or(&file.path).to_path_buf(),
+            vars: HashMap::new(),
+        };
+        let env = scope.env();
+        let alerts = blocks.iter().filter(|b| {
+            b.kind == "resource"
+                && b.labels.first().map(String::as_str) == Some("backstop_backup_alert")
+        });
+        for block in alerts {
+            let text = |key: &str| block.attr(key).and_then(|a| env.string(&a.value).ok());
+            let (Some(cronjob), Some(namespace)) = (text("cronjob_name"), text("namespace")) else {
+                continue;
+            };
+            let alert = BackupAlert {
+                cronjob_name: cronjob.clone(),
+                namespace: namespace.clone(),
+                schedule: text("schedule"),
+                stale_after: text("stale_after"),
+                ..BackupAlert::default()
+            };
+            if let Some(seconds) = threshold(alert) {
+                thresholds.insert((namespace, cronjob), seconds);
+            }
+        }
+    }
+    thresholds
+}
