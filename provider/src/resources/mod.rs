@@ -54,7 +54,7 @@ pub trait Adapter: Send + Sync {
     fn id_format(&self) -> &'static str;
 }
 
-pub const ID_DESCRIPTION: &str = "`<namespace>/<name>` of the rendered object; also the import ID.";
+pub const ID_DESCRIPTION: &str = "`<namespace>/<object name>`: the claim's name for a volume, the CronJob's for a job and its alert rules. Known at plan once those are; also the import ID.";
 
 /// Whether a schema is a managed resource's or a data source's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
