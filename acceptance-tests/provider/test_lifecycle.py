@@ -169,7 +169,7 @@ resource "backstop_nfs_backup_volume" "mail" {
     )
     plan = workspace.show_plan()
     volume = resource_change(plan, "backstop_nfs_backup_volume.mail")["change"]
-    assert volume["after_unknown"]["manifest"] is True
+    assert volume["after_unknown"]["persistent_volume_manifest"] is True
     workspace.run("apply", "-auto-approve", "tfplan")
     values = workspace.state()["values"]["root_module"]["resources"]
     pv = next(r for r in values if r["address"] == "backstop_nfs_backup_volume.mail")["values"]["persistent_volume_manifest"]
@@ -213,8 +213,12 @@ resource "terraform_data" "later" {
   input = "0 3 * * *"
 }
 
+resource "terraform_data" "server" {
+  input = "nfs.lan"
+}
+
 provider "backstop" {
-  nfs_server = terraform_data.later.output
+  nfs_server = terraform_data.server.output
 }
 
 resource "backstop_nfs_backup_volume" "mail" {
