@@ -122,6 +122,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Every error found in one object; rendering happens only when this is empty.
+pub type Diagnostics = Vec<Diagnostic>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +149,3 @@ mod tests {
         assert_eq!(quote("x\"y"), "\"x\\\"y\"");
     }
 }
-
-/// Every error found in one object; rendering happens only when this is empty.
-pub type Diagnostics = Vec<Diagnostic>;
