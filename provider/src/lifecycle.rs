@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 use backstop_codegen::{AttrPath, Defaults, Diagnostic, Diagnostics, PathStep};
 
 use crate::dynamic::Value;
-use crate::resources::{computed_names, schema, schema_of, Adapter, Kind};
-use crate::schema::Schema;
+use crate::resources::{computed_names, schema, Adapter, Kind};
 
 /// What the provider knows about its own `provider "backstop" {}` block.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +51,7 @@ pub fn plan(
         .all(|(_, v)| v.is_wholly_known());
     match defaults {
         ProviderDefaults::Known(defaults) if inputs_known => {
-            with_outputs(adapter, &schema, defaults, attrs)
+            with_outputs(adapter, Kind::Resource, defaults, attrs)
         }
         _ => {
             let mut planned = attrs.clone();
@@ -73,7 +72,7 @@ pub fn apply(
     defaults: &ProviderDefaults,
     planned: &Value,
 ) -> Result<Value, Diagnostics> {
-    render_into(adapter, &schema(adapter), defaults, planned)
+    render_into(adapter, Kind::Resource, defaults, planned)
 }
 
 /// ReadDataSource: the configuration with the rendered outputs, text forms included.
@@ -82,17 +81,12 @@ pub fn read_data_source(
     defaults: &ProviderDefaults,
     config: &Value,
 ) -> Result<Value, Diagnostics> {
-    render_into(
-        adapter,
-        &schema_of(adapter, Kind::DataSource),
-        defaults,
-        config,
-    )
+    render_into(adapter, Kind::DataSource, defaults, config)
 }
 
 fn render_into(
     adapter: &dyn Adapter,
-    schema: &Schema,
+    kind: Kind,
     defaults: &ProviderDefaults,
     value: &Value,
 ) -> Result<Value, Diagnostics> {
@@ -100,7 +94,7 @@ fn render_into(
         return Ok(Value::Null);
     };
     match defaults {
-        ProviderDefaults::Known(defaults) => with_outputs(adapter, schema, defaults, attrs),
+        ProviderDefaults::Known(defaults) => with_outputs(adapter, kind, defaults, attrs),
         _ => Err(vec![unconfigured()]),
     }
 }
@@ -157,17 +151,15 @@ pub fn quoted(text: &str) -> String {
 
 fn with_outputs(
     adapter: &dyn Adapter,
-    schema: &Schema,
+    kind: Kind,
     defaults: &Defaults,
     attrs: &BTreeMap<String, Value>,
 ) -> Result<Value, Diagnostics> {
     let config = Value::Object(attrs.clone());
-    let outputs = adapter.render(defaults, &config)?;
+    let outputs = adapter.render(defaults, &config, kind)?;
     let mut state = attrs.clone();
     for (name, value) in outputs {
-        if schema.attribute(name).is_some() {
-            state.insert(name.to_string(), value);
-        }
+        state.insert(name.to_string(), value);
     }
     Ok(Value::Object(state))
 }
@@ -352,7 +344,7 @@ mod tests {
         ];
         for overrides in cases {
             let config = job_config(overrides);
-            let rendered = match adapter.render(&Defaults::default(), &config) {
+            let rendered = match adapter.render(&Defaults::default(), &config, Kind::Resource) {
                 Ok(_) => Diagnostics::new(),
                 Err(diagnostics) => diagnostics,
             };

@@ -5,7 +5,7 @@ use backstop_codegen::{BackupAlert, Defaults, Diagnostics};
 use super::convert::{
     bool_or, json_text, json_value, required_string, split_id, string, string_map, yaml_text,
 };
-use super::{namespaced_id, Adapter, Outputs};
+use super::{namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::{Type, Value};
 use crate::schema::Attribute;
 
@@ -91,21 +91,31 @@ impl Adapter for Alert {
         diagnostics
     }
 
-    fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
+    fn render(
+        &self,
+        defaults: &Defaults,
+        config: &Value,
+        kind: Kind,
+    ) -> Result<Outputs, Diagnostics> {
         let alert = model(config);
         let rendered = backstop_codegen::render_alert(defaults, &alert)?;
-        Ok(Outputs::from([
+        let mut outputs = Outputs::from([
             (
                 "id",
                 Value::string(format!("{}/{}", alert.namespace, alert.cronjob_name)),
             ),
             ("alert_names", alert_names(&rendered.rule_group)),
             ("manifest", json_value(&rendered.prometheus_rule)),
-            ("rule_group", json_value(&rendered.rule_group)),
-            ("rule_group_yaml", yaml_text(&[&rendered.rule_group])),
-            ("manifest_yaml", yaml_text(&[&rendered.prometheus_rule])),
-            ("manifest_json", json_text(&[&rendered.prometheus_rule])),
-        ]))
+        ]);
+        if kind == Kind::DataSource {
+            outputs.extend([
+                ("rule_group", json_value(&rendered.rule_group)),
+                ("rule_group_yaml", yaml_text(&[&rendered.rule_group])),
+                ("manifest_yaml", yaml_text(&[&rendered.prometheus_rule])),
+                ("manifest_json", json_text(&[&rendered.prometheus_rule])),
+            ]);
+        }
+        Ok(outputs)
     }
 
     fn known_handles(&self, config: &Value) -> Outputs {

@@ -10,7 +10,7 @@ use super::convert::{
     bool_or, count, json_text, json_value, required_string, split_id, string, string_map, strings,
     yaml_text,
 };
-use super::{namespaced_id, Adapter, Outputs};
+use super::{namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::{Type, Value};
 use crate::schema::{AttrType, Attribute, Presence};
 
@@ -150,7 +150,12 @@ impl Adapter for Job {
         diagnostics
     }
 
-    fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
+    fn render(
+        &self,
+        defaults: &Defaults,
+        config: &Value,
+        kind: Kind,
+    ) -> Result<Outputs, Diagnostics> {
         let (job, mut diagnostics) = model(config);
         let rendered = self
             .renderer
@@ -159,17 +164,22 @@ impl Adapter for Job {
         if !diagnostics.is_empty() {
             return Err(std::mem::take(&mut diagnostics));
         }
-        Ok(Outputs::from([
+        let mut outputs = Outputs::from([
             (
                 "id",
                 Value::string(format!("{}/{}", job.namespace, rendered.cronjob_name)),
             ),
             ("cronjob_name", Value::string(&rendered.cronjob_name)),
             ("manifest", json_value(&rendered.cronjob)),
-            ("script", Value::string(&rendered.script)),
-            ("manifest_yaml", yaml_text(&[&rendered.cronjob])),
-            ("manifest_json", json_text(&[&rendered.cronjob])),
-        ]))
+        ]);
+        if kind == Kind::DataSource {
+            outputs.extend([
+                ("script", Value::string(&rendered.script)),
+                ("manifest_yaml", yaml_text(&[&rendered.cronjob])),
+                ("manifest_json", json_text(&[&rendered.cronjob])),
+            ]);
+        }
+        Ok(outputs)
     }
 
     fn known_handles(&self, config: &Value) -> Outputs {

@@ -39,9 +39,15 @@ pub trait Adapter: Send + Sync {
     fn objects(&self) -> Vec<Attribute>;
     /// Text forms, byte for byte what `backstop render` writes: data sources only.
     fn texts(&self) -> Vec<Attribute>;
-    /// Renders a wholly known configuration into every computed attribute (`id`,
-    /// handles, objects, texts); errors carry the offending attribute's path.
-    fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics>;
+    /// Renders a wholly known configuration into the computed attributes of `kind`
+    /// (`id`, handles, objects; the texts for a data source only, since serializing them
+    /// costs more than rendering); errors carry the offending attribute's path.
+    fn render(
+        &self,
+        defaults: &Defaults,
+        config: &Value,
+        kind: Kind,
+    ) -> Result<Outputs, Diagnostics>;
     /// `id` and the handles of a possibly partial configuration: each is unknown when an
     /// input it derives from is unknown.
     fn known_handles(&self, config: &Value) -> Outputs;

@@ -5,7 +5,7 @@ use backstop_codegen::{Defaults, Diagnostics, NfsBackupVolume};
 use super::convert::{
     json_text, json_value, required_string, split_id, string, string_map, strings, yaml_text,
 };
-use super::{namespaced_id, Adapter, Outputs};
+use super::{namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::{Type, Value};
 use crate::schema::Attribute;
 
@@ -73,14 +73,19 @@ impl Adapter for Volume {
         diagnostics
     }
 
-    fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
+    fn render(
+        &self,
+        defaults: &Defaults,
+        config: &Value,
+        kind: Kind,
+    ) -> Result<Outputs, Diagnostics> {
         let volume = model(config);
         let rendered = backstop_codegen::render_volume(defaults, &volume)?;
         let both = [
             &rendered.persistent_volume,
             &rendered.persistent_volume_claim,
         ];
-        Ok(Outputs::from([
+        let mut outputs = Outputs::from([
             (
                 "id",
                 Value::string(format!("{}/{}", volume.namespace, rendered.claim_name)),
@@ -95,9 +100,14 @@ impl Adapter for Volume {
                 "persistent_volume_claim_manifest",
                 json_value(&rendered.persistent_volume_claim),
             ),
-            ("manifest_yaml", yaml_text(&both)),
-            ("manifest_json", json_text(&both)),
-        ]))
+        ]);
+        if kind == Kind::DataSource {
+            outputs.extend([
+                ("manifest_yaml", yaml_text(&both)),
+                ("manifest_json", json_text(&both)),
+            ]);
+        }
+        Ok(outputs)
     }
 
     fn known_handles(&self, config: &Value) -> Outputs {
