@@ -71,6 +71,17 @@ def job_script(job: dict) -> str:
     return job["manifest"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["command"][-1]
 
 
+@pytest.mark.parametrize("example", sorted((EXAMPLES / "data-sources").glob("*/data-source.tf")),
+                         ids=lambda p: p.parent.name)
+def test_data_source_example_works_pasted_alone(example, provider_dir, tmp_path):
+    """Pasted into an empty configuration (no provider defaults), each data-source example plans."""
+    (tmp_path / "versions.tf").write_text(
+        'terraform {\n  required_providers {\n    backstop = { source = "backstop/backstop" }\n  }\n}\n')
+    shutil.copy(example, tmp_path / "example.tf")
+    outputs = planned_outputs(plan_json(tmp_path, provider_dir))
+    assert outputs and all(value is not None for value in outputs.values()), outputs
+
+
 def test_every_registry_folder_has_its_example():
     """tfplugindocs embeds examples/<kind>/<type>/<file>: one per resource, data source, function."""
     for kind in ("resources", "data-sources"):
