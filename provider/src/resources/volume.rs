@@ -111,20 +111,26 @@ impl Adapter for Volume {
     }
 
     fn known_handles(&self, config: &Value) -> Outputs {
-        // Both objects are named after the volume (codegen's render::volume).
-        let name = config.attr("name");
-        let handle = || match name {
-            Value::String(_) => name.clone(),
-            _ => Value::Unknown,
+        let Value::String(_) = config.attr("name") else {
+            return Outputs::from([
+                ("id", Value::Unknown),
+                ("claim_name", Value::Unknown),
+                ("volume_name", Value::Unknown),
+            ]);
         };
+        // The names depend on `name` alone, so the core renders them from it (no
+        // validation: other inputs may be unknown, and read as unset here).
+        let names = backstop_codegen::render::volume(&Defaults::default(), &model(config));
+        let claim_name = Value::string(&names.claim_name);
         Outputs::from([
-            ("id", namespaced_id(config, "namespace", Some(name))),
-            ("claim_name", handle()),
-            ("volume_name", handle()),
+            ("id", namespaced_id(config, "namespace", Some(&claim_name))),
+            ("claim_name", claim_name),
+            ("volume_name", Value::string(&names.volume_name)),
         ])
     }
 
     fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, String)>, String> {
+        // The claim is named after the volume (`known_handles` reads it back from the core).
         let (namespace, name) = split_id(id)?;
         Ok(vec![("namespace", namespace), ("name", name)])
     }
