@@ -69,7 +69,7 @@ resource "backstop_backup_alert" "mailserver" {
 #
 # For GitOps files (YAML or JSON exactly as `backstop render` writes them), read the same
 # inputs through the data sources of the same names: their `manifest_yaml`, `manifest_json`
-# and `script` are not stored in the resources, so plans stay short (docs/guides/text-forms.md).
+# and `script` are not stored in the resources, so plans stay short (docs/guides/objects-and-text-forms.md).
 
 output "cronjob_name" {
   value = backstop_backup_job.mailserver.cronjob_name
