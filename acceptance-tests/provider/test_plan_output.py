@@ -65,12 +65,18 @@ def test_a_keep_change_prints_at_most_40_lines(mailserver):
     assert len(lines) <= CHANGE_MAX_LINES, "\n".join(lines)
 
 
+def compact(value) -> int:
+    """Bytes of a value as compact JSON."""
+    return len(json.dumps(value, separators=(",", ":")))
+
+
 def test_a_jobs_state_is_at_most_one_and_a_half_times_its_manifest(mailserver):
     applied(mailserver)
     state = json.loads((mailserver.stack / "terraform.tfstate").read_text())
     job = next(r for r in state["resources"] if r["type"] == "backstop_backup_job")
     attributes = job["instances"][0]["attributes"]
-    state_size = len(json.dumps(attributes, separators=(",", ":")))
-    manifest_size = len(json.dumps(attributes["manifest"], separators=(",", ":")))
-    print(f"job state {state_size} bytes, manifest {manifest_size} bytes: {state_size / manifest_size:.2f}x")
+    state_size = compact(attributes)
+    # A dynamic attribute is stored as {"value": ..., "type": ...}: the manifest's own JSON is the value.
+    manifest_size = compact(attributes["manifest"]["value"])
+    print(f"job state {state_size} bytes, manifest JSON {manifest_size} bytes: {state_size / manifest_size:.2f}x")
     assert state_size <= 1.5 * manifest_size
