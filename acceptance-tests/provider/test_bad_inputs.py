@@ -143,8 +143,9 @@ def test_the_keep_error_states_the_real_range(workspace):
 
 
 def test_a_huge_value_is_quoted_short_in_the_summary(workspace):
-    found = diagnostics_for(workspace, job(name='"' + "m" * 100_000 + '"'))
+    found = diagnostics_for(workspace, job(name='"' + "M" * 100_000 + '"'))
     assert found
     for d in found:
         assert len(d["summary"]) <= 200, d["summary"][:300]
+        assert len(d["detail"]) <= 400, d["detail"][:500]
     assert any("(100000 characters)" in d["summary"] for d in found), [d["summary"][:200] for d in found]

@@ -57,13 +57,14 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// Quoted values in the summary are cut to a readable length: a summary is one line
-    /// in Terraform's output, and a 100 KB value would make it a 100 KB line.
+    /// Quoted values are cut to a readable length: a summary is one line in Terraform's
+    /// output, and a 100 KB value would make it a 100 KB line (a detail such as "write it
+    /// in lowercase (\"...\")" would repeat it).
     pub fn new(path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Diagnostic {
             path,
             summary: shorten_quoted(&summary.into()),
-            detail: detail.into(),
+            detail: shorten_quoted(&detail.into()),
         }
     }
 }
