@@ -61,12 +61,13 @@ def plan_json(cwd: pathlib.Path, provider_dir: pathlib.Path) -> dict:
 
 
 def planned_resources(plan: dict) -> dict[str, dict]:
-    """address -> planned values of every resource, modules included."""
+    """address -> planned values of every managed resource, modules included."""
     out = {}
 
     def walk(module: dict) -> None:
         for resource in module.get("resources", []):
-            out[resource["address"]] = resource["values"]
+            if resource.get("mode", "managed") == "managed":
+                out[resource["address"]] = resource["values"]
         for child in module.get("child_modules", []):
             walk(child)
 

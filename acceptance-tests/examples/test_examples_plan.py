@@ -66,6 +66,22 @@ def test_import_example_adopts_the_object_the_example_declares(import_sh, provid
     assert "0 to add" in plan.stdout and "0 to destroy" in plan.stdout, plan.stdout
 
 
+def job_script(job: dict) -> str:
+    """The script a planned job's CronJob runs (`sh -c SCRIPT`)."""
+    return job["manifest"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["command"][-1]
+
+
+@pytest.mark.parametrize("example", sorted((EXAMPLES / "data-sources").glob("*/data-source.tf")),
+                         ids=lambda p: p.parent.name)
+def test_data_source_example_works_pasted_alone(example, provider_dir, tmp_path):
+    """Pasted into an empty configuration (no provider defaults), each data-source example plans."""
+    (tmp_path / "versions.tf").write_text(
+        'terraform {\n  required_providers {\n    backstop = { source = "backstop/backstop" }\n  }\n}\n')
+    shutil.copy(example, tmp_path / "example.tf")
+    outputs = planned_outputs(plan_json(tmp_path, provider_dir))
+    assert outputs and all(value is not None for value in outputs.values()), outputs
+
+
 def test_every_registry_folder_has_its_example():
     """tfplugindocs embeds examples/<kind>/<type>/<file>: one per resource, data source, function."""
     for kind in ("resources", "data-sources"):
@@ -108,8 +124,9 @@ def test_alert_example_renders_the_stale_and_never_succeeded_pair(provider_dir, 
     example = EXAMPLES / "resources" / "backstop_backup_alert" / "resource.tf"
     alert = planned_resources(plan_json(registry_stack(tmp_path, example), provider_dir))[
         "backstop_backup_alert.mailserver"]
-    names = {rule["alert"] for rule in alert["rule_group"]["rules"]}
+    names = {rule["alert"] for rule in alert["manifest"]["spec"]["groups"][0]["rules"]}
     assert {"MailserverBackupStale", "MailserverBackupNeverSucceeded"} <= names
+    assert set(alert["alert_names"]) == names
 
 
 def test_function_example_gives_the_conventional_thresholds(provider_dir, tmp_path):
@@ -129,8 +146,8 @@ def test_vaultwarden_stack_plans_an_integrity_checked_sqlite_backup(provider_dir
         "module.vaultwarden_backup.backstop_nfs_backup_volume.this",
     ]
     job = resources["module.vaultwarden_backup.backstop_backup_job.this"]
-    assert "PRAGMA integrity_check" in job["script"]
-    assert ".backup" in job["script"]
+    assert "PRAGMA integrity_check" in job_script(job)
+    assert ".backup" in job_script(job)
     manifests = planned_outputs(plan)["manifests"]
     assert {m["kind"] for m in manifests.values()} == {"PersistentVolume", "PersistentVolumeClaim", "CronJob",
                                                        "PrometheusRule"}
@@ -145,7 +162,7 @@ def test_dbaas_stack_plans_two_dumps_with_passwords_from_secrets(provider_dir, t
     for module, tool, secret in (("postgresql_backup", "pg_dumpall", "pg-cluster-superuser"),
                                  ("mysql_backup", "mysqldump", "mysql-root")):
         job = resources[f"module.{module}.backstop_backup_job.this"]
-        assert tool in job["script"]
+        assert tool in job_script(job)
         env = [e for c in job["manifest"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
                for e in c.get("env", [])]
         assert any(e.get("valueFrom", {}).get("secretKeyRef", {}).get("name") == secret for e in env), env

@@ -71,6 +71,11 @@ CASES = [
     ("uppercase volume name", volume(name='"Mail-Backup"'), "Mail-Backup", "name"),
     ("bad stale_after", alert(stale_after='"soon"'), '"soon"', "stale_after"),
     ("invalid alert schedule", alert(schedule='"every day"'), "every day", "schedule"),
+    ("time zone not in the tz database", job(time_zone='"Mars/Olympus"'), "Mars/Olympus", "time_zone"),
+    ("keep 0", job(keep="0"), "keep = 0", "keep"),
+    ("managed-by label", job(labels='{ "app.kubernetes.io/managed-by" = "argocd" }'), "argocd", "labels"),
+    ("every alert rule off", alert(stale="false", never_succeeded="false", failed="false", missing="false",
+                                   suspended="false"), "stale = false", "stale"),
 ]
 
 
@@ -120,3 +125,27 @@ def test_bad_provider_block_is_an_error_on_its_attribute(workspace):
     )
     found = errors(workspace.run_json("plan", check=False))
     assert any("nfs_base_path" in d["snippet"]["code"] for d in found), found
+
+
+def test_a_time_zone_typo_gets_a_suggestion_and_real_zones_pass(workspace):
+    found = diagnostics_for(workspace, job(time_zone='"Europe/Berln"'))
+    assert [d["summary"] for d in found] == ['"Europe/Berln" is not in the IANA time zone database'], found
+    assert found[0]["detail"].startswith("did you mean Europe/Berlin?"), found
+    for zone in ("GMT", "EST5EDT", "America/Argentina/Buenos_Aires"):
+        workspace.write(PROVIDER + job(time_zone=f'"{zone}"'))
+        assert not errors(workspace.run_json("plan", check=False)), zone
+
+
+def test_the_keep_error_states_the_real_range(workspace):
+    for keep in ("0", "-1", "4294967296", "1.5"):
+        found = diagnostics_for(workspace, job(keep=keep))
+        assert any(d["summary"] == "keep must be a whole number from 1 to 4294967295" for d in found), (keep, found)
+
+
+def test_a_huge_value_is_quoted_short_in_the_summary(workspace):
+    found = diagnostics_for(workspace, job(name='"' + "M" * 100_000 + '"'))
+    assert found
+    for d in found:
+        assert len(d["summary"]) <= 200, d["summary"][:300]
+        assert len(d["detail"]) <= 400, d["detail"][:500]
+    assert any("(100000 characters)" in d["summary"] for d in found), [d["summary"][:200] for d in found]

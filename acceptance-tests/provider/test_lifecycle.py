@@ -55,18 +55,20 @@ def test_validate_plan_apply_update_replace_destroy(workspace):
     assert after["id"] == "mailserver/mailserver-backup"
     assert after["manifest"]["kind"] == "CronJob"
     assert after["manifest"]["metadata"]["name"] == "mailserver-backup"
-    assert json.loads(after["manifest_json"]) == after["manifest"]
-    assert "rsync" in after["script"]
+    container = after["manifest"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert "rsync" in container["command"][-1]
+    # One copy of the CronJob: no JSON, YAML or script text beside the object.
+    assert not {"manifest_json", "manifest_yaml", "script"} & set(after)
     assert not any(job["change"]["after_unknown"].values())
     volume = resource_change(plan, "backstop_nfs_backup_volume.mail")["change"]["after"]
     assert volume["claim_name"] == "mailserver-backup-host"
-    assert volume["manifest"]["kind"] == "PersistentVolumeClaim"
+    assert volume["persistent_volume_claim_manifest"]["kind"] == "PersistentVolumeClaim"
     assert volume["persistent_volume_manifest"]["spec"]["csi"]["volumeAttributes"]["server"] == "nfs.home.arpa"
-    assert volume["manifest_yaml"].count("\nkind:") + volume["manifest_yaml"].startswith("kind:") == 2
     alert = resource_change(plan, "backstop_backup_alert.mail")["change"]["after"]
-    assert alert["prometheus_rule"]["kind"] == "PrometheusRule"
-    rule_names = [r["alert"] for r in alert["rule_group"]["rules"]]
+    assert alert["manifest"]["kind"] == "PrometheusRule"
+    rule_names = [r["alert"] for r in alert["manifest"]["spec"]["groups"][0]["rules"]]
     assert "MailserverBackupStale" in rule_names and "MailserverBackupNeverSucceeded" in rule_names
+    assert alert["alert_names"] == rule_names
 
     workspace.run("apply", "-auto-approve", "tfplan")
     state = workspace.state()
@@ -113,6 +115,7 @@ data "backstop_nfs_backup_volume" "mail" {
 }
 
 output "rule_group_yaml" { value = data.backstop_backup_alert.mail.rule_group_yaml }
+output "volume_yaml" { value = data.backstop_nfs_backup_volume.mail.manifest_yaml }
 output "pv_path" { value = data.backstop_nfs_backup_volume.mail.persistent_volume_manifest.spec.csi.volumeAttributes.share }
 """
     )
@@ -121,6 +124,8 @@ output "pv_path" { value = data.backstop_nfs_backup_volume.mail.persistent_volum
     read = {r["address"]: r["values"] for r in plan["prior_state"]["values"]["root_module"]["resources"]}
     assert "MailserverBackupStale" in read["data.backstop_backup_alert.mail"]["rule_group_yaml"]
     assert plan["planned_values"]["outputs"]["pv_path"]["value"] == "/srv/nfs/mailserver-backup"
+    volume_yaml = plan["planned_values"]["outputs"]["volume_yaml"]["value"]
+    assert volume_yaml.count("\nkind:") + volume_yaml.startswith("kind:") == 2
 
 
 def test_unknown_inputs_give_unknown_outputs_that_resolve_on_apply(workspace):
@@ -130,9 +135,11 @@ def test_unknown_inputs_give_unknown_outputs_that_resolve_on_apply(workspace):
     )
     plan = workspace.show_plan()
     job = resource_change(plan, "backstop_backup_job.mail")["change"]
-    for output in ("id", "cronjob_name", "script", "manifest", "manifest_json", "manifest_yaml"):
+    for output in ("id", "manifest"):
         assert job["after_unknown"].get(output) is True, output
+    # cronjob_name derives from the name alone, which is known.
     assert job["after"]["name"] == "mailserver"
+    assert job["after"]["cronjob_name"] == "mailserver-backup"
 
     workspace.run("apply", "-auto-approve", "tfplan")
     values = {r["address"]: r["values"] for r in workspace.state()["values"]["root_module"]["resources"]}
@@ -162,7 +169,7 @@ resource "backstop_nfs_backup_volume" "mail" {
     )
     plan = workspace.show_plan()
     volume = resource_change(plan, "backstop_nfs_backup_volume.mail")["change"]
-    assert volume["after_unknown"]["manifest"] is True
+    assert volume["after_unknown"]["persistent_volume_manifest"] is True
     workspace.run("apply", "-auto-approve", "tfplan")
     values = workspace.state()["values"]["root_module"]["resources"]
     pv = next(r for r in values if r["address"] == "backstop_nfs_backup_volume.mail")["values"]["persistent_volume_manifest"]
@@ -195,6 +202,64 @@ resource "backstop_nfs_backup_volume" "mail" {
                     + '  destination_claim = "x-backup-host"\n  strategy = "command"\n  command = "true"\n  source_claim = "x"\n}\n')
     failed = errors(workspace.run_json("plan", check=False))
     assert any("no-slash" in d["summary"] for d in failed), failed
+
+
+def test_handles_stay_known_when_another_input_is_unknown(workspace):
+    """`for_each` over a claim or CronJob name works even when the schedule or the provider
+    block is known only at apply."""
+    workspace.write(
+        """
+resource "terraform_data" "later" {
+  input = "0 3 * * *"
+}
+
+resource "terraform_data" "server" {
+  input = "nfs.lan"
+}
+
+provider "backstop" {
+  nfs_server = terraform_data.server.output
+}
+
+resource "backstop_nfs_backup_volume" "mail" {
+  name      = "mailserver-backup-host"
+  namespace = "mailserver"
+}
+
+resource "backstop_backup_job" "mail" {
+  name              = "mailserver"
+  namespace         = "mailserver"
+  schedule          = terraform_data.later.output
+  strategy          = "command"
+  command           = "true"
+  destination_claim = backstop_nfs_backup_volume.mail.claim_name
+}
+
+resource "backstop_backup_alert" "mail" {
+  cronjob_name = backstop_backup_job.mail.cronjob_name
+  namespace    = "mailserver"
+  schedule     = terraform_data.later.output
+}
+
+resource "terraform_data" "per_claim" {
+  for_each = toset([backstop_nfs_backup_volume.mail.claim_name, backstop_backup_job.mail.cronjob_name])
+  input    = each.key
+}
+"""
+    )
+    plan = workspace.show_plan()
+    volume = resource_change(plan, "backstop_nfs_backup_volume.mail")["change"]
+    assert volume["after"]["id"] == "mailserver/mailserver-backup-host"
+    assert volume["after"]["claim_name"] == "mailserver-backup-host"
+    assert volume["after_unknown"]["persistent_volume_manifest"] is True
+    job = resource_change(plan, "backstop_backup_job.mail")["change"]
+    assert job["after"]["id"] == "mailserver/mailserver-backup"
+    assert job["after"]["cronjob_name"] == "mailserver-backup"
+    alert = resource_change(plan, "backstop_backup_alert.mail")["change"]
+    assert alert["after"]["id"] == "mailserver/mailserver-backup"
+    assert alert["after"]["alert_names"][0] == "MailserverBackupStale"
+    assert resource_change(plan, 'terraform_data.per_claim["mailserver-backup"]')
+    workspace.run("apply", "-auto-approve", "tfplan")
 
 
 def test_stale_after_function(workspace):

@@ -31,17 +31,18 @@ def test_mailserver_example_matches_backstop_render(workspace, backstop_bin):
     assert job["manifest"] == by_kind["CronJob"]
     assert volume["persistent_volume_manifest"] == by_kind["PersistentVolume"]
     assert volume["persistent_volume_claim_manifest"] == by_kind["PersistentVolumeClaim"]
-    assert alert["prometheus_rule"] == by_kind["PrometheusRule"]
+    assert alert["manifest"] == by_kind["PrometheusRule"]
 
-    outputs = json.loads(workspace.run("output", "-json").stdout)
+    # The objects Terraform holds are valid Kubernetes objects.
     manifests = workspace.path / "manifests.yaml"
-    manifests.write_text(outputs["manifests_yaml"]["value"])
-    kinds = [doc["kind"] for doc in yaml.safe_load_all(manifests.read_text())]
-    assert kinds == ["PersistentVolume", "PersistentVolumeClaim", "CronJob"]
+    manifests.write_text(yaml.safe_dump_all([volume["persistent_volume_manifest"],
+                                             volume["persistent_volume_claim_manifest"], job["manifest"]]))
     validated = subprocess.run(
         [require_tool("kubernetes-validate"), "--strict", "-k", "1.33.0", str(manifests)], capture_output=True, text=True
     )
     assert validated.returncode == 0, validated.stdout + validated.stderr
 
+    outputs = json.loads(workspace.run("output", "-json").stdout)
+    assert outputs["cronjob_name"]["value"] == "mailserver-backup"
     values = yaml.safe_load(outputs["prometheus_helm_values"]["value"])
-    assert values["serverFiles"]["alerting_rules.yml"]["groups"] == [alert["rule_group"]]
+    assert values["serverFiles"]["alerting_rules.yml"]["groups"] == alert["manifest"]["spec"]["groups"]

@@ -34,8 +34,14 @@ def test_schema_lists_everything_with_descriptions(workspace, provider_bin):
         "nfs_server", "nfs_base_path", "storage_class", "mount_options", "image", "pushgateway_url", "time_zone", "labels"
     }
     job = schema["resource_schemas"]["backstop_backup_job"]["block"]["attributes"]
-    assert job["password_secret"]["sensitive"] is True
+    # It names where a credential lives, as the rendered manifest does in clear.
+    assert "sensitive" not in job["password_secret"]
     assert job["manifest"]["type"] == "dynamic" and job["manifest"]["computed"] is True
+    # Resources hold no text copies; the data sources have them.
+    assert not {"manifest_json", "manifest_yaml", "script"} & set(job)
+    data_job = schema["data_source_schemas"]["backstop_backup_job"]["block"]["attributes"]
+    assert {"manifest", "manifest_json", "manifest_yaml", "script"} <= set(data_job)
+    assert schema["resource_schemas"]["backstop_backup_job"]["version"] == 1
 
     library = json.loads(subprocess.run([provider_bin, "--schema-json"], capture_output=True, text=True, check=True).stdout)
     assert library == schema

@@ -57,13 +57,64 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Quoted values are cut to a readable length: a summary is one line in Terraform's
+    /// output, and a 100 KB value would make it a 100 KB line (a detail such as "write it
+    /// in lowercase (\"...\")" would repeat it).
     pub fn new(path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Diagnostic {
             path,
-            summary: summary.into(),
-            detail: detail.into(),
+            summary: shorten_quoted(&summary.into()),
+            detail: shorten_quoted(&detail.into()),
         }
     }
+}
+
+/// Longest quoted value kept whole in a summary, in characters between the quotes.
+const MAX_QUOTED_CHARS: usize = 64;
+
+/// `text` Debug-quoted as the summaries quote values, cut to a readable length.
+pub fn quote(text: &str) -> String {
+    shorten_quoted(&format!("{text:?}"))
+}
+
+/// Every Debug-quoted string in `text` (`"..."` with `\` escapes) longer than
+/// `MAX_QUOTED_CHARS` becomes its start, `…"` and its length in characters.
+fn shorten_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(512));
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '"' {
+            continue;
+        }
+        let mut inner = Vec::new();
+        let mut closed = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    inner.push(c);
+                    if let Some(escaped) = chars.next() {
+                        inner.push(escaped);
+                    }
+                }
+                '"' => {
+                    closed = true;
+                    break;
+                }
+                _ => inner.push(c),
+            }
+        }
+        if inner.len() > MAX_QUOTED_CHARS {
+            out.extend(&inner[..MAX_QUOTED_CHARS]);
+            out.push_str(&format!("…\" ({} characters)", inner.len()));
+        } else {
+            out.extend(&inner);
+            if closed {
+                out.push('"');
+            }
+        }
+    }
+    out
 }
 
 impl fmt::Display for Diagnostic {
@@ -74,3 +125,28 @@ impl fmt::Display for Diagnostic {
 
 /// Every error found in one object; rendering happens only when this is empty.
 pub type Diagnostics = Vec<Diagnostic>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quoted_values_are_cut_and_short_ones_kept() {
+        let long = "a".repeat(102_457);
+        let d = Diagnostic::new(
+            AttrPath::root("name"),
+            format!("{long:?} is too long; {:?} ok", "b"),
+            "fix",
+        );
+        assert!(d.summary.len() < 120, "{}", d.summary);
+        assert!(d
+            .summary
+            .starts_with(&format!("\"{}…\" (102457 characters)", "a".repeat(64))));
+        assert!(
+            d.summary.ends_with("is too long; \"b\" ok"),
+            "{}",
+            d.summary
+        );
+        assert_eq!(quote("x\"y"), "\"x\\\"y\"");
+    }
+}

@@ -49,7 +49,8 @@ resource "backstop_backup_alert" "mailserver" {
   runbook_url  = "https://wiki.example.org/runbooks/backups"
 }
 
-# Applying with the hashicorp/kubernetes provider: `manifest` is an object, no jsondecode.
+# Applying with the hashicorp/kubernetes provider: each rendered object is an attribute
+# holding it as an object, no jsondecode.
 #
 #   resource "kubernetes_manifest" "mailserver_backup_volume" {
 #     manifest = backstop_nfs_backup_volume.mailserver.persistent_volume_manifest
@@ -63,16 +64,12 @@ resource "backstop_backup_alert" "mailserver" {
 #   }
 #   # With the Prometheus operator:
 #   resource "kubernetes_manifest" "mailserver_backup_alerts" {
-#     manifest = backstop_backup_alert.mailserver.prometheus_rule
+#     manifest = backstop_backup_alert.mailserver.manifest
 #   }
-
-output "manifests_yaml" {
-  description = "PV, PVC and CronJob as one YAML stream, for `kubectl apply -f -`."
-  value = join("---\n", [
-    backstop_nfs_backup_volume.mailserver.manifest_yaml,
-    backstop_backup_job.mailserver.manifest_yaml,
-  ])
-}
+#
+# For GitOps files (YAML or JSON exactly as `backstop render` writes them), read the same
+# inputs through the data sources of the same names: their `manifest_yaml`, `manifest_json`
+# and `script` are not stored in the resources, so plans stay short (docs/guides/objects-and-text-forms.md).
 
 output "cronjob_name" {
   value = backstop_backup_job.mailserver.cronjob_name
@@ -83,6 +80,6 @@ output "cronjob_name" {
 output "prometheus_helm_values" {
   description = "Values for the Prometheus chart with the mailserver's backup alert rules."
   value = templatefile("${path.module}/helm-values.yaml.tftpl", {
-    rule_groups = [backstop_backup_alert.mailserver.rule_group]
+    rule_groups = backstop_backup_alert.mailserver.manifest.spec.groups
   })
 }

@@ -46,3 +46,16 @@ resource "backstop_backup_alert" "this" {
   runbook_url  = var.runbook_url
   labels       = var.labels
 }
+
+# The rule group as text, as `backstop render` writes it: text forms come from the data
+# source (plans do not print data sources; the resource holds the PrometheusRule object only).
+data "backstop_backup_alert" "this" {
+  cronjob_name = backstop_backup_job.this.cronjob_name
+  namespace    = var.namespace
+  schedule     = var.schedule
+  stale_after  = var.stale_after
+  severity     = var.severity
+  alert_prefix = var.alert_prefix
+  runbook_url  = var.runbook_url
+  labels       = var.labels
+}

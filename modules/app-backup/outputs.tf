@@ -4,18 +4,18 @@ output "manifests" {
     persistent_volume       = backstop_nfs_backup_volume.this.persistent_volume_manifest
     persistent_volume_claim = backstop_nfs_backup_volume.this.persistent_volume_claim_manifest
     cronjob                 = backstop_backup_job.this.manifest
-    prometheus_rule         = backstop_backup_alert.this.prometheus_rule
+    prometheus_rule         = backstop_backup_alert.this.manifest
   }
 }
 
 output "rule_group" {
   description = "The Prometheus rule group as an object, for the Prometheus Helm chart's rule values (`yamlencode` it into the values)."
-  value       = backstop_backup_alert.this.rule_group
+  value       = backstop_backup_alert.this.manifest.spec.groups[0]
 }
 
 output "rule_group_yaml" {
   description = "The Prometheus rule group as YAML, for a rules file or `promtool check rules`."
-  value       = backstop_backup_alert.this.rule_group_yaml
+  value       = data.backstop_backup_alert.this.rule_group_yaml
 }
 
 output "claim_name" {
@@ -26,9 +26,4 @@ output "claim_name" {
 output "cronjob_name" {
   description = "Name of the backup CronJob, `<name>-backup`."
   value       = backstop_backup_job.this.cronjob_name
-}
-
-output "script" {
-  description = "The backup script the CronJob runs."
-  value       = backstop_backup_job.this.script
 }

@@ -1,15 +1,16 @@
 //! What each resource RPC does with values, independent of the wire: a Backstop resource
 //! is a pure renderer, so its state is its inputs plus the rendered outputs, computed at
-//! plan time whenever the inputs and the provider block are wholly known.
+//! plan time whenever the inputs and the provider block are wholly known. The handles
+//! (`id`, names) are computed on their own, so they are known whenever their inputs are.
 
 use std::collections::BTreeMap;
 
 use backstop_codegen::{AttrPath, Defaults, Diagnostic, Diagnostics, PathStep};
 
 use crate::dynamic::Value;
-use crate::resources::{computed_names, schema, Adapter};
+use crate::resources::{computed_names, schema, Adapter, Kind};
 
-/// What the provider knows about its own `backstop {}` block.
+/// What the provider knows about its own `provider "backstop" {}` block.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProviderDefaults {
     /// ConfigureProvider has not been called (validation, functions).
@@ -32,8 +33,8 @@ pub fn validate(adapter: &dyn Adapter, config: &Value) -> Diagnostics {
         .collect()
 }
 
-/// PlanResourceChange: the proposed state with the rendered outputs, or unknown outputs
-/// when something they depend on is not known yet.
+/// PlanResourceChange: the proposed state with the rendered outputs, or, when something
+/// they depend on is not known yet, unknown objects and whatever handles are known.
 pub fn plan(
     adapter: &dyn Adapter,
     defaults: &ProviderDefaults,
@@ -42,17 +43,23 @@ pub fn plan(
     let Value::Object(attrs) = proposed else {
         return Ok(Value::Null);
     };
-    let outputs = computed_names(&schema(adapter));
+    let schema = schema(adapter);
+    let outputs = computed_names(&schema);
     let inputs_known = attrs
         .iter()
         .filter(|(name, _)| !outputs.contains(&name.as_str()))
         .all(|(_, v)| v.is_wholly_known());
     match defaults {
-        ProviderDefaults::Known(defaults) if inputs_known => with_outputs(adapter, defaults, attrs),
+        ProviderDefaults::Known(defaults) if inputs_known => {
+            with_outputs(adapter, Kind::Resource, defaults, attrs)
+        }
         _ => {
             let mut planned = attrs.clone();
             for name in outputs {
                 planned.insert(name.to_string(), Value::Unknown);
+            }
+            for (name, value) in adapter.known_handles(proposed) {
+                planned.insert(name.to_string(), value);
             }
             Ok(Value::Object(planned))
         }
@@ -65,59 +72,91 @@ pub fn apply(
     defaults: &ProviderDefaults,
     planned: &Value,
 ) -> Result<Value, Diagnostics> {
-    let Value::Object(attrs) = planned else {
-        return Ok(Value::Null);
-    };
-    match defaults {
-        ProviderDefaults::Known(defaults) => with_outputs(adapter, defaults, attrs),
-        _ => Err(vec![unconfigured()]),
-    }
+    render_into(adapter, Kind::Resource, defaults, planned)
 }
 
-/// ReadDataSource: the configuration with the rendered outputs.
+/// ReadDataSource: the configuration with the rendered outputs, text forms included.
 pub fn read_data_source(
     adapter: &dyn Adapter,
     defaults: &ProviderDefaults,
     config: &Value,
 ) -> Result<Value, Diagnostics> {
-    apply(adapter, defaults, config)
+    render_into(adapter, Kind::DataSource, defaults, config)
 }
 
-/// ImportResourceState: `<namespace>/<name>` gives a state with those two attributes;
-/// the next plan fills the rest from the configuration.
+fn render_into(
+    adapter: &dyn Adapter,
+    kind: Kind,
+    defaults: &ProviderDefaults,
+    value: &Value,
+) -> Result<Value, Diagnostics> {
+    let Value::Object(attrs) = value else {
+        return Ok(Value::Null);
+    };
+    match defaults {
+        ProviderDefaults::Known(defaults) => with_outputs(adapter, kind, defaults, attrs),
+        _ => Err(vec![unconfigured()]),
+    }
+}
+
+/// ImportResourceState: the resource's own `id` gives the inputs it is made of and the
+/// handles; the next plan fills the rest from the configuration.
 pub fn import(adapter: &dyn Adapter, id: &str) -> Result<Value, Diagnostic> {
-    let (first, second) = adapter.import_attributes();
-    let (namespace, name) = id
-        .split_once('/')
-        .filter(|(ns, n)| !ns.is_empty() && !n.is_empty() && !n.contains('/'))
-        .ok_or_else(|| {
-            Diagnostic::new(
-                AttrPath::default(),
-                format!("import ID {id:?} is not <{first}>/<{second}>"),
-                format!(
-                    "Import {} with an ID such as \"monitoring/mailserver\".",
-                    adapter.type_name()
-                ),
-            )
-        })?;
+    let inputs = adapter.import_inputs(id).map_err(|why| {
+        Diagnostic::new(
+            AttrPath::default(),
+            format!("import ID {} is not this resource's id", quoted(id)),
+            format!(
+                "{why}. Import {} with its `id`: {}.",
+                adapter.type_name(),
+                adapter.id_format()
+            ),
+        )
+    })?;
     let mut attrs: BTreeMap<String, Value> = schema(adapter)
         .attributes
         .iter()
         .map(|a| (a.name.to_string(), Value::Null))
         .collect();
-    attrs.insert(first.to_string(), Value::string(namespace));
-    attrs.insert(second.to_string(), Value::string(name));
-    attrs.insert("id".to_string(), Value::string(id));
+    for (name, value) in inputs {
+        attrs.insert(name.to_string(), Value::string(value));
+    }
+    let handles = adapter.known_handles(&Value::Object(attrs.clone()));
+    for (name, value) in handles {
+        attrs.insert(name.to_string(), value);
+    }
     Ok(Value::Object(attrs))
+}
+
+/// UpgradeResourceState: a stored state of any earlier version, decoded into the current
+/// schema (attributes it no longer has are dropped: 0.1.0's JSON/YAML/script texts), with
+/// handles added since recomputed from the inputs, so the next plan shows no change.
+pub fn upgrade(adapter: &dyn Adapter, stored: Value) -> Value {
+    let Value::Object(mut attrs) = stored else {
+        return Value::Null;
+    };
+    let handles = adapter.known_handles(&Value::Object(attrs.clone()));
+    for (name, value) in handles {
+        if value.is_wholly_known() && attrs.get(name).is_none_or(Value::is_null) {
+            attrs.insert(name.to_string(), value);
+        }
+    }
+    Value::Object(attrs)
+}
+
+/// A value quoted for a message, cut to a readable length.
+pub fn quoted(text: &str) -> String {
+    backstop_codegen::diagnostic::quote(text)
 }
 
 fn with_outputs(
     adapter: &dyn Adapter,
+    kind: Kind,
     defaults: &Defaults,
     attrs: &BTreeMap<String, Value>,
 ) -> Result<Value, Diagnostics> {
     let config = Value::Object(attrs.clone());
-    let outputs = adapter.render(defaults, &config)?;
+    let outputs = adapter.render(defaults, &config, kind)?;
     let mut state = attrs.clone();
     for (name, value) in outputs {
         state.insert(name.to_string(), value);
@@ -202,20 +241,44 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_input_makes_every_output_unknown_and_keeps_the_inputs() {
+    fn an_unknown_input_leaves_the_handles_it_does_not_feed_known() {
+        let config = job_config(&[("schedule", Value::Unknown)]);
+        let planned = plan(job_adapter().as_ref(), &known(), &config).expect("plan");
+        assert_eq!(planned.attr("manifest"), &Value::Unknown);
+        assert_eq!(planned.attr("id"), &Value::string("mail/mail-backup"));
+        assert_eq!(planned.attr("cronjob_name"), &Value::string("mail-backup"));
+        assert_eq!(planned.attr("name"), &Value::string("mail"));
+
         let config = job_config(&[("namespace", Value::Unknown)]);
         let planned = plan(job_adapter().as_ref(), &known(), &config).expect("plan");
-        for output in [
-            "id",
-            "cronjob_name",
-            "script",
-            "manifest",
-            "manifest_json",
-            "manifest_yaml",
-        ] {
-            assert_eq!(planned.attr(output), &Value::Unknown, "{output}");
+        assert_eq!(planned.attr("id"), &Value::Unknown);
+        assert_eq!(planned.attr("cronjob_name"), &Value::string("mail-backup"));
+    }
+
+    #[test]
+    fn resource_state_holds_one_object_and_no_text() {
+        let planned = plan(job_adapter().as_ref(), &known(), &job_config(&[])).expect("plan");
+        for text in ["script", "manifest_json", "manifest_yaml"] {
+            assert_eq!(planned.attr(text), &Value::Null, "{text}");
         }
-        assert_eq!(planned.attr("name"), &Value::string("mail"));
+        assert!(matches!(planned.attr("manifest"), Value::Object(_)));
+        let read =
+            read_data_source(job_adapter().as_ref(), &known(), &job_config(&[])).expect("read");
+        assert!(read
+            .attr("manifest_yaml")
+            .as_str()
+            .is_some_and(|y| y.contains("kind: CronJob")));
+        assert_eq!(read.attr("manifest"), planned.attr("manifest"));
+    }
+
+    #[test]
+    fn upgrade_keeps_the_objects_and_adds_missing_handles() {
+        let planned = plan(job_adapter().as_ref(), &known(), &job_config(&[])).expect("plan");
+        let Value::Object(mut old) = planned.clone() else {
+            panic!()
+        };
+        old.insert("cronjob_name".into(), Value::Null);
+        assert_eq!(upgrade(job_adapter().as_ref(), Value::Object(old)), planned);
     }
 
     #[test]
@@ -281,7 +344,7 @@ mod tests {
         ];
         for overrides in cases {
             let config = job_config(overrides);
-            let rendered = match adapter.render(&Defaults::default(), &config) {
+            let rendered = match adapter.render(&Defaults::default(), &config, Kind::Resource) {
                 Ok(_) => Diagnostics::new(),
                 Err(diagnostics) => diagnostics,
             };
@@ -312,11 +375,22 @@ mod tests {
     }
 
     #[test]
-    fn import_ids_are_namespace_slash_name() {
-        let state = import(job_adapter().as_ref(), "mail/mailserver").expect("import");
+    fn import_takes_the_resources_own_id() {
+        let planned = plan(job_adapter().as_ref(), &known(), &job_config(&[])).expect("plan");
+        let id = planned.attr("id").as_str().expect("id").to_string();
+        let state = import(job_adapter().as_ref(), &id).expect("import");
         assert_eq!(state.attr("namespace"), &Value::string("mail"));
-        assert_eq!(state.attr("name"), &Value::string("mailserver"));
-        for bad in ["mailserver", "/x", "x/", "a/b/c"] {
+        assert_eq!(state.attr("name"), &Value::string("mail"));
+        assert_eq!(state.attr("id"), planned.attr("id"));
+        assert_eq!(state.attr("cronjob_name"), planned.attr("cronjob_name"));
+        for bad in [
+            "mail-backup",
+            "/x",
+            "x/",
+            "a/b/c",
+            "mail/mail",
+            "mail/-backup",
+        ] {
             assert!(import(job_adapter().as_ref(), bad).is_err(), "{bad}");
         }
     }

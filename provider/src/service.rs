@@ -11,7 +11,7 @@ use crate::diagnostics::{attribute_path, errors, plain};
 use crate::dynamic::{from_dynamic, to_dynamic, Type, Value};
 use crate::lifecycle::{self, ProviderDefaults};
 use crate::proto::tfplugin6::{self as pb, provider_server::Provider};
-use crate::resources::{self, provider_config, Adapter};
+use crate::resources::{self, provider_config, Adapter, Kind};
 use crate::{functions, schema::Schema};
 
 type Reply<T> = Result<Response<T>, Status>;
@@ -48,20 +48,21 @@ impl BackstopProvider {
     }
 
     fn schema_response(&self) -> pb::get_provider_schema::Response {
-        let schemas: HashMap<String, pb::Schema> = self
-            .adapters
-            .iter()
-            .map(|a| {
-                (
-                    a.type_name().to_string(),
-                    resources::schema(a.as_ref()).to_proto(),
-                )
-            })
-            .collect();
+        let schemas = |kind| -> HashMap<String, pb::Schema> {
+            self.adapters
+                .iter()
+                .map(|a| {
+                    (
+                        a.type_name().to_string(),
+                        resources::schema_of(a.as_ref(), kind).to_proto(),
+                    )
+                })
+                .collect()
+        };
         pb::get_provider_schema::Response {
             provider: Some(provider_config::schema().to_proto()),
-            resource_schemas: schemas.clone(),
-            data_source_schemas: schemas,
+            resource_schemas: schemas(Kind::Resource),
+            data_source_schemas: schemas(Kind::DataSource),
             diagnostics: Vec::new(),
             provider_meta: None,
             server_capabilities: Some(capabilities()),
@@ -200,7 +201,7 @@ impl Provider for BackstopProvider {
     ) -> Reply<pb::validate_resource_config::Response> {
         let request = request.get_ref();
         Ok(Response::new(pb::validate_resource_config::Response {
-            diagnostics: self.validate(&request.type_name, request.config.as_ref()),
+            diagnostics: self.validate(&request.type_name, Kind::Resource, request.config.as_ref()),
         }))
     }
 
@@ -210,7 +211,11 @@ impl Provider for BackstopProvider {
     ) -> Reply<pb::validate_data_resource_config::Response> {
         let request = request.get_ref();
         Ok(Response::new(pb::validate_data_resource_config::Response {
-            diagnostics: self.validate(&request.type_name, request.config.as_ref()),
+            diagnostics: self.validate(
+                &request.type_name,
+                Kind::DataSource,
+                request.config.as_ref(),
+            ),
         }))
     }
 
@@ -221,27 +226,27 @@ impl Provider for BackstopProvider {
         let request = request.get_ref();
         let result = self.adapter(&request.type_name).and_then(|adapter| {
             let schema = resources::schema(adapter);
-            let raw = request
-                .raw_state
-                .as_ref()
-                .map(|r| r.json.as_slice())
-                .unwrap_or_default();
-            let state = if raw.is_empty() {
+            let raw = request.raw_state.as_ref();
+            let json = raw.map(|r| r.json.as_slice()).unwrap_or_default();
+            if json.is_empty() && raw.is_some_and(|r| !r.flatmap.is_empty()) {
+                return Err(vec![legacy_state(adapter, raw.map(|r| &r.flatmap))]);
+            }
+            let state = if json.is_empty() {
                 Value::Null
             } else {
-                serde_json::from_slice(raw)
+                serde_json::from_slice(json)
                     .map_err(|e| e.to_string())
                     .and_then(|json| schema.object_type().value_from_state_json(&json))
                     .map_err(|e| {
                         vec![plain(
                             format!("the stored state of {} is unreadable", request.type_name),
                             format!(
-                                "{e}. Remove it with `terraform state rm` and import it again."
+                                "{e}. Remove it with `terraform state rm <address>` and import it again with its id."
                             ),
                         )]
                     })?
             };
-            encode(&schema, &state)
+            encode(&schema, &lifecycle::upgrade(adapter, state))
         });
         let (upgraded_state, diagnostics) = split(result);
         Ok(Response::new(pb::upgrade_resource_state::Response {
@@ -355,7 +360,7 @@ impl Provider for BackstopProvider {
         let request = request.get_ref();
         let defaults = self.current_defaults();
         let result = self.adapter(&request.type_name).and_then(|adapter| {
-            let schema = resources::schema(adapter);
+            let schema = resources::schema_of(adapter, Kind::DataSource);
             let config = decode(
                 &schema,
                 request.config.as_ref(),
@@ -435,14 +440,47 @@ impl Provider for BackstopProvider {
 }
 
 impl BackstopProvider {
-    fn validate(&self, type_name: &str, config: Option<&pb::DynamicValue>) -> Vec<pb::Diagnostic> {
+    fn validate(
+        &self,
+        type_name: &str,
+        kind: Kind,
+        config: Option<&pb::DynamicValue>,
+    ) -> Vec<pb::Diagnostic> {
         self.adapter(type_name)
             .and_then(|adapter| {
-                let config = decode(&resources::schema(adapter), config, "configuration")?;
+                let config = decode(
+                    &resources::schema_of(adapter, kind),
+                    config,
+                    "configuration",
+                )?;
                 Ok(errors(&lifecycle::validate(adapter, &config)))
             })
             .unwrap_or_else(|failure| failure)
     }
+}
+
+/// State in the pre-0.12 flat format, which this provider never wrote: it cannot be read
+/// safely, and dropping it silently would plan a create over an object Terraform manages.
+fn legacy_state(
+    adapter: &dyn Adapter,
+    flatmap: Option<&HashMap<String, String>>,
+) -> pb::Diagnostic {
+    let id = flatmap
+        .and_then(|f| f.get("id"))
+        .map(|id| lifecycle::quoted(id))
+        .unwrap_or_else(|| format!("<{}>", adapter.id_format()));
+    plain(
+        format!(
+            "a {} in state is stored in the legacy flat format (attributes_flat)",
+            adapter.type_name()
+        ),
+        format!(
+            "This provider reads only JSON state. Remove the entry and import it again: \
+             `terraform state rm <address>` then `terraform import <address> {id}` \
+             (<address> is the resource's address, e.g. {}.example)",
+            adapter.type_name()
+        ),
+    )
 }
 
 fn split<T>(result: Result<T, Failure>) -> (Option<T>, Vec<pb::Diagnostic>) {

@@ -26,12 +26,26 @@ pub fn render(defaults: &Defaults, job: &BackupJob) -> RenderedJob {
     )
 }
 
+const CRONJOB_SUFFIX: &str = "-backup";
+
+/// The CronJob of app `app`: `<app>-backup`.
+pub fn cronjob_name(app: &str) -> String {
+    format!("{app}{CRONJOB_SUFFIX}")
+}
+
+/// The app a backup CronJob name belongs to: `mail-backup` -> `mail`.
+pub fn app_of_cronjob(cronjob_name: &str) -> Option<&str> {
+    cronjob_name
+        .strip_suffix(CRONJOB_SUFFIX)
+        .filter(|app| !app.is_empty())
+}
+
 pub fn render_with(
     templates: &ScriptTemplates,
     defaults: &Defaults,
     job: &BackupJob,
 ) -> RenderedJob {
-    let cronjob_name = format!("{}-backup", job.name);
+    let cronjob_name = cronjob_name(&job.name);
     let strategy = strategy_of(job);
     let script = templates.render(job, strategy, &cronjob_name);
     let labels = conventions::labels(defaults, &job.labels);

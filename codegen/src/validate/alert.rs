@@ -43,6 +43,13 @@ pub(crate) fn check(_defaults: &Defaults, alert: &BackupAlert) -> Report {
         alert.alert_prefix.as_deref(),
         alert_prefix,
     );
+    if !(alert.stale || alert.never_succeeded || alert.failed || alert.missing || alert.suspended) {
+        report.error(
+            AttrPath::root("stale"),
+            "every alert rule is turned off, so the rule group would be empty and nothing would watch the CronJob",
+            "turn on at least one of stale, never_succeeded, failed, missing and suspended, or remove the alert",
+        );
+    }
     check_prometheus_labels(&mut report, "labels", &alert.labels);
     check_prometheus_labels(&mut report, "annotations", &alert.annotations);
     report.check_optional(

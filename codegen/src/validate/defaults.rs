@@ -1,7 +1,7 @@
 //! The defaults (`backstop {}` block, provider block): every value set here is inherited
 //! by the objects, so it is checked once, on the defaults' own attribute paths.
 
-use super::check_labels;
+use super::check_object_labels;
 use super::names::dns_subdomain;
 use super::paths::absolute_path;
 use super::report::Report;
@@ -40,6 +40,6 @@ pub(crate) fn check(defaults: &Defaults) -> Report {
         defaults.time_zone.as_deref(),
         time_zone,
     );
-    check_labels(&mut report, "labels", &defaults.labels);
+    check_object_labels(&mut report, &defaults.labels);
     report
 }

@@ -5,7 +5,7 @@ use super::names::{dns_label, dns_label_max, dns_subdomain, label_key};
 use super::paths::{absolute_path, basename, folder_name, is_within, sub_path};
 use super::report::{Problem, Report};
 use super::values::{database_user, host, http_url, image, quantity, secret_key, time_zone};
-use super::{check_labels, schedule};
+use super::{check_labels, check_object_labels, schedule};
 use crate::{AttrPath, BackupJob, Resources, Strategy};
 use std::collections::BTreeMap;
 
@@ -80,7 +80,7 @@ pub(crate) fn check(job: &BackupJob) -> Report {
         );
     }
     check_labels(&mut report, "colocate_with", &job.colocate_with);
-    check_labels(&mut report, "labels", &job.labels);
+    check_object_labels(&mut report, &job.labels);
     report.check_optional(AttrPath::root("image"), job.image.as_deref(), image);
     report.check_optional(
         AttrPath::root("pushgateway_url"),

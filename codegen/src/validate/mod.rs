@@ -54,6 +54,21 @@ fn duration(text: &str) -> Check {
         .map_err(|message| Problem::new(message, "write a duration such as 36h, 8d or 1h30m"))
 }
 
+/// The `labels` of rendered objects: valid labels, and no `app.kubernetes.io/managed-by`
+/// other than Backstop's own, which the renderer sets and the linter recognises rendered
+/// objects by (an error rather than a silent overwrite).
+fn check_object_labels(report: &mut Report, labels: &BTreeMap<String, String>) {
+    check_labels(report, "labels", labels);
+    let key = crate::render::MANAGED_BY_KEY;
+    if let Some(value) = labels.get(key).filter(|v| *v != crate::render::MANAGED_BY) {
+        report.error(
+            AttrPath::root("labels").key(key),
+            format!("the label {key}={value:?} would replace Backstop's {key}={}", crate::render::MANAGED_BY),
+            format!("remove {key} from labels: Backstop sets it, and `backstop lint` finds rendered objects by it"),
+        );
+    }
+}
+
 /// Kubernetes labels: keys and values, each error on `attribute["key"]`.
 fn check_labels(report: &mut Report, attribute: &str, labels: &BTreeMap<String, String>) {
     for (key, value) in labels {

@@ -279,7 +279,7 @@ fn job_schedule_time_zone_keep_and_pod_settings() {
                 "time zone",
                 |j| j.time_zone = Some("Berlin".into()),
                 "time_zone",
-                "not an IANA time zone",
+                "not in the IANA time zone database",
             ),
             ("keep 0", |j| j.keep = Some(0), "keep", "keep is 0"),
             (
@@ -382,6 +382,8 @@ fn job_accepts_pinned_images_quantities_and_zones() {
         "Europe/Berlin",
         "America/Argentina/Buenos_Aires",
         "Etc/GMT+5",
+        "GMT",
+        "EST5EDT",
     ] {
         assert_eq!(values::time_zone(tz), Ok(()), "{tz}");
     }
@@ -940,7 +942,11 @@ fn volume_server_may_come_from_defaults_and_the_hint_says_so() {
     v.nfs_server = None;
     let d = volume(&Defaults::default(), &v);
     assert_single("no server", &d, "nfs_server", "no NFS server");
-    assert!(d[0].detail.contains("defaults"), "{d:?}");
+    assert!(
+        d[0].detail
+            .contains("provider \"backstop\" { nfs_server = "),
+        "{d:?}"
+    );
     let with_default = Defaults {
         nfs_server: Some("10.0.10.15".into()),
         ..Defaults::default()
@@ -1077,7 +1083,7 @@ fn defaults_cases() {
             "time zone",
             |d| d.time_zone = Some("CET;".into()),
             "time_zone",
-            "not an IANA",
+            "not in the IANA time zone database",
         ),
         (
             "mount option",
@@ -1230,7 +1236,44 @@ fn subdomains_and_time_zones() {
         "Europe/Ber lin",
         "Europe//Berlin",
         "Europe/../etc",
+        "Mars/Olympus",
     ] {
         assert!(values::time_zone(tz).is_err(), "{tz:?} accepted");
     }
+    let typo = values::time_zone("Europe/Berln").expect_err("a typo is not a zone");
+    assert!(
+        typo.detail.starts_with("did you mean Europe/Berlin?"),
+        "{typo:?}"
+    );
+}
+
+#[test]
+fn a_users_managed_by_label_is_an_error_not_overwritten() {
+    let mut j = rsync_job();
+    j.labels
+        .insert("app.kubernetes.io/managed-by".into(), "argocd".into());
+    let d = job(&Defaults::default(), &j);
+    assert_single(
+        "managed-by",
+        &d,
+        "labels[\"app.kubernetes.io/managed-by\"]",
+        "would replace",
+    );
+    j.labels
+        .insert("app.kubernetes.io/managed-by".into(), "backstop".into());
+    assert_eq!(job(&Defaults::default(), &j), vec![]);
+}
+
+#[test]
+fn an_alert_with_every_rule_off_is_an_error() {
+    let a = BackupAlert {
+        stale: false,
+        never_succeeded: false,
+        failed: false,
+        missing: false,
+        suspended: false,
+        ..backup_alert()
+    };
+    let d = alert(&Defaults::default(), &a);
+    assert_single("all off", &d, "stale", "every alert rule is turned off");
 }

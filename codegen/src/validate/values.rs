@@ -224,26 +224,39 @@ pub(crate) fn quantity(value: &str) -> Check {
     }
 }
 
-/// An IANA time zone name (`Europe/Berlin`, `America/Argentina/Buenos_Aires`) or `UTC`.
-/// Only the shape is checked: Backstop carries no time zone database.
+/// A name in the IANA time zone database (`Europe/Berlin`, `GMT`, `EST5EDT`), as the
+/// API server checks `spec.timeZone`; the database comes with chrono-tz, kept in step with
+/// the tz releases. A near miss gets the closest names as a suggestion.
 pub(crate) fn time_zone(value: &str) -> Check {
-    let segment_ok = |s: &str| {
-        s.starts_with(|c: char| c.is_ascii_alphabetic())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
-    };
-    let shaped = value == "UTC"
-        || (value.contains('/')
-            && value.starts_with(|c: char| c.is_ascii_uppercase())
-            && value.split('/').all(segment_ok));
-    if shaped {
-        Ok(())
-    } else {
-        Err(Problem::new(
-            format!("{value:?} is not an IANA time zone name"),
-            "write Area/City as in the tz database, e.g. Europe/Berlin or America/New_York, or UTC",
-        ))
+    if value.parse::<chrono_tz::Tz>().is_ok() {
+        return Ok(());
     }
+    let suggestion = closest_time_zone(value)
+        .map(|name| format!("did you mean {name}? "))
+        .unwrap_or_default();
+    Err(Problem::new(
+        format!("{value:?} is not in the IANA time zone database"),
+        format!(
+            "{suggestion}Write a tz database name such as Europe/Berlin, America/New_York or UTC"
+        ),
+    ))
+}
+
+/// The database name nearest to `value`, if one is near enough to be a typo of it.
+fn closest_time_zone(value: &str) -> Option<&'static str> {
+    let wanted = value.to_ascii_lowercase();
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| {
+            let name = tz.name();
+            (
+                strsim::jaro_winkler(&wanted, &name.to_ascii_lowercase()),
+                name,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name)
 }
 
 /// Characters of a value matched against a pattern given in words, for simple tokens.

@@ -1,7 +1,7 @@
 //! `nfs_backup_volume`: the PV/PVC name, the NFS server and export, and the volume's
 //! Kubernetes settings.
 
-use super::check_labels;
+use super::check_object_labels;
 use super::names::{dns_label, dns_subdomain};
 use super::paths::absolute_path;
 use super::report::Report;
@@ -29,7 +29,7 @@ pub(crate) fn check(defaults: &Defaults, volume: &NfsBackupVolume) -> Report {
         (None, None) => report.error(
             AttrPath::root("nfs_server"),
             "no NFS server is set",
-            "set `nfs_server` on this volume, or once for all volumes in the defaults (`backstop {}` block or provider block)",
+            "set `nfs_server` on this volume, or once for all volumes: `provider \"backstop\" { nfs_server = \"nas.lan\" }` in Terraform, the `backstop {}` block in a `backstop render` spec",
         ),
     }
     report.check_optional(
@@ -77,6 +77,6 @@ pub(crate) fn check(defaults: &Defaults, volume: &NfsBackupVolume) -> Report {
         volume.csi_driver.as_deref(),
         dns_subdomain,
     );
-    check_labels(&mut report, "labels", &volume.labels);
+    check_object_labels(&mut report, &volume.labels);
     report
 }

@@ -1,9 +1,11 @@
-# Renders the PV + PVC pair without managing a resource, e.g. to feed `kubernetes_manifest`.
+# The PV + PVC pair as a two-document YAML stream, byte for byte what `backstop render`
+# writes, for a GitOps repository. `nfs_server` may instead come from the provider block.
 data "backstop_nfs_backup_volume" "vaultwarden" {
-  name      = "vaultwarden-backup-host"
-  namespace = "vaultwarden"
+  name       = "vaultwarden-backup-host"
+  namespace  = "vaultwarden"
+  nfs_server = "nfs.home.arpa"
 }
 
-output "vaultwarden_backup_claim" {
-  value = data.backstop_nfs_backup_volume.vaultwarden.persistent_volume_claim_manifest
+output "vaultwarden_backup_volume_yaml" {
+  value = data.backstop_nfs_backup_volume.vaultwarden.manifest_yaml
 }

@@ -7,6 +7,11 @@ resource "backstop_backup_alert" "mailserver" {
   runbook_url  = "https://wiki.home.arpa/runbooks/backups"
 }
 
-output "mailserver_backup_rules_yaml" {
-  value = backstop_backup_alert.mailserver.rule_group_yaml
+output "mailserver_backup_alert_names" {
+  value = backstop_backup_alert.mailserver.alert_names
 }
+
+# The PrometheusRule, for the hashicorp/kubernetes provider:
+#   resource "kubernetes_manifest" "mailserver_backup_alerts" {
+#     manifest = backstop_backup_alert.mailserver.manifest
+#   }

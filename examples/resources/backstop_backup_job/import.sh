@@ -1,2 +1,2 @@
-# A backup job is imported by `<namespace>/<app name>` (the app's name, not `<name>-backup`).
-terraform import backstop_backup_job.mailserver mailserver/mailserver
+# A backup job is imported by its own `id`: `<namespace>/<cronjob_name>`.
+terraform import backstop_backup_job.mailserver mailserver/mailserver-backup

@@ -16,6 +16,11 @@ resource "backstop_backup_job" "mailserver" {
   destination_claim = "mailserver-backup-host"
 }
 
-output "mailserver_backup_cronjob_yaml" {
-  value = backstop_backup_job.mailserver.manifest_yaml
+output "mailserver_backup_cronjob_name" {
+  value = backstop_backup_job.mailserver.cronjob_name
 }
+
+# The CronJob, for the hashicorp/kubernetes provider:
+#   resource "kubernetes_manifest" "mailserver_backup" {
+#     manifest = backstop_backup_job.mailserver.manifest
+#   }

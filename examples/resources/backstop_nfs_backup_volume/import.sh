@@ -1,2 +1,2 @@
-# An NFS backup volume is imported by `<namespace>/<name>` of its PVC.
+# An NFS backup volume is imported by its own `id`: `<namespace>/<claim_name>`.
 terraform import backstop_nfs_backup_volume.mailserver mailserver/mailserver-backup-host

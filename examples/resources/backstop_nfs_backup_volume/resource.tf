@@ -6,6 +6,15 @@ resource "backstop_nfs_backup_volume" "mailserver" {
   nfs_path   = "/srv/nfs/mailserver-backup"
 }
 
-output "mailserver_backup_volume_yaml" {
-  value = backstop_nfs_backup_volume.mailserver.manifest_yaml
+output "mailserver_backup_claim_name" {
+  value = backstop_nfs_backup_volume.mailserver.claim_name
 }
+
+# The PV and the PVC, for the hashicorp/kubernetes provider:
+#   resource "kubernetes_manifest" "mailserver_backup_volume" {
+#     manifest = backstop_nfs_backup_volume.mailserver.persistent_volume_manifest
+#   }
+#   resource "kubernetes_manifest" "mailserver_backup_claim" {
+#     manifest   = backstop_nfs_backup_volume.mailserver.persistent_volume_claim_manifest
+#     depends_on = [kubernetes_manifest.mailserver_backup_volume]
+#   }

@@ -3,9 +3,9 @@
 use backstop_codegen::{BackupAlert, Defaults, Diagnostics};
 
 use super::convert::{
-    bool_or, json_text, json_value, required_string, string, string_map, yaml_text,
+    bool_or, json_text, json_value, required_string, split_id, string, string_map, yaml_text,
 };
-use super::{Adapter, Outputs};
+use super::{namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::{Type, Value};
 use crate::schema::Attribute;
 
@@ -43,7 +43,24 @@ impl Adapter for Alert {
         ]
     }
 
-    fn outputs(&self) -> Vec<Attribute> {
+    fn handles(&self) -> Vec<Attribute> {
+        vec![Attribute::computed(
+            "alert_names",
+            Type::list(Type::String),
+            "Names of the rendered alerts, e.g. `MailserverBackupStale`, for silences and inhibition rules.",
+        )]
+    }
+
+    fn objects(&self) -> Vec<Attribute> {
+        vec![Attribute::computed(
+            "manifest",
+            Type::Dynamic,
+            "The rules as a `monitoring.coreos.com/v1` PrometheusRule object, usable directly as `kubernetes_manifest.manifest`. \
+             Its rule group, for Helm chart values, is `manifest.spec.groups[0]`.",
+        )]
+    }
+
+    fn texts(&self) -> Vec<Attribute> {
         vec![
             Attribute::computed(
                 "rule_group",
@@ -56,17 +73,15 @@ impl Adapter for Alert {
                 "The rule group as YAML, for `promtool check rules` or a rules file.",
             ),
             Attribute::computed(
-                "prometheus_rule",
-                Type::Dynamic,
-                "The rules as a `monitoring.coreos.com/v1` PrometheusRule object.",
+                "manifest_yaml",
+                Type::String,
+                "The PrometheusRule as YAML, as `backstop render --format yaml` writes it.",
             ),
             Attribute::computed(
-                "manifest",
-                Type::Dynamic,
-                "The PrometheusRule, usable directly as `kubernetes_manifest.manifest`.",
+                "manifest_json",
+                Type::String,
+                "The PrometheusRule as JSON, as `backstop render --format json --out DIR` writes it.",
             ),
-            Attribute::computed("manifest_json", Type::String, "The PrometheusRule as JSON."),
-            Attribute::computed("manifest_yaml", Type::String, "The PrometheusRule as YAML."),
         ]
     }
 
@@ -76,26 +91,88 @@ impl Adapter for Alert {
         diagnostics
     }
 
-    fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
+    fn render(
+        &self,
+        defaults: &Defaults,
+        config: &Value,
+        kind: Kind,
+    ) -> Result<Outputs, Diagnostics> {
         let alert = model(config);
         let rendered = backstop_codegen::render_alert(defaults, &alert)?;
-        Ok(Outputs::from([
+        let mut outputs = Outputs::from([
             (
                 "id",
                 Value::string(format!("{}/{}", alert.namespace, alert.cronjob_name)),
             ),
-            ("rule_group", json_value(&rendered.rule_group)),
-            ("rule_group_yaml", yaml_text(&[&rendered.rule_group])),
-            ("prometheus_rule", json_value(&rendered.prometheus_rule)),
+            ("alert_names", alert_names(&rendered.rule_group)),
             ("manifest", json_value(&rendered.prometheus_rule)),
-            ("manifest_json", json_text(&rendered.prometheus_rule)),
-            ("manifest_yaml", yaml_text(&[&rendered.prometheus_rule])),
-        ]))
+        ]);
+        if kind == Kind::DataSource {
+            outputs.extend([
+                ("rule_group", json_value(&rendered.rule_group)),
+                ("rule_group_yaml", yaml_text(&[&rendered.rule_group])),
+                ("manifest_yaml", yaml_text(&[&rendered.prometheus_rule])),
+                ("manifest_json", json_text(&[&rendered.prometheus_rule])),
+            ]);
+        }
+        Ok(outputs)
     }
 
-    fn import_attributes(&self) -> (&'static str, &'static str) {
-        ("namespace", "cronjob_name")
+    fn known_handles(&self, config: &Value) -> Outputs {
+        let cronjob_name = config.attr("cronjob_name");
+        let id = namespaced_id(config, "namespace", Some(cronjob_name));
+        // The names depend on the CronJob's name, the prefix and the switches only, so the
+        // core renders them from those alone (no validation: the rest may be unknown).
+        let names_known = [
+            "cronjob_name",
+            "alert_prefix",
+            "stale",
+            "never_succeeded",
+            "failed",
+            "missing",
+            "suspended",
+        ]
+        .iter()
+        .all(|name| config.attr(name).is_wholly_known())
+            && cronjob_name.as_str().is_some();
+        let alert_names_value = if names_known {
+            let names_only = BackupAlert {
+                schedule: None,
+                stale_after: None,
+                ..model(config)
+            };
+            alert_names(
+                &backstop_codegen::render::alert(&Defaults::default(), &names_only).rule_group,
+            )
+        } else {
+            Value::Unknown
+        };
+        Outputs::from([("id", id), ("alert_names", alert_names_value)])
     }
+
+    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, String)>, String> {
+        let (namespace, cronjob_name) = split_id(id)?;
+        Ok(vec![
+            ("namespace", namespace),
+            ("cronjob_name", cronjob_name),
+        ])
+    }
+
+    fn id_format(&self) -> &'static str {
+        "<namespace>/<cronjob_name>, e.g. \"mailserver/mailserver-backup\""
+    }
+}
+
+/// The `alert` of every rule in a rendered group.
+fn alert_names(rule_group: &serde_json::Value) -> Value {
+    let names = rule_group["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|rule| rule["alert"].as_str())
+        .map(Value::string)
+        .collect();
+    Value::List(names)
 }
 
 fn model(config: &Value) -> BackupAlert {

@@ -46,15 +46,16 @@ pub fn bool_or(config: &Value, name: &str, default: bool) -> bool {
     }
 }
 
-/// A whole number that fits in u32; anything else is reported on the attribute.
-pub fn count(config: &Value, name: &str, diagnostics: &mut Diagnostics) -> Option<u32> {
+/// A whole number from `min` up to what u32 holds; anything else is reported on the
+/// attribute with that range.
+pub fn count(config: &Value, name: &str, min: u32, diagnostics: &mut Diagnostics) -> Option<u32> {
     match config.attr(name) {
         Value::Number(n) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
-            Some(n) => Some(n),
-            None => {
+            Some(n) if n >= min => Some(n),
+            _ => {
                 diagnostics.push(Diagnostic::new(
                     AttrPath::root(name),
-                    format!("{name} must be a whole number between 0 and {}", u32::MAX),
+                    format!("{name} must be a whole number from {min} to {}", u32::MAX),
                     format!("Set {name} to a count such as 8."),
                 ));
                 None
@@ -64,15 +65,28 @@ pub fn count(config: &Value, name: &str, diagnostics: &mut Diagnostics) -> Optio
     }
 }
 
+/// `<namespace>/<rest>` of an import ID, both parts non-empty and `rest` without `/`.
+pub fn split_id(id: &str) -> Result<(String, String), String> {
+    id.split_once('/')
+        .filter(|(ns, n)| !ns.is_empty() && !n.is_empty() && !n.contains('/'))
+        .map(|(ns, n)| (ns.to_string(), n.to_string()))
+        .ok_or_else(|| "it is not <namespace>/<name>".to_string())
+}
+
 /// The rendered JSON as a Terraform value (objects stay objects, arrays become tuples),
 /// so `manifest` can be handed to `kubernetes_manifest` as is.
 pub fn json_value(json: &serde_json::Value) -> Value {
     Value::from_json(json)
 }
 
-/// Compact JSON text of a rendered object.
-pub fn json_text(json: &serde_json::Value) -> Value {
-    Value::string(json.to_string())
+/// JSON text as `backstop render --format json` writes it: one object, or an array of
+/// several, pretty-printed with a final newline.
+pub fn json_text(objects: &[&serde_json::Value]) -> Value {
+    let text = match objects {
+        [one] => serde_json::to_string_pretty(one),
+        all => serde_json::to_string_pretty(all),
+    };
+    Value::string(format!("{}\n", text.unwrap_or_default()))
 }
 
 /// YAML text of one or more rendered objects, as a `---`-separated stream.

@@ -7,9 +7,10 @@ use backstop_codegen::{
 };
 
 use super::convert::{
-    bool_or, count, json_text, json_value, required_string, string, string_map, strings, yaml_text,
+    bool_or, count, json_text, json_value, required_string, split_id, string, string_map, strings,
+    yaml_text,
 };
-use super::{Adapter, Outputs};
+use super::{namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::{Type, Value};
 use crate::schema::{AttrType, Attribute, Presence};
 
@@ -84,9 +85,8 @@ impl Adapter for Job {
                 AttrType::Single(secret),
                 Presence::Optional,
                 "Dumps: the Secret key holding the password, read into the job's environment (never written into the script). \
-                 Marked sensitive because it says where a credential lives.",
-            )
-            .sensitive(),
+                 Not sensitive: it names where the credential lives, as the rendered manifest does.",
+            ),
             Attribute::optional("command", Type::String, "`command` strategy: a shell snippet that writes the snapshot into `$SNAPSHOT`."),
             Attribute::required("destination_claim", Type::String, "The NFS claim mounted read-write at `/backup`, e.g. a volume's `claim_name`."),
             Attribute::optional("keep", Type::Number, "Retention: weekly snapshots for rsync (default 8), days for the other strategies (30, dumps 14)."),
@@ -107,28 +107,38 @@ impl Adapter for Job {
         ]
     }
 
-    fn outputs(&self) -> Vec<Attribute> {
+    fn handles(&self) -> Vec<Attribute> {
+        vec![Attribute::computed(
+            "cronjob_name",
+            Type::String,
+            "Name of the CronJob, `<name>-backup`, for a `backstop_backup_alert`.",
+        )]
+    }
+
+    fn objects(&self) -> Vec<Attribute> {
+        vec![Attribute::computed(
+            "manifest",
+            Type::Dynamic,
+            "The CronJob as an object (its script included), usable directly as `kubernetes_manifest.manifest`.",
+        )]
+    }
+
+    fn texts(&self) -> Vec<Attribute> {
         vec![
-            Attribute::computed(
-                "cronjob_name",
-                Type::String,
-                "Name of the CronJob, `<name>-backup`, for a `backstop_backup_alert`.",
-            ),
             Attribute::computed(
                 "script",
                 Type::String,
                 "The backup script the CronJob runs (also embedded in the manifest).",
             ),
             Attribute::computed(
-                "manifest",
-                Type::Dynamic,
-                "The CronJob as an object, usable directly as `kubernetes_manifest.manifest`.",
-            ),
-            Attribute::computed("manifest_json", Type::String, "The CronJob as JSON."),
-            Attribute::computed(
                 "manifest_yaml",
                 Type::String,
-                "The CronJob as YAML, for `kubectl apply -f` or Helm values.",
+                "The CronJob as YAML, as `backstop render --format yaml` writes it.",
+            ),
+            Attribute::computed(
+                "manifest_json",
+                Type::String,
+                "The CronJob as JSON, as `backstop render --format json --out DIR` writes it.",
             ),
         ]
     }
@@ -140,7 +150,12 @@ impl Adapter for Job {
         diagnostics
     }
 
-    fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
+    fn render(
+        &self,
+        defaults: &Defaults,
+        config: &Value,
+        kind: Kind,
+    ) -> Result<Outputs, Diagnostics> {
         let (job, mut diagnostics) = model(config);
         let rendered = self
             .renderer
@@ -149,21 +164,48 @@ impl Adapter for Job {
         if !diagnostics.is_empty() {
             return Err(std::mem::take(&mut diagnostics));
         }
-        Ok(Outputs::from([
+        let mut outputs = Outputs::from([
             (
                 "id",
                 Value::string(format!("{}/{}", job.namespace, rendered.cronjob_name)),
             ),
             ("cronjob_name", Value::string(&rendered.cronjob_name)),
-            ("script", Value::string(&rendered.script)),
             ("manifest", json_value(&rendered.cronjob)),
-            ("manifest_json", json_text(&rendered.cronjob)),
-            ("manifest_yaml", yaml_text(&[&rendered.cronjob])),
-        ]))
+        ]);
+        if kind == Kind::DataSource {
+            outputs.extend([
+                ("script", Value::string(&rendered.script)),
+                ("manifest_yaml", yaml_text(&[&rendered.cronjob])),
+                ("manifest_json", json_text(&[&rendered.cronjob])),
+            ]);
+        }
+        Ok(outputs)
     }
 
-    fn import_attributes(&self) -> (&'static str, &'static str) {
-        ("namespace", "name")
+    fn known_handles(&self, config: &Value) -> Outputs {
+        let cronjob_name = match config.attr("name") {
+            Value::String(name) => Value::string(backstop_codegen::render::cronjob_name(name)),
+            _ => Value::Unknown,
+        };
+        Outputs::from([
+            (
+                "id",
+                namespaced_id(config, "namespace", Some(&cronjob_name)),
+            ),
+            ("cronjob_name", cronjob_name),
+        ])
+    }
+
+    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, String)>, String> {
+        let (namespace, cronjob_name) = split_id(id)?;
+        let name = backstop_codegen::render::app_of_cronjob(&cronjob_name).ok_or_else(|| {
+            format!("{cronjob_name:?} is not a backup CronJob name (<name>-backup)")
+        })?;
+        Ok(vec![("namespace", namespace), ("name", name.to_string())])
+    }
+
+    fn id_format(&self) -> &'static str {
+        "<namespace>/<cronjob_name>, e.g. \"mailserver/mailserver-backup\""
     }
 }
 
@@ -185,7 +227,7 @@ fn model(config: &Value) -> (BackupJob, Diagnostics) {
         password_secret: secret_ref(config.attr("password_secret")),
         command: string(config, "command"),
         destination_claim: required_string(config, "destination_claim"),
-        keep: count(config, "keep", &mut diagnostics),
+        keep: count(config, "keep", 1, &mut diagnostics),
         colocate_with: string_map(config, "colocate_with"),
         image: string(config, "image"),
         pushgateway_url: string(config, "pushgateway_url"),

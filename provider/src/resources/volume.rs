@@ -3,9 +3,9 @@
 use backstop_codegen::{Defaults, Diagnostics, NfsBackupVolume};
 
 use super::convert::{
-    json_text, json_value, required_string, string, string_map, strings, yaml_text,
+    json_text, json_value, required_string, split_id, string, string_map, strings, yaml_text,
 };
-use super::{Adapter, Outputs};
+use super::{namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::{Type, Value};
 use crate::schema::Attribute;
 
@@ -42,19 +42,28 @@ impl Adapter for Volume {
         ]
     }
 
-    fn outputs(&self) -> Vec<Attribute> {
+    fn handles(&self) -> Vec<Attribute> {
         vec![
-            Attribute::computed("claim_name", Type::String, "Name of the PVC, for a backup job's `destination_claim`."),
-            Attribute::computed("volume_name", Type::String, "Name of the PV."),
             Attribute::computed(
-                "manifest",
-                Type::Dynamic,
-                "The PersistentVolumeClaim as an object, usable directly as `kubernetes_manifest.manifest`. The PV is in `persistent_volume_manifest`.",
+                "claim_name",
+                Type::String,
+                "Name of the PVC, for a backup job's `destination_claim`.",
             ),
-            Attribute::computed("persistent_volume_manifest", Type::Dynamic, "The PersistentVolume as an object, for `kubernetes_manifest`."),
-            Attribute::computed("persistent_volume_claim_manifest", Type::Dynamic, "The PersistentVolumeClaim as an object (same as `manifest`)."),
-            Attribute::computed("manifest_json", Type::String, "Both objects as a JSON array, PV first, for `kubectl apply -f`."),
-            Attribute::computed("manifest_yaml", Type::String, "Both objects as a two-document YAML stream, PV first, for `kubectl apply -f`."),
+            Attribute::computed("volume_name", Type::String, "Name of the PV."),
+        ]
+    }
+
+    fn objects(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::computed("persistent_volume_manifest", Type::Dynamic, "The PersistentVolume as an object, usable directly as `kubernetes_manifest.manifest`."),
+            Attribute::computed("persistent_volume_claim_manifest", Type::Dynamic, "The PersistentVolumeClaim as an object, usable directly as `kubernetes_manifest.manifest`."),
+        ]
+    }
+
+    fn texts(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::computed("manifest_yaml", Type::String, "Both objects as a two-document YAML stream, PV first, as `backstop render --format yaml` writes them."),
+            Attribute::computed("manifest_json", Type::String, "Both objects as a JSON array, PV first, as `backstop render --format json` writes them."),
         ]
     }
 
@@ -64,21 +73,25 @@ impl Adapter for Volume {
         diagnostics
     }
 
-    fn render(&self, defaults: &Defaults, config: &Value) -> Result<Outputs, Diagnostics> {
+    fn render(
+        &self,
+        defaults: &Defaults,
+        config: &Value,
+        kind: Kind,
+    ) -> Result<Outputs, Diagnostics> {
         let volume = model(config);
         let rendered = backstop_codegen::render_volume(defaults, &volume)?;
-        let both = serde_json::Value::Array(vec![
-            rendered.persistent_volume.clone(),
-            rendered.persistent_volume_claim.clone(),
-        ]);
-        Ok(Outputs::from([
+        let both = [
+            &rendered.persistent_volume,
+            &rendered.persistent_volume_claim,
+        ];
+        let mut outputs = Outputs::from([
             (
                 "id",
                 Value::string(format!("{}/{}", volume.namespace, rendered.claim_name)),
             ),
             ("claim_name", Value::string(&rendered.claim_name)),
             ("volume_name", Value::string(&rendered.volume_name)),
-            ("manifest", json_value(&rendered.persistent_volume_claim)),
             (
                 "persistent_volume_manifest",
                 json_value(&rendered.persistent_volume),
@@ -87,19 +100,43 @@ impl Adapter for Volume {
                 "persistent_volume_claim_manifest",
                 json_value(&rendered.persistent_volume_claim),
             ),
-            ("manifest_json", json_text(&both)),
-            (
-                "manifest_yaml",
-                yaml_text(&[
-                    &rendered.persistent_volume,
-                    &rendered.persistent_volume_claim,
-                ]),
-            ),
-        ]))
+        ]);
+        if kind == Kind::DataSource {
+            outputs.extend([
+                ("manifest_yaml", yaml_text(&both)),
+                ("manifest_json", json_text(&both)),
+            ]);
+        }
+        Ok(outputs)
     }
 
-    fn import_attributes(&self) -> (&'static str, &'static str) {
-        ("namespace", "name")
+    fn known_handles(&self, config: &Value) -> Outputs {
+        let Value::String(_) = config.attr("name") else {
+            return Outputs::from([
+                ("id", Value::Unknown),
+                ("claim_name", Value::Unknown),
+                ("volume_name", Value::Unknown),
+            ]);
+        };
+        // The names depend on `name` alone, so the core renders them from it (no
+        // validation: other inputs may be unknown, and read as unset here).
+        let names = backstop_codegen::render::volume(&Defaults::default(), &model(config));
+        let claim_name = Value::string(&names.claim_name);
+        Outputs::from([
+            ("id", namespaced_id(config, "namespace", Some(&claim_name))),
+            ("claim_name", claim_name),
+            ("volume_name", Value::string(&names.volume_name)),
+        ])
+    }
+
+    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, String)>, String> {
+        // The claim is named after the volume (`known_handles` reads it back from the core).
+        let (namespace, name) = split_id(id)?;
+        Ok(vec![("namespace", namespace), ("name", name)])
+    }
+
+    fn id_format(&self) -> &'static str {
+        "<namespace>/<claim_name>, e.g. \"mailserver/mailserver-backup-host\""
     }
 }
 
