@@ -428,11 +428,7 @@ fn provider_defaults(report: &Report, stack_dir: &Path) -> Defaults {
     let Some((_, dir, provider)) = providers.max_by_key(|(in_stack, _, _)| *in_stack) else {
         return Defaults::default();
     };
-    let scope = Scope {
-        repo: &report.repo,
-        dir,
-        vars: Default::default(),
-    };
+    let scope = Scope::new(&report.repo, dir, Default::default());
     let text = |key: &str| {
         provider
             .attr(key)

@@ -6,6 +6,8 @@ use super::discover::Repo;
 use super::eval::{Env, Scope, Val};
 use super::extract;
 use super::model::{Loc, Model, NfsDest, Note, Origin, Stack};
+use super::stacks::StackPlan;
+use super::terragrunt::{self, ModuleSource};
 use super::syntax::Block;
 use super::values;
 use std::collections::HashMap;
@@ -17,55 +19,42 @@ pub const NFS_MODULE_SUFFIX: &str = "modules/kubernetes/nfs_volume";
 const MAX_INSTANCES: usize = 256;
 
 pub fn build(repo: &Repo) -> Model {
-    let stacks = repo
-        .stacks
-        .iter()
-        .map(|dir| build_stack(repo, dir))
-        .collect();
+    let stacks = repo.plans.iter().map(|plan| build_stack(repo, plan)).collect();
     Model {
         stacks,
         alerts: values::alert_rules(repo),
     }
 }
 
-fn build_stack(repo: &Repo, dir: &Path) -> Stack {
+fn build_stack(repo: &Repo, plan: &StackPlan) -> Stack {
     let mut builder = Builder {
         repo,
         stack: Stack {
-            dir: dir.to_path_buf(),
-            rel: repo.rel_dir(dir),
+            dir: plan.dir.clone(),
+            rel: repo.rel_dir(&plan.dir),
+            kind: plan.kind,
+            files: plan.config_files.clone(),
             ..Stack::default()
         },
         instances: 0,
     };
-    let vars = terragrunt_inputs(repo, dir);
-    builder.module(dir, vars, &[], &[dir.to_path_buf()]);
+    for (loc, message) in &plan.unread {
+        builder.note(
+            loc.clone(),
+            &[],
+            message.clone(),
+            "Make it a local path in this repository (or lint the repository that holds it); the linter cannot see the resources of a module it cannot read.",
+        );
+    }
+    let vars = plan.inputs.iter().cloned().collect();
+    builder.module(
+        &plan.module_dir,
+        Some(plan.files.clone()),
+        vars,
+        &[],
+        &[plan.module_dir.clone()],
+    );
     builder.stack
-}
-
-/// `inputs = { ... }` of the stack's `terragrunt.hcl`: the root module's variables.
-fn terragrunt_inputs(repo: &Repo, dir: &Path) -> HashMap<String, Val> {
-    let Some(&index) = repo.by_path.get(&dir.join("terragrunt.hcl")) else {
-        return HashMap::new();
-    };
-    let Some(Ok(blocks)) = &repo.files[index].hcl else {
-        return HashMap::new();
-    };
-    let scope = Scope {
-        repo,
-        dir: dir.to_path_buf(),
-        vars: HashMap::new(),
-    };
-    let env = scope.env();
-    blocks
-        .iter()
-        .filter(|b| b.kind.is_empty())
-        .filter_map(|b| b.attr("inputs"))
-        .flat_map(|inputs| match env.eval(&inputs.value) {
-            Val::Map(entries) => entries,
-            _ => Vec::new(),
-        })
-        .collect()
 }
 
 struct Builder<'r> {
@@ -82,21 +71,42 @@ enum Instance {
 }
 
 impl<'r> Builder<'r> {
+    /// Reads one module instance: the `.tf` files of `dir`, or `files` when given (a unit's
+    /// source plus the files the unit adds and generates).
     fn module(
         &mut self,
         dir: &Path,
+        files: Option<Vec<usize>>,
         vars: HashMap<String, Val>,
         anchors: &[Loc],
         chain: &[PathBuf],
     ) {
         let instance = self.instances;
         self.instances += 1;
+        let files = files.unwrap_or_else(|| {
+            self.repo
+                .hcl_by_dir
+                .get(dir)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&i| self.repo.files[i].rel.ends_with(".tf"))
+                .collect()
+        });
         let scope = Scope {
             repo: self.repo,
             dir: dir.to_path_buf(),
             vars,
+            files: Some(files.clone()),
         };
-        let files = self.repo.hcl_by_dir.get(dir).cloned().unwrap_or_default();
+        if !self.stack.dirs.contains(&dir.to_path_buf()) {
+            self.stack.dirs.push(dir.to_path_buf());
+        }
+        for &file in &files {
+            if !self.stack.files.contains(&file) {
+                self.stack.files.push(file);
+            }
+        }
         for file in files {
             let Some(Ok(blocks)) = &self.repo.files[file].hcl else {
                 continue;
@@ -163,10 +173,11 @@ impl<'r> Builder<'r> {
             }
             return;
         }
-        if !(source.starts_with("./") || source.starts_with("../")) {
-            return; // Registry and git modules are not in the repository.
-        }
-        let target = normalize(&scope.dir.join(&source));
+        let target = match terragrunt::module_source(&scope.dir, &source) {
+            ModuleSource::Local(target) => target,
+            // Registry and git modules are not in the repository.
+            ModuleSource::Remote(_) => return,
+        };
         if chain.contains(&target) {
             self.note(
                 loc,
@@ -195,7 +206,7 @@ impl<'r> Builder<'r> {
                 })
                 .map(|a| (a.key.clone(), env.eval(&a.value)))
                 .collect();
-            self.module(&target, inputs, anchors, &chain);
+            self.module(&target, None, inputs, anchors, &chain);
         }
     }
 

@@ -73,6 +73,10 @@ pub struct Scope<'r> {
     pub repo: &'r Repo,
     pub dir: PathBuf,
     pub vars: HashMap<String, Val>,
+    /// The files whose blocks this scope sees, when not all HCL files of `dir`: one
+    /// Terragrunt configuration (its own `locals`), or a unit's source module plus the
+    /// files the unit adds and generates.
+    pub files: Option<Vec<usize>>,
 }
 
 /// A scope plus the `each`/`count` of the resource instance being read.
@@ -88,12 +92,26 @@ pub struct Env<'s, 'r> {
 const MAX_DEPTH: u8 = 24;
 
 impl<'r> Scope<'r> {
+    pub fn new(repo: &'r Repo, dir: PathBuf, vars: HashMap<String, Val>) -> Scope<'r> {
+        Scope {
+            repo,
+            dir,
+            vars,
+            files: None,
+        }
+    }
+
     pub fn blocks(&self) -> impl Iterator<Item = &'r Block> + '_ {
-        self.repo
-            .hcl_by_dir
-            .get(&self.dir)
-            .into_iter()
-            .flatten()
+        let files = match &self.files {
+            Some(files) => files.as_slice(),
+            None => self
+                .repo
+                .hcl_by_dir
+                .get(&self.dir)
+                .map_or(&[][..], Vec::as_slice),
+        };
+        files
+            .iter()
             .filter_map(|&i| {
                 self.repo.files[i]
                     .hcl
@@ -126,6 +144,17 @@ impl<'s, 'r> Env<'s, 'r> {
             count: Some(index as f64),
             ..self
         }
+    }
+
+    /// An environment over another scope (an included or read configuration), one level
+    /// deeper, so configurations that read each other end instead of looping.
+    pub fn nested<'t>(&self, scope: &'t Scope<'r>) -> Option<Env<'t, 'r>> {
+        (self.depth < MAX_DEPTH).then_some(Env {
+            scope,
+            each: None,
+            count: None,
+            depth: self.depth + 1,
+        })
     }
 
     fn deeper(self) -> Option<Self> {
@@ -234,6 +263,22 @@ impl<'s, 'r> Env<'s, 'r> {
             ),
             "path" => Val::Str(self.scope.dir.to_string_lossy().into_owned()),
             "module" => Val::Unknown(format!("an output of module.{name}")),
+            "dependency" => Val::Unknown(format!(
+                "dependency.{name} outputs, known only after that unit is applied"
+            )),
+            "include" => {
+                let path = self
+                    .scope
+                    .blocks()
+                    .find(|b| b.kind == "include" && b.labels.first().map_or("", String::as_str) == name)
+                    .and_then(|b| b.attr("path"))
+                    .map(|a| env.eval(&a.value));
+                match path {
+                    Some(Val::Str(path)) => self.apply(env.terragrunt_config(&path), rest),
+                    Some(Val::Unknown(why)) => Val::Unknown(why),
+                    _ => Val::Unknown(format!("include.{name} is not an include of this file")),
+                }
+            }
             "data" | "terraform" => Val::Unknown(format!("{root}.{name}, read at plan time")),
             resource_type => self.resource_attr(env, resource_type, name, rest),
         }
@@ -317,9 +362,80 @@ impl<'s, 'r> Env<'s, 'r> {
                 Val::Unknown("trimspace() of a computed value".into()),
                 |s| Val::Str(s.trim().into()),
             ),
-            other => Val::Unknown(format!("the result of {other}()")),
+            "merge" => {
+                let mut merged: Vec<(String, Val)> = Vec::new();
+                for arg in args {
+                    match self.eval(arg) {
+                        Val::Map(entries) => {
+                            for (key, value) in entries {
+                                merged.retain(|(k, _)| *k != key);
+                                merged.push((key, value));
+                            }
+                        }
+                        Val::Null => {}
+                        Val::Unknown(why) => return Val::Unknown(why),
+                        _ => return Val::Unknown("merge() of a value that is not a map".into()),
+                    }
+                }
+                Val::Map(merged)
+            }
+            "concat" => {
+                let mut items = Vec::new();
+                for arg in args {
+                    match self.eval(arg) {
+                        Val::List(more) => items.extend(more),
+                        Val::Unknown(why) => return Val::Unknown(why),
+                        _ => return Val::Unknown("concat() of a value that is not a list".into()),
+                    }
+                }
+                Val::List(items)
+            }
+            "lookup" => {
+                let map = first();
+                let key = args.get(1).and_then(|k| self.eval(k).as_text());
+                match (map, key, args.get(2)) {
+                    (Val::Map(entries), Some(key), default) => {
+                        match entries.into_iter().find(|(k, _)| *k == key) {
+                            Some((_, value)) => value,
+                            None => default.map_or(
+                                Val::Unknown(format!("lookup() of a missing key {key}")),
+                                |d| self.eval(d),
+                            ),
+                        }
+                    }
+                    (Val::Unknown(why), _, _) => Val::Unknown(why),
+                    _ => Val::Unknown("lookup() with a computed key".into()),
+                }
+            }
+            // `try`: the first argument that does not fail. An argument that fails here only
+            // because it is computed at plan time may not fail there: then nothing is known.
+            "try" => {
+                for arg in args {
+                    match self.eval(arg) {
+                        Val::Unknown(why) if is_certain_failure(&why) => continue,
+                        value => return value,
+                    }
+                }
+                Val::Unknown("every argument of try() fails".into())
+            }
+            "coalesce" => {
+                for arg in args {
+                    match self.eval(arg) {
+                        Val::Null => continue,
+                        Val::Str(s) if s.is_empty() => continue,
+                        value => return value,
+                    }
+                }
+                Val::Unknown("coalesce() of no value".into())
+            }
+            _ => self.terragrunt_call(name, args),
         }
     }
+}
+
+/// An evaluation that fails whatever is applied: a missing key, index or definition.
+fn is_certain_failure(why: &str) -> bool {
+    why.starts_with("no key") || why == "index out of range" || why.contains("is not defined")
 }
 
 /// Computed attributes of Backstop's own resources that follow from their inputs, so a

@@ -14,7 +14,9 @@ pub mod model;
 mod output;
 pub mod rules;
 mod source;
+pub mod stacks;
 mod syntax;
+pub mod terragrunt;
 mod values;
 
 use config::Config;

@@ -3,6 +3,7 @@
 //! `build` (module instantiation) and `extract` (one resource at a time).
 
 use super::eval::Val;
+pub use super::stacks::StackKind;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -22,6 +23,11 @@ pub struct Model {
 pub struct Stack {
     pub dir: PathBuf,
     pub rel: String,
+    pub kind: StackKind,
+    /// Module folders read for it (its root module first).
+    pub dirs: Vec<PathBuf>,
+    /// Files read for it: Terragrunt configuration, then every module's `.tf` files.
+    pub files: Vec<usize>,
     pub pvcs: Vec<Pvc>,
     pub jobs: Vec<Job>,
     pub nfs: Vec<NfsDest>,

@@ -242,11 +242,7 @@ pub fn alert_rules(repo: &Repo) -> Vec<AlertRule> {
                     .parent()
                     .map(|p| p.to_path_buf())
                     .unwrap_or_default();
-                let scope = Scope {
-                    repo,
-                    dir,
-                    vars: HashMap::new(),
-                };
+                let scope = Scope::new(repo, dir, HashMap::new());
                 for block in blocks {
                     hcl_alerts(&scope.env(), index, block, &mut rules);
                 }
