@@ -2,6 +2,7 @@
 //! (recursively, once per `for_each`/`count` instance, cycles detected), each resource
 //! instance handed to `extract`. Alert rules are gathered from every file of the repository.
 
+use super::config::NfsPolicy;
 use super::discover::Repo;
 use super::eval::{Env, Scope, Val};
 use super::extract;
@@ -18,17 +19,22 @@ pub const NFS_MODULE_SUFFIX: &str = "modules/kubernetes/nfs_volume";
 /// More instances than this from one `count` are not expanded (a typo, not a homelab).
 const MAX_INSTANCES: usize = 256;
 
-pub fn build(repo: &Repo) -> Model {
-    let stacks = repo.plans.iter().map(|plan| build_stack(repo, plan)).collect();
+pub fn build_with(repo: &Repo, classes: &NfsPolicy) -> Model {
+    let stacks = repo
+        .plans
+        .iter()
+        .map(|plan| build_stack(repo, plan, classes))
+        .collect();
     Model {
         stacks,
         alerts: values::alert_rules(repo),
     }
 }
 
-fn build_stack(repo: &Repo, plan: &StackPlan) -> Stack {
+fn build_stack(repo: &Repo, plan: &StackPlan, classes: &NfsPolicy) -> Stack {
     let mut builder = Builder {
         repo,
+        classes,
         stack: Stack {
             dir: plan.dir.clone(),
             rel: repo.rel_dir(&plan.dir),
@@ -59,6 +65,7 @@ fn build_stack(repo: &Repo, plan: &StackPlan) -> Stack {
 
 struct Builder<'r> {
     repo: &'r Repo,
+    classes: &'r NfsPolicy,
     stack: Stack,
     instances: usize,
 }
@@ -128,7 +135,13 @@ impl<'r> Builder<'r> {
                                 instance,
                                 addr: block.labels.join("."),
                             };
-                            extract::resource(&mut self.stack, &env, block, origin);
+                            extract::resource(
+                                &mut self.stack,
+                                &env,
+                                block,
+                                origin,
+                                self.classes,
+                            );
                         }
                     }
                     "module" => {

@@ -32,10 +32,6 @@ const SKIPPED_DIRS: [&str; 7] = [
 const READ_EXTENSIONS: [&str; 7] = ["tf", "hcl", "tfvars", "yaml", "yml", "tpl", "tftpl"];
 
 impl Repo {
-    pub fn load(root: &Path) -> Repo {
-        Repo::load_with(root, &Selection::default())
-    }
-
     /// Reads the repository and finds its stacks, with `backstop.toml`'s and the command
     /// line's selection applied.
     pub fn load_with(root: &Path, selection: &Selection) -> Repo {

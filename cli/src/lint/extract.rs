@@ -1,19 +1,26 @@
 //! Reads one resource instance into the model: typed Kubernetes resources, Backstop's own
 //! resources, and the Helm releases and manifests that create PVCs through values.
 
+use super::config::{NfsPolicy, NfsVerdict};
 use super::eval::{Env, Val};
 use super::model::{
-    ClaimRef, Job, JobKind, MountRef, NfsDest, Origin, PodVolume, Pvc, PvcKind, Stack,
+    ClaimRef, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume, Pvc, PvcKind, Stack,
     VolumeSource, Workload,
 };
 use super::syntax::{Block, Expr, ExprKind, Part, Step};
 use super::values;
 
-pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+pub fn resource(
+    stack: &mut Stack,
+    env: &Env,
+    block: &Block,
+    origin: Origin,
+    classes: &NfsPolicy,
+) {
     let kind = block.labels.first().map(String::as_str).unwrap_or("");
     match kind {
         "kubernetes_persistent_volume_claim" | "kubernetes_persistent_volume_claim_v1" => {
-            typed_pvc(stack, env, block, origin)
+            typed_pvc(stack, env, block, origin, classes)
         }
         "kubernetes_persistent_volume" | "kubernetes_persistent_volume_v1" => {}
         "kubernetes_cron_job" | "kubernetes_cron_job_v1" => cron_job(stack, env, block, origin),
@@ -55,16 +62,35 @@ fn strings(value: &Val) -> Vec<String> {
     }
 }
 
-/// A PVC is NFS-backed when its storage class says so or it binds an NFS PersistentVolume.
-fn typed_pvc(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+/// A PVC is NFS-backed when its storage class is (named in `backstop.toml`, or guessed
+/// from its name, which is said in a BS103 note) or it binds an NFS PersistentVolume.
+fn typed_pvc(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, classes: &NfsPolicy) {
     let name = nested(env, block, &["metadata"], "name");
-    let storage_class = nested(env, block, &["spec"], "storage_class_name");
+    let storage_class = match nested(env, block, &["spec"], "storage_class_name") {
+        Val::Null => default_class(classes),
+        class => class,
+    };
     let volume_name = nested(env, block, &["spec"], "volume_name");
-    let nfs_class = storage_class.as_str().is_some_and(|c| c.contains("nfs"));
+    let verdict = storage_class
+        .as_str()
+        .map_or(NfsVerdict::No, |c| classes.verdict(c));
     let nfs_volume = volume_name
         .as_str()
         .is_some_and(|pv| nfs_persistent_volume(env, pv));
-    if nfs_class || nfs_volume {
+    if verdict == NfsVerdict::GuessedFromName && !nfs_volume {
+        stack.notes.push(Note {
+            code: "BS103",
+            message: format!(
+                "PVC {} is taken as an NFS backup destination only because its storage class {} has `nfs` in its name; it is not checked for a backup",
+                super::rules::describe(&name),
+                super::rules::describe(&storage_class)
+            ),
+            help: "name the NFS classes in backstop.toml (`nfs_storage_classes = [...]`), or list this class in `protected_storage_classes` if it is block storage".into(),
+            loc: origin.loc.clone(),
+            anchors: origin.anchors.clone(),
+        });
+    }
+    if verdict != NfsVerdict::No || nfs_volume {
         stack.nfs.push(NfsDest {
             claim_name: name.clone(),
             origin: origin.clone(),
@@ -80,6 +106,17 @@ fn typed_pvc(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         owner: Val::Null,
         origin,
     });
+}
+
+/// The class of a claim that names none: the cluster's default, when `backstop.toml` says
+/// which it is; otherwise not knowable from the repository.
+pub fn default_class(classes: &NfsPolicy) -> Val {
+    match &classes.default_class {
+        Some(class) => Val::Str(class.clone()),
+        None => Val::Unknown(
+            "no storage class is named, so the cluster's default class applies; name it with `default_storage_class` in backstop.toml".into(),
+        ),
+    }
 }
 
 /// A typed PV in the same module named `pv` with an `nfs` source or the NFS CSI driver.

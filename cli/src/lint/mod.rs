@@ -11,6 +11,7 @@ pub mod discover;
 pub mod eval;
 mod extract;
 pub mod model;
+mod list;
 mod output;
 pub mod rules;
 mod source;
@@ -45,6 +46,14 @@ pub struct Args {
     /// Write the missing backup.tf of every stack with unbacked PVCs (BS001), then lint again.
     #[arg(long)]
     pub fix: bool,
+    /// With --fix: the NFS server the generated backup volumes mount (default: the
+    /// `backstop` provider's `nfs_server`, else a placeholder to fill in).
+    #[arg(long, requires = "fix")]
+    pub nfs_server: Option<String>,
+    /// Print the stacks found (kind, folders and files read, what could not be read)
+    /// instead of linting them; with --format json, as a JSON array.
+    #[arg(long)]
+    pub list_stacks: bool,
 }
 
 #[derive(clap::Args)]
@@ -91,7 +100,12 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
     }
     let root = find_root(&absolute[0]);
     let config = load_config(&root, args.config.as_deref())?;
-    let mut report = lint(&root, &config)?;
+    let mut report = lint_paths(&root, &config, &absolute)?;
+    if args.list_stacks {
+        let text = list::render(&report, &absolute, args.format == Format::Json);
+        let _ = std::io::stdout().write_all(text.as_bytes());
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.fix {
         let stacks = crate::generate::backup::fixable_stacks(&report);
         // Re-read after each stack: the next one must see the slots just taken.
@@ -100,11 +114,16 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
             .filter(|s| absolute.iter().any(|p| s.starts_with(p)))
         {
             let style = crate::generate::backup::Style::Backstop;
-            match crate::generate::backup::generate(&report, stack, style, None) {
+            match crate::generate::backup::generate(
+                &report,
+                stack,
+                style,
+                args.nfs_server.as_deref(),
+            ) {
                 Ok(message) => eprintln!("{message}"),
                 Err(message) => eprintln!("backstop lint --fix: {message}"),
             }
-            report = lint(&root, &config)?;
+            report = lint_paths(&root, &config, &absolute)?;
         }
     }
     let in_scope: Vec<Finding> = report
@@ -118,15 +137,21 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
         .cloned()
         .collect();
     let located = output::locate(&report.repo, &in_scope);
+    let stacks_in_scope: Vec<&model::Stack> = report
+        .model
+        .stacks
+        .iter()
+        .filter(|s| absolute.iter().any(|p| s.dir.starts_with(p)))
+        .collect();
     let summary = Summary {
-        stacks: report
-            .repo
-            .stacks
-            .iter()
-            .filter(|s| absolute.iter().any(|p| s.starts_with(p)))
-            .map(|s| report.repo.rel_dir(s))
-            .collect(),
+        stacks: stacks_in_scope.iter().map(|s| s.rel.clone()).collect(),
         suppressed: report.suppressed,
+        claims: stacks_in_scope.iter().map(|s| s.pvcs.len()).sum(),
+        unresolved_claims: stacks_in_scope
+            .iter()
+            .flat_map(|s| &s.pvcs)
+            .filter(|p| matches!(p.storage_class, eval::Val::Unknown(_)))
+            .count(),
     };
     let colour = args.format == Format::Human
         && std::io::stdout().is_terminal()
@@ -170,9 +195,16 @@ pub fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, Usage
 
 /// Reads the repository at `root`, runs the rules, applies suppressions and exemptions.
 pub fn lint(root: &Path, config: &Config) -> Result<Report, UsageError> {
-    let repo = Repo::load(root);
+    lint_paths(root, config, &[])
+}
+
+/// As `lint`; folders in `paths` are linted as stacks even where discovery finds none.
+pub fn lint_paths(root: &Path, config: &Config, paths: &[PathBuf]) -> Result<Report, UsageError> {
+    let mut selection = config.selection();
+    selection.explicit = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    let repo = Repo::load_with(root, &selection);
     check_suppressions(&repo)?;
-    let model = build::build(&repo);
+    let model = build::build_with(&repo, &config.nfs_policy());
     let all = rules::check(&rules::Ctx {
         repo: &repo,
         model: &model,

@@ -42,5 +42,8 @@ pub fn render(findings: &[Located], summary: &Summary, colour: bool) -> String {
         count(Severity::Info),
         summary.suppressed
     );
+    for caveat in summary.caveats() {
+        let _ = writeln!(out, "note: {caveat}");
+    }
     out
 }

@@ -63,6 +63,26 @@ pub fn locate<'a>(repo: &'a Repo, findings: &'a [Finding]) -> Vec<Located<'a>> {
 pub struct Summary {
     pub stacks: Vec<String>,
     pub suppressed: usize,
+    /// Claims read in these stacks, and those whose storage class could not be resolved.
+    pub claims: usize,
+    pub unresolved_claims: usize,
+}
+
+impl Summary {
+    /// What a green run did not check, so that it never reads as "checked" when it is not.
+    pub fn caveats(&self) -> Vec<String> {
+        let mut caveats = Vec::new();
+        if self.stacks.is_empty() {
+            caveats.push("no stack was found, so nothing was checked (`backstop lint --list-stacks` shows what discovery sees; `stacks` in backstop.toml adds folders)".to_string());
+        }
+        if self.unresolved_claims > 0 {
+            caveats.push(format!(
+                "{} of {} claims have no storage class the linter could resolve and were not checked (BS101)",
+                self.unresolved_claims, self.claims
+            ));
+        }
+        caveats
+    }
 }
 
 pub fn render(format: Format, findings: &[Located], summary: &Summary, colour: bool) -> String {
