@@ -247,6 +247,10 @@ fn instances(env: &Env, block: &Block) -> Vec<Instance> {
                 .take(MAX_INSTANCES)
                 .map(|v| Instance::Each(v.clone(), v))
                 .collect(),
+            Val::Unknown(why) => {
+                let why = Val::Unknown(format!("its for_each is not static: {why}"));
+                vec![Instance::Each(why.clone(), why)]
+            }
             _ => vec![Instance::Single],
         };
     }

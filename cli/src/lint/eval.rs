@@ -4,7 +4,7 @@
 //! instead of guessing.
 
 use super::discover::Repo;
-use super::syntax::{Block, Expr, ExprKind, Part, Step};
+use super::syntax::{Block, Expr, ExprKind, ForExpr, Part, Step};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -43,7 +43,7 @@ impl Val {
         }
     }
 
-    fn as_text(&self) -> Option<String> {
+    pub fn as_text(&self) -> Option<String> {
         match self {
             Val::Str(s) => Some(s.clone()),
             Val::Num(n) => Some(format_num(*n)),
@@ -85,9 +85,13 @@ pub struct Env<'s, 'r> {
     pub scope: &'s Scope<'r>,
     pub each: Option<(&'s Val, &'s Val)>,
     pub count: Option<f64>,
+    /// Variables of the `for` expressions being evaluated, innermost last.
+    bound: &'s [(String, Val)],
     depth: u8,
 }
 
+/// Items a `for` expression is evaluated for; more is a typo, not a homelab.
+const MAX_FOR_ITEMS: usize = 256;
 /// `local.a = local.b` chains deeper than this are treated as cycles.
 const MAX_DEPTH: u8 = 24;
 
@@ -126,6 +130,7 @@ impl<'r> Scope<'r> {
             scope: self,
             each: None,
             count: None,
+            bound: &[],
             depth: 0,
         }
     }
@@ -153,6 +158,7 @@ impl<'s, 'r> Env<'s, 'r> {
             scope,
             each: None,
             count: None,
+            bound: &[],
             depth: self.depth + 1,
         })
     }
@@ -171,14 +177,35 @@ impl<'s, 'r> Env<'s, 'r> {
             ExprKind::Num(n) => Val::Num(*n),
             ExprKind::Template(parts) => self.template(parts),
             ExprKind::List(items) => Val::List(items.iter().map(|e| self.eval(e)).collect()),
-            ExprKind::Object(entries) => Val::Map(
-                entries
-                    .iter()
-                    .filter_map(|(k, v)| self.eval(k).as_text().map(|key| (key, self.eval(v))))
-                    .collect(),
-            ),
+            ExprKind::Object(entries) => {
+                let mut map: Vec<(String, Val)> = Vec::new();
+                for (key, value) in entries {
+                    if let Some(key) = self.eval(key).as_text() {
+                        // A key given twice: the last one wins, as in Terraform.
+                        map.retain(|(k, _)| *k != key);
+                        map.push((key, self.eval(value)));
+                    }
+                }
+                Val::Map(map)
+            }
             ExprKind::Ref(steps) => self.reference(steps),
             ExprKind::Call(name, args) => self.call(name, args),
+            ExprKind::Conditional(parts) => {
+                let [cond, yes, no] = parts.as_ref();
+                match self.eval(cond) {
+                    Val::Unknown(why) => Val::Unknown(format!("a condition that is not static ({why})")),
+                    value => match value.as_bool() {
+                        Some(true) => self.eval(yes),
+                        Some(false) => self.eval(no),
+                        None => Val::Unknown("a condition that is not a bool".into()),
+                    },
+                }
+            }
+            ExprKind::Binary(op, sides) => {
+                super::operators::binary(op, self.eval(&sides[0]), self.eval(&sides[1]))
+            }
+            ExprKind::Unary(op, inner) => super::operators::unary(op, self.eval(inner)),
+            ExprKind::For(spec) => self.for_expr(spec),
             ExprKind::Dynamic => Val::Unknown("an expression computed at plan time".into()),
         }
     }
@@ -222,6 +249,9 @@ impl<'s, 'r> Env<'s, 'r> {
             _ => "",
         };
         let rest = steps.get(2..).unwrap_or(&[]);
+        if let Some((_, value)) = self.bound.iter().rev().find(|(var, _)| var == root) {
+            return self.apply(value.clone(), &steps[1..]);
+        }
         let Some(env) = self.deeper() else {
             return Val::Unknown(format!("{root}.{name} refers to itself"));
         };
@@ -312,6 +342,64 @@ impl<'s, 'r> Env<'s, 'r> {
             }
         }
         Val::Unknown(format!("{kind}.{name} is an object"))
+    }
+
+    /// `[for ...]` / `{for ...}` over a static collection (at most `MAX_FOR_ITEMS` items).
+    fn for_expr(&self, spec: &ForExpr) -> Val {
+        let items: Vec<(Val, Val)> = match self.eval(&spec.collection) {
+            Val::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Num(i as f64), v))
+                .collect(),
+            Val::Map(entries) => entries.into_iter().map(|(k, v)| (Val::Str(k), v)).collect(),
+            Val::Unknown(why) => {
+                return Val::Unknown(format!("a for expression over a value that is not static ({why})"))
+            }
+            _ => return Val::Unknown("a for expression over a value that is not a collection".into()),
+        };
+        let mut list = Vec::new();
+        let mut map: Vec<(String, Val)> = Vec::new();
+        for (key, value) in items.into_iter().take(MAX_FOR_ITEMS) {
+            let mut bound = self.bound.to_vec();
+            if let Some(key_var) = &spec.key_var {
+                bound.push((key_var.clone(), key));
+            }
+            bound.push((spec.value_var.clone(), value));
+            let env = Env {
+                bound: &bound,
+                ..*self
+            };
+            if let Some(cond) = &spec.cond {
+                match env.eval(cond).as_bool() {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return Val::Unknown("a for expression whose `if` is not static".into()),
+                }
+            }
+            let value = env.eval(&spec.value);
+            match &spec.key {
+                None => list.push(value),
+                Some(key) => {
+                    let Some(key) = env.eval(key).as_text() else {
+                        return Val::Unknown("a for expression whose keys are not static".into());
+                    };
+                    if spec.grouping {
+                        match map.iter_mut().find(|(k, _)| *k == key) {
+                            Some((_, Val::List(group))) => group.push(value),
+                            _ => map.push((key, Val::List(vec![value]))),
+                        }
+                    } else {
+                        map.retain(|(k, _)| *k != key);
+                        map.push((key, value));
+                    }
+                }
+            }
+        }
+        match spec.key {
+            None => Val::List(list),
+            Some(_) => Val::Map(map),
+        }
     }
 
     fn apply(&self, mut value: Val, steps: &[Step]) -> Val {

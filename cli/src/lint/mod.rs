@@ -12,6 +12,7 @@ pub mod eval;
 mod extract;
 pub mod model;
 mod list;
+mod operators;
 mod output;
 pub mod rules;
 mod source;
