@@ -38,7 +38,9 @@ pub fn resource(
             stack.nfs.push(NfsDest { claim_name, origin });
         }
         "helm_release" => values::helm_release(stack, env, block, &origin),
-        "kubernetes_manifest" | "kubectl_manifest" => values::manifest(stack, env, block, &origin),
+        "kubernetes_manifest" | "kubectl_manifest" => {
+            values::manifest(stack, env, block, &origin, classes)
+        }
         "null_resource" | "terraform_data" => values::kubectl_apply(stack, env, block, &origin),
         _ => {}
     }

@@ -4,6 +4,7 @@
 //! targets and the repository's `.yaml`/`.tpl` files.
 
 use super::discover::Repo;
+use super::config::NfsPolicy;
 use super::eval::{Env, Scope, Val};
 use super::model::{AlertKind, AlertRule, Loc, Origin, Pvc, PvcKind, Stack};
 use super::syntax::{self, Block, Expr, ExprKind, Part};
@@ -20,35 +21,204 @@ pub fn helm_release(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin
     if let Some(values) = block.attr("values") {
         storage_classes(env, origin.loc.file, &values.value, &mut found);
     }
-    for set in block.blocks.iter().filter(|b| b.kind == "set") {
-        let name = set
-            .attr("name")
-            .and_then(|a| env.string(&a.value).ok())
-            .unwrap_or_default();
-        if let Some(value) = set
-            .attr("value")
-            .filter(|_| STORAGE_CLASS_KEYS.iter().any(|k| name.ends_with(k)))
-        {
-            found.push((
-                env.eval(&value.value),
-                Loc {
-                    file: origin.loc.file,
+    let file = origin.loc.file;
+    // Provider v2 `set { name value }` blocks; v3 `set = [{ name, value }]` lists.
+    for key in ["set", "set_string"] {
+        for set in block.blocks.iter().filter(|b| b.kind == key) {
+            let name = set
+                .attr("name")
+                .and_then(|a| env.string(&a.value).ok())
+                .unwrap_or_default();
+            if let Some(value) = set.attr("value").filter(|_| is_class_key(&name)) {
+                let at = Loc {
+                    file,
                     span: set.span.clone(),
-                },
-            ));
+                };
+                found.push((env.eval(&value.value), at));
+            }
+        }
+        if let Some(list) = block.attr(key) {
+            let at = Loc {
+                file,
+                span: list.value.span.clone(),
+            };
+            match env.eval(&list.value) {
+                Val::List(items) => {
+                    for item in items {
+                        let name = item.get("name").and_then(Val::as_str).unwrap_or("");
+                        if is_class_key(name) {
+                            let value = item.get("value").cloned().unwrap_or(Val::Null);
+                            found.push((value, at.clone()));
+                        }
+                    }
+                }
+                Val::Unknown(why) => found.push((
+                    Val::Unknown(format!("the `{key}` list could not be read ({why})")),
+                    at,
+                )),
+                _ => {}
+            }
         }
     }
     push_value_pvcs(stack, namespace, found, origin);
 }
 
-pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin) {
-    let mut found = Vec::new();
+/// A Helm `set` name that sets a storage class: `persistence.storageClass`, ...
+fn is_class_key(name: &str) -> bool {
+    STORAGE_CLASS_KEYS.iter().any(|k| name.ends_with(k))
+}
+
+/// Kinds that never create a claim, though their text may hold a `storageClassName`.
+const NOT_CLAIMS: [&str; 14] = [
+    "PersistentVolume",
+    "StorageClass",
+    "ConfigMap",
+    "Secret",
+    "CustomResourceDefinition",
+    "Service",
+    "Namespace",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "VolumeSnapshotClass",
+    "NetworkPolicy",
+];
+
+/// `kubernetes_manifest` / `kubectl_manifest`: a PersistentVolumeClaim keeps its name and
+/// namespace (a CronJob can mount it, a dump in its namespace can cover it); kinds that
+/// never create claims are skipped; any other kind (an operator's resource, a StatefulSet)
+/// creates claims through its `storageClass` keys, in its namespace.
+pub fn manifest(
+    stack: &mut Stack,
+    env: &Env,
+    block: &Block,
+    origin: &Origin,
+    classes: &NfsPolicy,
+) {
     for key in ["manifest", "yaml_body"] {
-        if let Some(body) = block.attr(key) {
-            storage_classes(env, origin.loc.file, &body.value, &mut found);
+        let Some(body) = block.attr(key) else {
+            continue;
+        };
+        let documents: Vec<Manifest> = match env.eval(&body.value) {
+            value @ Val::Map(_) => vec![Manifest::from_val(&value)],
+            Val::Str(text) => text.split("\n---").map(Manifest::from_yaml).collect(),
+            _ => vec![Manifest::default()],
+        };
+        let mut scanned = false;
+        for document in documents {
+            match document.kind.as_deref() {
+                Some("PersistentVolumeClaim") => {
+                    let storage_class = match document.claim_class {
+                        Val::Null => super::extract::default_class(classes),
+                        class => class,
+                    };
+                    stack.pvcs.push(Pvc {
+                        name: document.name,
+                        namespace: document.namespace,
+                        storage_class,
+                        access_modes: Vec::new(),
+                        kind: PvcKind::Typed,
+                        owner: Val::Null,
+                        origin: origin.clone(),
+                    });
+                }
+                Some(kind) if NOT_CLAIMS.contains(&kind) => {}
+                _ if !scanned => {
+                    scanned = true;
+                    let mut found = Vec::new();
+                    storage_classes(env, origin.loc.file, &body.value, &mut found);
+                    push_value_pvcs(stack, document.namespace, found, origin);
+                }
+                _ => {}
+            }
         }
     }
-    push_value_pvcs(stack, Val::Null, found, origin);
+}
+
+/// What the rules need of one Kubernetes object written as HCL or YAML.
+struct Manifest {
+    kind: Option<String>,
+    name: Val,
+    namespace: Val,
+    /// A PersistentVolumeClaim's `spec.storageClassName`.
+    claim_class: Val,
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Manifest {
+            kind: None,
+            name: Val::Unknown("the manifest could not be read statically".into()),
+            namespace: Val::Null,
+            claim_class: Val::Null,
+        }
+    }
+}
+
+impl Manifest {
+    fn from_val(value: &Val) -> Manifest {
+        let metadata = value.get("metadata");
+        let field = |key: &str| metadata.and_then(|m| m.get(key)).cloned();
+        Manifest {
+            kind: value.get("kind").and_then(Val::as_str).map(str::to_string),
+            name: field("name").unwrap_or(Val::Null),
+            namespace: field("namespace").unwrap_or(Val::Null),
+            claim_class: value
+                .get("spec")
+                .and_then(|s| s.get("storageClassName"))
+                .cloned()
+                .unwrap_or(Val::Null),
+        }
+    }
+
+    /// Top-level `kind:`, `metadata:` `name:`/`namespace:` and a `storageClassName:`.
+    fn from_yaml(text: &str) -> Manifest {
+        let mut manifest = Manifest {
+            name: Val::Null,
+            ..Manifest::default()
+        };
+        let mut in_metadata = false;
+        let mut metadata_indent = None;
+        for line in text.lines() {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let indent = line.len() - trimmed.len();
+            let Some((key, value)) = trimmed.split_once(':') else {
+                continue;
+            };
+            let value = value
+                .split(" #")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'');
+            let known = |v: &str| match v.contains("${") || v.contains("{{") {
+                true => Val::Unknown(format!("the template expression {v}")),
+                false => Val::Str(v.to_string()),
+            };
+            if indent == 0 {
+                in_metadata = key == "metadata";
+                metadata_indent = None;
+                if key == "kind" {
+                    manifest.kind = Some(value.to_string());
+                }
+            } else if in_metadata && *metadata_indent.get_or_insert(indent) == indent {
+                match key {
+                    "name" => manifest.name = known(value),
+                    "namespace" => manifest.namespace = known(value),
+                    _ => {}
+                }
+            }
+            if key == "storageClassName" && indent > 0 {
+                manifest.claim_class = known(value);
+            }
+        }
+        manifest
+    }
 }
 
 /// `provisioner "local-exec"` commands that pipe a heredoc manifest into `kubectl apply`.
@@ -114,12 +284,24 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
             .iter()
             .for_each(|e| storage_classes(env, file, e, out)),
         ExprKind::Call(name, args) if name == "templatefile" || name == "file" => {
-            let Some(path) = args.first().and_then(|a| env.string(a).ok()) else {
-                return;
+            let at = Loc {
+                file,
+                span: expr.span.clone(),
+            };
+            let path = match args.first().map(|a| env.string(a)) {
+                Some(Ok(path)) => path,
+                Some(Err(why)) => {
+                    let why = format!("the path of the values file {name}() reads is not static ({why})");
+                    out.push((Val::Unknown(why), at));
+                    return;
+                }
+                None => return,
             };
             let vars = args.get(1).map(|a| env.eval(a));
             let full = super::build::normalize(&env.scope.dir.join(&path));
             let Some(&target) = env.scope.repo.by_path.get(&full) else {
+                let why = format!("the values file {path} is not in the repository");
+                out.push((Val::Unknown(why), at));
                 return;
             };
             let text = &env.scope.repo.files[target].text;
@@ -133,7 +315,24 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
                 ));
             }
         }
-        ExprKind::Call(_, args) => args.iter().for_each(|e| storage_classes(env, file, e, out)),
+        ExprKind::Call(name, args) if name == "yamlencode" || name == "jsonencode" => {
+            args.iter().for_each(|e| storage_classes(env, file, e, out))
+        }
+        // `values = [local.values]`, `[yamlencode(local.x)]`, a function of them: read the
+        // value they evaluate to, or say that it could not be read.
+        ExprKind::Ref(_) | ExprKind::Call(..) | ExprKind::Conditional(_) => {
+            let at = Loc {
+                file,
+                span: expr.span.clone(),
+            };
+            match env.eval(expr) {
+                Val::Unknown(why) => out.push((
+                    Val::Unknown(format!("the values could not be read ({why})")),
+                    at,
+                )),
+                value => value_storage_classes(&value, &at, out),
+            }
+        }
         ExprKind::Template(parts) => {
             let text = template_text(env, parts);
             let source = &env.scope.repo.files[file].text;
@@ -146,6 +345,30 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
                         span: locate(source, &expr.span, line),
                     },
                 ));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Storage classes inside an evaluated value: `storageClass` keys of maps, and YAML text.
+fn value_storage_classes(value: &Val, at: &Loc, out: &mut Vec<(Val, Loc)>) {
+    match value {
+        Val::Map(entries) => {
+            for (key, inner) in entries {
+                if STORAGE_CLASS_KEYS.contains(&key.as_str()) {
+                    out.push((inner.clone(), at.clone()));
+                } else {
+                    value_storage_classes(inner, at, out);
+                }
+            }
+        }
+        Val::List(items) => items
+            .iter()
+            .for_each(|item| value_storage_classes(item, at, out)),
+        Val::Str(text) => {
+            for (class, _) in yaml_storage_classes(text, None) {
+                out.push((class, at.clone()));
             }
         }
         _ => {}
