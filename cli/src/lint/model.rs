@@ -145,7 +145,9 @@ pub enum AlertKind {
 
 #[derive(Debug, Clone)]
 pub struct AlertRule {
+    /// The CronJob name, or the regular expression of a `cronjob=~"..."` matcher.
     pub cronjob: String,
+    pub regex: bool,
     pub kind: AlertKind,
     /// `last_successful_time == 0`: a NeverSucceeded rule that cannot fire.
     pub compares_to_zero: bool,
@@ -160,6 +162,17 @@ pub struct Note {
     pub help: String,
     pub loc: Loc,
     pub anchors: Vec<Loc>,
+}
+
+impl AlertRule {
+    /// True when the rule's `cronjob` matcher selects the CronJob `name` (a regex matcher
+    /// is anchored at both ends, as in PromQL).
+    pub fn watches(&self, name: &str) -> bool {
+        if !self.regex {
+            return self.cronjob == name;
+        }
+        regex::Regex::new(&format!("^(?:{})$", self.cronjob)).is_ok_and(|re| re.is_match(name))
+    }
 }
 
 impl Job {

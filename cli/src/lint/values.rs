@@ -504,6 +504,7 @@ fn hcl_alerts(env: &Env, file: usize, block: &Block, rules: &mut Vec<AlertRule>)
                     };
                     rules.push(AlertRule {
                         cronjob: cronjob.clone(),
+                        regex: false,
                         kind,
                         compares_to_zero: false,
                         loc,
@@ -535,7 +536,7 @@ fn hcl_alerts(env: &Env, file: usize, block: &Block, rules: &mut Vec<AlertRule>)
                         })
                 };
                 if let (Some(name), Some(rule_expr)) = (get("alert"), get("expr")) {
-                    if let Some(rule) = classify(&name, &rule_expr, 0) {
+                    for rule in classify(&name, &rule_expr, 0) {
                         rules.push(rule.into_alert(
                             Loc {
                                 file,
@@ -553,6 +554,7 @@ fn hcl_alerts(env: &Env, file: usize, block: &Block, rules: &mut Vec<AlertRule>)
 
 struct TextRule {
     cronjob: String,
+    regex: bool,
     kind: AlertKind,
     compares_to_zero: bool,
     offset: usize,
@@ -562,6 +564,7 @@ impl TextRule {
     fn into_alert(self, loc: Loc, anchors: Vec<Loc>) -> AlertRule {
         AlertRule {
             cronjob: self.cronjob,
+            regex: self.regex,
             kind: self.kind,
             compares_to_zero: self.compares_to_zero,
             loc,
@@ -592,23 +595,14 @@ fn text_alerts(text: &str) -> Vec<TextRule> {
     let mut rules = Vec::new();
     for (i, (start, name)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(text.len(), |(next, _)| *next);
-        if let Some(rule) = classify(name, &text[*start..end], *start) {
-            rules.push(rule);
-        }
+        rules.extend(classify(name, &text[*start..end], *start));
     }
     rules
 }
 
-fn classify(name: &str, body: &str, offset: usize) -> Option<TextRule> {
-    let cronjob = body
-        .split("cronjob=\"")
-        .nth(1)?
-        .split('"')
-        .next()?
-        .to_string();
-    if cronjob.is_empty() || cronjob.contains("${") || cronjob.contains("{{") {
-        return None;
-    }
+/// One rule per CronJob its expression selects (`cronjob="x"`, `cronjob =~ 'x-.*'`, each
+/// side of an `or`); negative matchers select nothing.
+fn classify(name: &str, body: &str, offset: usize) -> Vec<TextRule> {
     let watches_success = body.contains("last_successful_time");
     let kind = if name.contains("NeverSucceeded")
         || (watches_success && (body.contains("absent(") || body.contains("unless")))
@@ -617,15 +611,50 @@ fn classify(name: &str, body: &str, offset: usize) -> Option<TextRule> {
     } else if name.contains("Stale") || (watches_success && body.contains("time()")) {
         AlertKind::Stale
     } else {
-        return None;
+        return Vec::new();
     };
     let compares_to_zero = kind == AlertKind::NeverSucceeded
         && watches_success
         && (body.contains("== 0") || body.contains("==0"));
-    Some(TextRule {
-        cronjob,
-        kind,
-        compares_to_zero,
-        offset,
-    })
+    cronjob_matchers(body)
+        .into_iter()
+        .filter(|(value, _)| !value.is_empty() && !value.contains("${") && !value.contains("{{"))
+        .map(|(cronjob, regex)| TextRule {
+            cronjob,
+            regex,
+            kind,
+            compares_to_zero,
+            offset,
+        })
+        .collect()
+}
+
+/// The values of the `cronjob` label matchers in a PromQL expression, and whether each is
+/// a regex (`=~`). `!=` and `!~` are skipped.
+fn cronjob_matchers(body: &str) -> Vec<(String, bool)> {
+    let mut found = Vec::new();
+    for (at, _) in body.match_indices("cronjob") {
+        let before = body[..at].chars().next_back();
+        if before.is_some_and(|c| !(c == '{' || c == ',' || c.is_whitespace())) {
+            continue; // part of a longer name, e.g. kube_cronjob_info
+        }
+        let rest = body[at + "cronjob".len()..].trim_start();
+        let (regex, rest) = if let Some(r) = rest.strip_prefix("=~") {
+            (true, r)
+        } else if rest.starts_with("!=") || rest.starts_with("!~") || rest.starts_with("==") {
+            continue;
+        } else if let Some(r) = rest.strip_prefix('=') {
+            (false, r)
+        } else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            found.push((rest[1..1 + end].to_string(), regex));
+        }
+    }
+    found
 }
