@@ -60,6 +60,7 @@ fn build_stack(repo: &Repo, plan: &StackPlan, classes: &NfsPolicy) -> Stack {
         &[],
         &[plan.module_dir.clone()],
     );
+    builder.json_files_not_read();
     builder.stack
 }
 
@@ -220,6 +221,25 @@ impl<'r> Builder<'r> {
                 .map(|a| (a.key.clone(), env.eval(&a.value)))
                 .collect();
             self.module(&target, None, inputs, anchors, &chain);
+        }
+    }
+
+    /// `*.tf.json` files of the folders read: Terraform reads them, the linter does not.
+    fn json_files_not_read(&mut self) {
+        for (index, file) in self.repo.files.iter().enumerate() {
+            let in_read_dir = file
+                .path
+                .parent()
+                .is_some_and(|dir| self.stack.dirs.iter().any(|d| d == dir));
+            if in_read_dir && file.rel.ends_with(".tf.json") {
+                self.stack.notes.push(Note {
+                    code: "BS101",
+                    message: format!("{} is Terraform JSON syntax, which the linter does not read; its resources are not checked", file.rel),
+                    help: "write the resources in HCL (.tf), or check this file by hand".into(),
+                    loc: Loc { file: index, span: 0..0 },
+                    anchors: Vec::new(),
+                });
+            }
         }
     }
 

@@ -127,13 +127,17 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
             report = lint_paths(&root, &config, &absolute)?;
         }
     }
+    // A finding is in scope when its file is, or its stack is (a unit's source module
+    // lies outside the unit's folder).
     let in_scope: Vec<Finding> = report
         .findings
         .iter()
         .filter(|f| {
-            absolute
-                .iter()
-                .any(|p| report.repo.files[f.loc.file].path.starts_with(p))
+            let stack_dir = f.stack.as_deref().map(|s| report.repo.root.join(s));
+            absolute.iter().any(|p| {
+                report.repo.files[f.loc.file].path.starts_with(p)
+                    || stack_dir.as_ref().is_some_and(|d| d.starts_with(p))
+            })
         })
         .cloned()
         .collect();

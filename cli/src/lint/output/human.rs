@@ -26,7 +26,7 @@ pub fn render(findings: &[Located], summary: &Summary, colour: bool) -> String {
             "{}: {} {}",
             paint("1", &format!("{}:{}:{}", f.file, f.line, f.column)),
             paint(tint, &format!("{severity}[{}]", f.rule.code)),
-            f.finding.message
+            f.message()
         );
         let _ = writeln!(out, "{gutter} |\n{} | {}", f.line, f.source_line);
         let _ = writeln!(out, "{gutter} = help: {}", f.finding.help);

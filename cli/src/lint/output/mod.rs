@@ -32,6 +32,19 @@ pub struct Located<'a> {
     pub end_line: usize,
     pub end_column: usize,
     pub source_line: &'a str,
+    /// The stack a finding belongs to when its file lies outside that stack's folder (a
+    /// module several stacks use): outputs name it, or the findings would read as one.
+    pub other_stack: Option<&'a str>,
+}
+
+impl Located<'_> {
+    /// The message, naming the stack when the file alone does not tell it.
+    pub fn message(&self) -> String {
+        match self.other_stack {
+            Some(stack) => format!("{} (stack {stack})", self.finding.message),
+            None => self.finding.message.clone(),
+        }
+    }
 }
 
 pub fn locate<'a>(repo: &'a Repo, findings: &'a [Finding]) -> Vec<Located<'a>> {
@@ -42,6 +55,9 @@ pub fn locate<'a>(repo: &'a Repo, findings: &'a [Finding]) -> Vec<Located<'a>> {
             let (line, column) = file.line_col(finding.loc.span.start);
             let (end_line, end_column) =
                 file.line_col(finding.loc.span.end.max(finding.loc.span.start + 1));
+            let other_stack = finding.stack.as_deref().filter(|stack| {
+                *stack != "." && !file.rel.starts_with(&format!("{stack}/"))
+            });
             Located {
                 finding,
                 rule: finding.rule,
@@ -51,11 +67,18 @@ pub fn locate<'a>(repo: &'a Repo, findings: &'a [Finding]) -> Vec<Located<'a>> {
                 end_line,
                 end_column,
                 source_line: file.line_text(line),
+                other_stack,
             }
         })
         .collect();
     located.sort_by(|a, b| {
-        (a.file, a.line, a.column, a.rule.code).cmp(&(b.file, b.line, b.column, b.rule.code))
+        (a.file, a.line, a.column, a.rule.code, a.other_stack).cmp(&(
+            b.file,
+            b.line,
+            b.column,
+            b.rule.code,
+            b.other_stack,
+        ))
     });
     located
 }
