@@ -111,9 +111,6 @@ fn select(
     selection: &Selection,
     unit_dirs: &BTreeSet<PathBuf>,
 ) -> Vec<StackPlan> {
-    if let Some(exclude) = &selection.exclude {
-        plans.retain(|p| !exclude.is_match(repo.rel_dir(&p.dir)));
-    }
     let mut wanted: Vec<PathBuf> = Vec::new();
     if let Some(include) = &selection.include {
         wanted.extend(
@@ -123,9 +120,10 @@ fn select(
                 .cloned(),
         );
     }
+    // A folder named on the command line that deploys something is linted as a stack even
+    // when discovery takes it for a module (the user asked for it).
     for dir in &selection.explicit {
-        let covered = plans.iter().any(|p| p.dir.starts_with(dir));
-        if !covered && repo.hcl_by_dir.contains_key(dir) {
+        if has_tf(repo, dir) && declares_something(repo, dir) {
             wanted.push(dir.clone());
         }
     }
@@ -142,6 +140,10 @@ fn select(
             _ if has_tf(repo, &dir) => plans.push(terraform_plan(repo, &dir)),
             _ => {}
         }
+    }
+    // Excluded folders are never stacks, whatever else selected them.
+    if let Some(exclude) = &selection.exclude {
+        plans.retain(|p| !exclude.is_match(repo.rel_dir(&p.dir)));
     }
     plans.sort_by(|a, b| a.dir.cmp(&b.dir));
     plans

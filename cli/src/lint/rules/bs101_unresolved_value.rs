@@ -27,6 +27,7 @@
 
 use super::{finding, job_name, Ctx, Finding, Severity};
 use crate::lint::eval::Val;
+use crate::lint::model::{Pvc, PvcKind};
 use backstop_codegen::schedule::Schedule;
 
 pub const CODE: &str = "BS101";
@@ -42,7 +43,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             out.push(
                 finding(
                     pvc.origin.loc.clone(),
-                    format!("storage class of PVC {} is not static ({why}); cannot tell whether it needs a backup", super::describe(&pvc.name)),
+                    format!("storage class of {} is not static ({why}); cannot tell whether it needs a backup", subject(pvc)),
                     "use a literal, local or variable default, or exempt the claim with a reason",
                 )
                 .about_pvc(stack, pvc),
@@ -71,5 +72,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             f.stack = Some(stack.rel.clone());
             out.push(f);
         }
+    }
+}
+
+fn subject(pvc: &Pvc) -> String {
+    match pvc.kind {
+        PvcKind::Values => "a PVC created through Helm values or a manifest".to_string(),
+        _ => format!("PVC {}", super::describe(&pvc.name)),
     }
 }
