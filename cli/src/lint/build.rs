@@ -226,20 +226,23 @@ impl<'r> Builder<'r> {
 
     /// `*.tf.json` files of the folders read: Terraform reads them, the linter does not.
     fn json_files_not_read(&mut self) {
-        for (index, file) in self.repo.files.iter().enumerate() {
-            let in_read_dir = file
-                .path
-                .parent()
-                .is_some_and(|dir| self.stack.dirs.iter().any(|d| d == dir));
-            if in_read_dir && file.rel.ends_with(".tf.json") {
-                self.stack.notes.push(Note {
-                    code: "BS101",
-                    message: format!("{} is Terraform JSON syntax, which the linter does not read; its resources are not checked", file.rel),
-                    help: "write the resources in HCL (.tf), or check this file by hand".into(),
-                    loc: Loc { file: index, span: 0..0 },
-                    anchors: Vec::new(),
-                });
-            }
+        let repo = self.repo;
+        let json_files: Vec<usize> = self
+            .stack
+            .dirs
+            .iter()
+            .filter_map(|dir| repo.tf_json_by_dir.get(dir))
+            .flatten()
+            .copied()
+            .collect();
+        for index in json_files {
+            self.stack.notes.push(Note {
+                code: "BS101",
+                message: format!("{} is Terraform JSON syntax, which the linter does not read; its resources are not checked", repo.files[index].rel),
+                help: "write the resources in HCL (.tf), or check this file by hand".into(),
+                loc: Loc { file: index, span: 0..0 },
+                anchors: Vec::new(),
+            });
         }
     }
 

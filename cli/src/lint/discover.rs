@@ -13,6 +13,8 @@ pub struct Repo {
     /// `.tf`/`.hcl` files of each folder (Terraform reads a module as all files in a folder).
     pub hcl_by_dir: BTreeMap<PathBuf, Vec<usize>>,
     pub by_path: HashMap<PathBuf, usize>,
+    /// `*.tf.json` files of each folder: Terraform reads them, the linter says it does not.
+    pub tf_json_by_dir: HashMap<PathBuf, Vec<usize>>,
     /// Stack folders (see `stacks` for what makes one), sorted.
     pub stacks: Vec<PathBuf>,
     /// How each stack of `stacks` (same order) is read.
@@ -61,8 +63,14 @@ impl Repo {
         };
         let mut hcl_by_dir: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
         let mut by_path = HashMap::new();
+        let mut tf_json_by_dir: HashMap<PathBuf, Vec<usize>> = HashMap::new();
         for (index, file) in files.iter().enumerate() {
             by_path.insert(file.path.clone(), index);
+            if file.rel.ends_with(".tf.json") {
+                if let Some(dir) = file.path.parent() {
+                    tf_json_by_dir.entry(dir.to_path_buf()).or_default().push(index);
+                }
+            }
             if file.hcl.is_some() {
                 if let Some(dir) = file.path.parent() {
                     hcl_by_dir.entry(dir.to_path_buf()).or_default().push(index);
@@ -74,6 +82,7 @@ impl Repo {
             files,
             hcl_by_dir,
             by_path,
+            tf_json_by_dir,
             stacks: Vec::new(),
             plans: Vec::new(),
         };
@@ -109,6 +118,7 @@ fn collect(dir: &Path) -> Vec<PathBuf> {
     collect_below(dir, &ancestors)
 }
 
+/// `ancestors`: the real paths of the folders being walked, `dir`'s last.
 fn collect_below(dir: &Path, ancestors: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut subdirs = Vec::new();
@@ -120,7 +130,8 @@ fn collect_below(dir: &Path, ancestors: &[PathBuf]) -> Vec<PathBuf> {
         let Ok(mut kind) = entry.file_type() else {
             continue;
         };
-        if kind.is_symlink() {
+        let linked = kind.is_symlink();
+        if linked {
             match std::fs::metadata(&path) {
                 Ok(target) => kind = target.file_type(),
                 Err(_) => continue, // A dangling link: nothing to read.
@@ -130,7 +141,7 @@ fn collect_below(dir: &Path, ancestors: &[PathBuf]) -> Vec<PathBuf> {
         let name = name.to_string_lossy();
         if kind.is_dir() {
             if !SKIPPED_DIRS.contains(&name.as_ref()) {
-                subdirs.push(path);
+                subdirs.push((path, linked));
             }
         } else if kind.is_file() && is_read(&name) {
             out.push(path);
@@ -139,9 +150,14 @@ fn collect_below(dir: &Path, ancestors: &[PathBuf]) -> Vec<PathBuf> {
     out.extend(
         subdirs
             .par_iter()
-            .flat_map_iter(|sub| {
-                let Ok(real) = std::fs::canonicalize(sub) else {
-                    return Vec::new();
+            .flat_map_iter(|(sub, linked)| {
+                // Only a link can lead back to a folder being walked: resolve just those.
+                let real = match (linked, ancestors.last(), sub.file_name()) {
+                    (false, Some(parent), Some(name)) => parent.join(name),
+                    _ => match std::fs::canonicalize(sub) {
+                        Ok(real) => real,
+                        Err(_) => return Vec::new(),
+                    },
                 };
                 if ancestors.contains(&real) {
                     return Vec::new();
