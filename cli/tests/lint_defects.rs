@@ -340,3 +340,95 @@ fn d16_for_each_over_a_for_expression_keeps_each_claim() {
         .iter()
         .any(|m| m.contains("its for_each is not static")));
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create copy");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The project's Terraform (`TERRAFORM`, `.venv/bin/terraform`, PATH), if present.
+fn terraform() -> Option<PathBuf> {
+    [
+        std::env::var_os("TERRAFORM").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/terraform")),
+        Some(PathBuf::from("terraform")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|t| Command::new(t).arg("version").output().is_ok_and(|o| o.status.success()))
+}
+
+fn assert_terraform_fmt_clean(file: &Path) {
+    let Some(terraform) = terraform() else {
+        eprintln!("terraform absent: `terraform fmt -check` of {} skipped", file.display());
+        return;
+    };
+    let fmt = Command::new(terraform)
+        .args(["fmt", "-check", "-diff", "-no-color"])
+        .arg(file)
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .output()
+        .expect("run terraform fmt");
+    assert!(
+        fmt.status.success(),
+        "{} is not terraform fmt clean:\n{}",
+        file.display(),
+        String::from_utf8_lossy(&fmt.stdout)
+    );
+}
+
+#[test]
+fn d17_a_database_gets_a_dump_formatted_as_terraform_fmt_writes_it() {
+    check("17-generate-backup", &[]);
+    let copy = std::env::temp_dir().join(format!("backstop-d17-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_tree(&fixture("17-generate-backup"), &copy);
+    let fixed = backstop(
+        &["lint", "--fix", "--nfs-server", "10.0.0.9"],
+        &copy.join("stacks/db"),
+    );
+    let backup = copy.join("stacks/db/backup.tf");
+    let text = std::fs::read_to_string(&backup).expect("backup.tf written");
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&fixed.stdout),
+        String::from_utf8_lossy(&fixed.stderr)
+    );
+    // A dump through the database's Service with its Secret, not rsync of live files.
+    for line in [
+        "strategy  = \"pg_dumpall\"",
+        "host      = \"postgres.db.svc\"",
+        "user      = \"admin\"",
+        "name = \"postgres-credentials\"",
+        "nfs_server = \"10.0.0.9\"",
+    ] {
+        assert!(text.contains(line), "{line} missing from:\n{text}");
+    }
+    assert!(!text.contains("rsync"), "{text}");
+    assert_terraform_fmt_clean(&backup);
+
+    // The kubernetes style renders the rendering core's typed resources: formatted too.
+    std::fs::remove_file(&backup).expect("remove backup.tf");
+    let generated = Command::new(env!("CARGO_BIN_EXE_backstop"))
+        .args(["generate", "backup", "--style", "kubernetes", "--nfs-server", "10.0.0.9"])
+        .arg(copy.join("stacks/db"))
+        .output()
+        .expect("run generate");
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    assert_terraform_fmt_clean(&backup);
+    let _ = std::fs::remove_dir_all(&copy);
+}

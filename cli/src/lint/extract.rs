@@ -4,8 +4,8 @@
 use super::config::{NfsPolicy, NfsVerdict};
 use super::eval::{Env, Val};
 use super::model::{
-    ClaimRef, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume, Pvc, PvcKind, Stack,
-    VolumeSource, Workload,
+    ClaimRef, EnvVar, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume, Pvc, PvcKind,
+    Service, Stack, VolumeSource, Workload,
 };
 use super::syntax::{Block, Expr, ExprKind, Part, Step};
 use super::values;
@@ -37,6 +37,7 @@ pub fn resource(
             let claim_name = attr(env, block, "name");
             stack.nfs.push(NfsDest { claim_name, origin });
         }
+        "kubernetes_service" | "kubernetes_service_v1" => service(stack, env, block),
         "helm_release" => values::helm_release(stack, env, block, &origin),
         "kubernetes_manifest" | "kubectl_manifest" => {
             values::manifest(stack, env, block, &origin, classes)
@@ -188,6 +189,7 @@ pub fn claim_ref(env: &Env, expr: &Expr) -> ClaimRef {
 
 struct PodSpec {
     images: Vec<Val>,
+    env: Vec<EnvVar>,
     scripts: Vec<String>,
     volumes: Vec<PodVolume>,
     mounts: Vec<MountRef>,
@@ -197,6 +199,7 @@ struct PodSpec {
 fn pod_spec(env: &Env, spec: &Block) -> PodSpec {
     let mut pod = PodSpec {
         images: Vec::new(),
+        env: Vec::new(),
         scripts: Vec::new(),
         volumes: Vec::new(),
         mounts: Vec::new(),
@@ -208,6 +211,16 @@ fn pod_spec(env: &Env, spec: &Block) -> PodSpec {
         .filter(|b| b.kind == "container" || b.kind == "init_container")
     {
         pod.images.push(attr(env, container, "image"));
+        for var in container.blocks_of("env") {
+            let secret = var
+                .path(&["value_from", "secret_key_ref"])
+                .map(|r| (attr(env, r, "name"), attr(env, r, "key")));
+            pod.env.push(EnvVar {
+                name: attr(env, var, "name").as_str().unwrap_or_default().to_string(),
+                value: attr(env, var, "value"),
+                secret,
+            });
+        }
         for key in ["command", "args"] {
             if let Some(a) = container.attr(key) {
                 pod.scripts.push(script_text(env, &a.value));
@@ -322,10 +335,28 @@ fn workload(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         return;
     };
     stack.workloads.push(Workload {
+        name: nested(env, block, &["metadata"], "name"),
+        images: pod.images,
+        env: pod.env,
         labels,
         volumes: pod.volumes,
         mounts: pod.mounts,
         origin,
+    });
+}
+
+fn service(stack: &mut Stack, env: &Env, block: &Block) {
+    let selector = match nested(env, block, &["spec"], "selector") {
+        Val::Map(entries) => entries
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_string())))
+            .collect(),
+        _ => Vec::new(),
+    };
+    stack.services.push(Service {
+        name: nested(env, block, &["metadata"], "name"),
+        namespace: nested(env, block, &["metadata"], "namespace"),
+        selector,
     });
 }
 

@@ -32,6 +32,7 @@ pub struct Stack {
     pub jobs: Vec<Job>,
     pub nfs: Vec<NfsDest>,
     pub workloads: Vec<Workload>,
+    pub services: Vec<Service>,
     /// What could not be read: unresolved values, module sources not followed.
     pub notes: Vec<Note>,
 }
@@ -131,10 +132,32 @@ pub struct NfsDest {
 /// A Deployment/StatefulSet/DaemonSet: whose pod labels a backup must co-locate with.
 #[derive(Debug, Clone)]
 pub struct Workload {
+    /// `metadata.name`.
+    pub name: Val,
+    /// Container images, and environment variables (a database's user and password).
+    pub images: Vec<Val>,
+    pub env: Vec<EnvVar>,
     pub labels: Vec<(String, String)>,
     pub volumes: Vec<PodVolume>,
     pub mounts: Vec<MountRef>,
     pub origin: Origin,
+}
+
+/// A container's environment variable: a literal value, or a Secret's key.
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: Val,
+    /// `value_from.secret_key_ref`: the Secret's name and key.
+    pub secret: Option<(Val, Val)>,
+}
+
+/// A Service: where a database is reached over the network.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: Val,
+    pub namespace: Val,
+    pub selector: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
