@@ -93,8 +93,10 @@ fn generated_backup_makes_the_stack_clean_and_is_idempotent() {
         ("log", "/var/log/mail", "log"),
     ] {
         assert!(
+            // Keys aligned as terraform fmt aligns them (the longest is "state").
             generated.contains(&format!(
-                "\"{key}\" = {{ path = \"{path}\", sub_path = \"{sub_path}\" }}"
+                "{:<7} = {{ path = \"{path}\", sub_path = \"{sub_path}\" }}",
+                format!("\"{key}\"")
             )),
             "{key}: {generated}"
         );
@@ -156,7 +158,7 @@ fn statefulset_claims_get_the_next_free_slot() {
         "{generated}"
     );
     assert!(
-        generated.contains("source_claim      = \"data-vault-0\""),
+        generated.contains("source_claim = \"data-vault-0\""),
         "{generated}"
     );
     assert_eq!(
