@@ -102,7 +102,10 @@ fn check(name: &str, extra: &[&str]) -> Vec<Value> {
 }
 
 fn stacks(dir: &Path) -> Vec<Value> {
-    findings(&backstop(&["lint", "--list-stacks", "--format", "json"], dir))
+    findings(&backstop(
+        &["lint", "--list-stacks", "--format", "json"],
+        dir,
+    ))
 }
 
 fn stack_names(dir: &Path) -> Vec<String> {
@@ -127,7 +130,12 @@ fn d01_a_folder_with_tf_no_longer_swallows_the_stacks_below_it() {
     // `live/app` a unit below it; the example under modules/db calls it with "../..".
     assert_eq!(
         stack_names(&dir),
-        ["live", "live/app", "modules/db/examples/basic", "stacks/app"]
+        [
+            "live",
+            "live/app",
+            "modules/db/examples/basic",
+            "stacks/app"
+        ]
     );
     let one = backstop(&["lint", "--format", "json"], &dir.join("stacks/app"));
     assert_eq!(keys(&findings(&one)), ["stacks/app/main.tf:1 BS001"]);
@@ -146,7 +154,10 @@ fn d01_a_folder_named_on_the_command_line_is_linted_even_when_discovery_skips_it
     let output = backstop(&["lint", "--format", "json"], &dir);
     let found = findings(&output);
     assert!(keys(&found).contains(&"modules/db/main.tf:7 BS001".to_string()));
-    assert!(found.iter().any(|f| f["stack"] == "modules/db"), "{found:?}");
+    assert!(
+        found.iter().any(|f| f["stack"] == "modules/db"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -160,7 +171,14 @@ fn backstop_toml_globs_add_and_exclude_stacks() {
     .expect("config");
     let config_arg = config.to_string_lossy().into_owned();
     let listed = findings(&backstop(
-        &["lint", "--config", &config_arg, "--list-stacks", "--format", "json"],
+        &[
+            "lint",
+            "--config",
+            &config_arg,
+            "--list-stacks",
+            "--format",
+            "json",
+        ],
         &dir,
     ));
     let _ = std::fs::remove_file(&config);
@@ -197,7 +215,10 @@ fn d02_terragrunt_sources_are_followed_and_a_remote_one_is_named() {
         .as_array()
         .expect("files")
         .iter()
-        .any(|f| f.as_str().unwrap_or("").starts_with("live/prod/generated/main.tf (generate \"main\"")));
+        .any(|f| f
+            .as_str()
+            .unwrap_or("")
+            .starts_with("live/prod/generated/main.tf (generate \"main\"")));
     assert!(generated["folders"]
         .as_array()
         .expect("folders")
@@ -209,10 +230,12 @@ fn d03_symlinked_units_and_files_are_read_and_link_cycles_end() {
     // The linked file holds no comment of its own: its finding is named here.
     check("03-symlinks", &["stacks/linked/pvc.tf:1 BS001"]);
     let dir = fixture("03-symlinks");
-    assert!(std::fs::symlink_metadata(dir.join("live/app/terragrunt.hcl"))
-        .expect("link")
-        .file_type()
-        .is_symlink());
+    assert!(
+        std::fs::symlink_metadata(dir.join("live/app/terragrunt.hcl"))
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(stack_names(&dir), ["live/app", "stacks/linked"]);
 }
 
@@ -283,23 +306,25 @@ fn d14_findings_in_a_shared_module_name_their_stack_in_every_format() {
     check("14-shared-module", &[]);
     let dir = fixture("14-shared-module");
     let human = String::from_utf8_lossy(&backstop(&["lint"], &dir).stdout).into_owned();
-    let github =
-        String::from_utf8_lossy(&backstop(&["lint", "--format", "github"], &dir).stdout)
-            .into_owned();
+    let github = String::from_utf8_lossy(&backstop(&["lint", "--format", "github"], &dir).stdout)
+        .into_owned();
     for text in [&human, &github] {
         for stack in ["stacks/blue", "stacks/green"] {
             assert!(text.contains(&format!("(stack {stack})")), "{text}");
         }
     }
-    let sarif: Value = serde_json::from_slice(
-        &backstop(&["lint", "--format", "sarif"], &dir).stdout,
-    )
-    .expect("SARIF");
+    let sarif: Value =
+        serde_json::from_slice(&backstop(&["lint", "--format", "sarif"], &dir).stdout)
+            .expect("SARIF");
     let prints: Vec<&str> = sarif["runs"][0]["results"]
         .as_array()
         .expect("results")
         .iter()
-        .map(|r| r["partialFingerprints"]["backstopFinding/v1"].as_str().expect("fingerprint"))
+        .map(|r| {
+            r["partialFingerprints"]["backstopFinding/v1"]
+                .as_str()
+                .expect("fingerprint")
+        })
         .collect();
     assert_eq!(prints.len(), 2);
     assert_ne!(prints[0], prints[1]);
@@ -326,7 +351,10 @@ fn d15_a_run_that_finds_no_stack_says_nothing_was_checked() {
     let _ = std::fs::remove_dir_all(&empty);
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("0 stacks checked"), "{text}");
-    assert!(text.contains("no stack was found, so nothing was checked"), "{text}");
+    assert!(
+        text.contains("no stack was found, so nothing was checked"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -363,12 +391,20 @@ fn terraform() -> Option<PathBuf> {
     ]
     .into_iter()
     .flatten()
-    .find(|t| Command::new(t).arg("version").output().is_ok_and(|o| o.status.success()))
+    .find(|t| {
+        Command::new(t)
+            .arg("version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
 }
 
 fn assert_terraform_fmt_clean(file: &Path) {
     let Some(terraform) = terraform() else {
-        eprintln!("terraform absent: `terraform fmt -check` of {} skipped", file.display());
+        eprintln!(
+            "terraform absent: `terraform fmt -check` of {} skipped",
+            file.display()
+        );
         return;
     };
     let fmt = Command::new(terraform)
@@ -420,7 +456,14 @@ fn d17_a_database_gets_a_dump_formatted_as_terraform_fmt_writes_it() {
     // The kubernetes style renders the rendering core's typed resources: formatted too.
     std::fs::remove_file(&backup).expect("remove backup.tf");
     let generated = Command::new(env!("CARGO_BIN_EXE_backstop"))
-        .args(["generate", "backup", "--style", "kubernetes", "--nfs-server", "10.0.0.9"])
+        .args([
+            "generate",
+            "backup",
+            "--style",
+            "kubernetes",
+            "--nfs-server",
+            "10.0.0.9",
+        ])
         .arg(copy.join("stacks/db"))
         .output()
         .expect("run generate");

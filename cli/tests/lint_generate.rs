@@ -106,9 +106,8 @@ fn generated_backup_makes_the_stack_clean_and_is_idempotent() {
         generated.contains("\"app\" = \"mailserver\""),
         "{generated}"
     );
-    assert!(generated.contains(
-        "source_claim = kubernetes_persistent_volume_claim_v1.data.metadata[0].name"
-    ));
+    assert!(generated
+        .contains("source_claim = kubernetes_persistent_volume_claim_v1.data.metadata[0].name"));
 
     assert!(
         !repo

@@ -61,9 +61,7 @@ fn hcl_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let name = entry.file_name().to_string_lossy().into_owned();
         if kind.is_dir() && name != ".terraform" && name != ".git" {
             hcl_files(&path, out);
-        } else if kind.is_file()
-            && [".tf", ".hcl", ".tfvars"].iter().any(|e| name.ends_with(e))
-        {
+        } else if kind.is_file() && [".tf", ".hcl", ".tfvars"].iter().any(|e| name.ends_with(e)) {
             out.push(path);
         }
     }
@@ -145,7 +143,10 @@ fn the_linter_rejects_exactly_the_files_terraform_rejects() {
     );
     let name = |rel: &String| {
         let source = copied.iter().find(|(r, _)| r == rel).map(|(_, s)| s);
-        format!("{rel} ({})", source.map_or("?".into(), |s| s.display().to_string()))
+        format!(
+            "{rel} ({})",
+            source.map_or("?".into(), |s| s.display().to_string())
+        )
     };
     let only_linter: Vec<String> = linter.difference(&terraform).map(name).collect();
     let only_terraform: Vec<String> = terraform.difference(&linter).map(name).collect();

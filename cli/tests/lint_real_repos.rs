@@ -51,10 +51,7 @@ fn lint_copy(name: &str) -> Option<Linted> {
         eprintln!("skipped: no shared/real-repos beside this checkout (a fresh clone has none)");
         return None;
     };
-    let copy = std::env::temp_dir().join(format!(
-        "backstop-real-{name}-{}",
-        std::process::id()
-    ));
+    let copy = std::env::temp_dir().join(format!("backstop-real-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&copy);
     copy_tree(&repos.join(name), &copy);
     let init = Command::new("git")
@@ -127,11 +124,9 @@ fn woffenden_seven_root_stacks_and_seven_unbacked_local_path_claims() {
         ]
     );
     assert_eq!(linted.unbacked.len(), 7, "{:?}", linted.unbacked);
-    assert!(linted
-        .unbacked
-        .iter()
-        .all(|(stack, message)| stack == "terraform/kubernetes/nuc01.int.bny.woffenden.net"
-            && message.contains("`local-path`")));
+    assert!(linted.unbacked.iter().all(|(stack, message)| stack
+        == "terraform/kubernetes/nuc01.int.bny.woffenden.net"
+        && message.contains("`local-path`")));
     assert_eq!(linted.parse_errors, Vec::<String>::new());
 }
 

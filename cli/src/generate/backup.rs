@@ -315,13 +315,48 @@ fn plan(
 }
 
 /// A database server image: copying its live data directory gives a torn copy, so its
-/// backup is a dump over the network (image name part, strategy, superuser variables and
-/// default, password variables).
-const DATABASES: [(&str, &str, &[&str], &str, &[&str]); 4] = [
-    ("postgres", "pg_dumpall", &["POSTGRES_USER"], "postgres", &["POSTGRES_PASSWORD"]),
-    ("postgis", "pg_dumpall", &["POSTGRES_USER"], "postgres", &["POSTGRES_PASSWORD"]),
-    ("mariadb", "mysqldump", &[], "root", &["MARIADB_ROOT_PASSWORD", "MYSQL_ROOT_PASSWORD"]),
-    ("mysql", "mysqldump", &[], "root", &["MYSQL_ROOT_PASSWORD"]),
+/// backup is a dump over the network.
+struct Database {
+    /// The start of the image's name (after its registry and repository path).
+    image: &'static str,
+    strategy: &'static str,
+    /// Variables naming the superuser, and the superuser when none is set.
+    user_vars: &'static [&'static str],
+    default_user: &'static str,
+    password_vars: &'static [&'static str],
+}
+
+const POSTGRES_USER: &[&str] = &["POSTGRES_USER"];
+const POSTGRES_PASSWORD: &[&str] = &["POSTGRES_PASSWORD"];
+const DATABASES: [Database; 4] = [
+    Database {
+        image: "postgres",
+        strategy: "pg_dumpall",
+        user_vars: POSTGRES_USER,
+        default_user: "postgres",
+        password_vars: POSTGRES_PASSWORD,
+    },
+    Database {
+        image: "postgis",
+        strategy: "pg_dumpall",
+        user_vars: POSTGRES_USER,
+        default_user: "postgres",
+        password_vars: POSTGRES_PASSWORD,
+    },
+    Database {
+        image: "mariadb",
+        strategy: "mysqldump",
+        user_vars: &[],
+        default_user: "root",
+        password_vars: &["MARIADB_ROOT_PASSWORD", "MYSQL_ROOT_PASSWORD"],
+    },
+    Database {
+        image: "mysql",
+        strategy: "mysqldump",
+        user_vars: &[],
+        default_user: "root",
+        password_vars: &["MYSQL_ROOT_PASSWORD"],
+    },
 ];
 
 struct Dump {
@@ -333,20 +368,29 @@ struct Dump {
 
 /// The dump a database workload needs, `None` for any other app; an error when it is a
 /// database whose Service or password Secret this stack does not show.
-fn database_dump(stack: &Stack, workload: &Workload, namespace: &str) -> Result<Option<Dump>, String> {
+fn database_dump(
+    stack: &Stack,
+    workload: &Workload,
+    namespace: &str,
+) -> Result<Option<Dump>, String> {
     let image_name = |image: &Val| {
         image
             .as_str()
             .map(|i| i.rsplit('/').next().unwrap_or(i).to_ascii_lowercase())
             .unwrap_or_default()
     };
-    let Some((_, strategy, user_vars, default_user, password_vars)) = DATABASES
-        .iter()
-        .find(|(name, ..)| workload.images.iter().any(|i| image_name(i).starts_with(name)))
-    else {
+    let Some(database) = DATABASES.iter().find(|d| {
+        workload
+            .images
+            .iter()
+            .any(|i| image_name(i).starts_with(d.image))
+    }) else {
         return Ok(None);
     };
-    let what = format!("{} runs a database", crate::lint::rules::describe(&workload.name));
+    let what = format!(
+        "{} runs a database",
+        crate::lint::rules::describe(&workload.name)
+    );
     let service = stack
         .services
         .iter()
@@ -357,12 +401,17 @@ fn database_dump(stack: &Stack, workload: &Workload, namespace: &str) -> Result<
         })
         .and_then(|s| s.name.as_str())
         .ok_or(format!("{what} (dumped over the network, not copied live) and no Service of this stack selects its pods; write its backup by hand"))?;
-    let var = |names: &[&str]| workload.env.iter().find(|e| names.contains(&e.name.as_str()));
-    let user = var(user_vars)
+    let var = |names: &[&str]| {
+        workload
+            .env
+            .iter()
+            .find(|e| names.contains(&e.name.as_str()))
+    };
+    let user = var(database.user_vars)
         .and_then(|e| e.value.as_str())
-        .unwrap_or(default_user)
+        .unwrap_or(database.default_user)
         .to_string();
-    let password = var(password_vars)
+    let password = var(database.password_vars)
         .and_then(|e| match &e.secret {
             Some((Val::Str(name), Val::Str(key))) => Some(SecretRef {
                 name: name.clone(),
@@ -370,9 +419,9 @@ fn database_dump(stack: &Stack, workload: &Workload, namespace: &str) -> Result<
             }),
             _ => None,
         })
-        .ok_or(format!("{what} whose password ({}) is not read from a Secret; move it into one, then generate again", password_vars.join(" or ")))?;
+        .ok_or(format!("{what} whose password ({}) is not read from a Secret; move it into one, then generate again", database.password_vars.join(" or ")))?;
     Ok(Some(Dump {
-        strategy,
+        strategy: database.strategy,
         host: format!("{service}.{namespace}.svc"),
         user,
         password,

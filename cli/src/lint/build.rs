@@ -8,8 +8,8 @@ use super::eval::{Env, Scope, Val};
 use super::extract;
 use super::model::{Loc, Model, NfsDest, Note, Origin, Stack};
 use super::stacks::StackPlan;
-use super::terragrunt::{self, ModuleSource};
 use super::syntax::Block;
+use super::terragrunt::{self, ModuleSource};
 use super::values;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -58,7 +58,7 @@ fn build_stack(repo: &Repo, plan: &StackPlan, classes: &NfsPolicy) -> Stack {
         Some(plan.files.clone()),
         vars,
         &[],
-        &[plan.module_dir.clone()],
+        std::slice::from_ref(&plan.module_dir),
     );
     builder.json_files_not_read();
     builder.stack
@@ -136,13 +136,7 @@ impl<'r> Builder<'r> {
                                 instance,
                                 addr: block.labels.join("."),
                             };
-                            extract::resource(
-                                &mut self.stack,
-                                &env,
-                                block,
-                                origin,
-                                self.classes,
-                            );
+                            extract::resource(&mut self.stack, &env, block, origin, self.classes);
                         }
                     }
                     "module" => {

@@ -68,7 +68,10 @@ impl Repo {
             by_path.insert(file.path.clone(), index);
             if file.rel.ends_with(".tf.json") {
                 if let Some(dir) = file.path.parent() {
-                    tf_json_by_dir.entry(dir.to_path_buf()).or_default().push(index);
+                    tf_json_by_dir
+                        .entry(dir.to_path_buf())
+                        .or_default()
+                        .push(index);
                 }
             }
             if file.hcl.is_some() {

@@ -193,7 +193,9 @@ impl<'s, 'r> Env<'s, 'r> {
             ExprKind::Conditional(parts) => {
                 let [cond, yes, no] = parts.as_ref();
                 match self.eval(cond) {
-                    Val::Unknown(why) => Val::Unknown(format!("a condition that is not static ({why})")),
+                    Val::Unknown(why) => {
+                        Val::Unknown(format!("a condition that is not static ({why})"))
+                    }
                     value => match value.as_bool() {
                         Some(true) => self.eval(yes),
                         Some(false) => self.eval(no),
@@ -300,7 +302,9 @@ impl<'s, 'r> Env<'s, 'r> {
                 let path = self
                     .scope
                     .blocks()
-                    .find(|b| b.kind == "include" && b.labels.first().map_or("", String::as_str) == name)
+                    .find(|b| {
+                        b.kind == "include" && b.labels.first().map_or("", String::as_str) == name
+                    })
                     .and_then(|b| b.attr("path"))
                     .map(|a| env.eval(&a.value));
                 match path {
@@ -354,9 +358,15 @@ impl<'s, 'r> Env<'s, 'r> {
                 .collect(),
             Val::Map(entries) => entries.into_iter().map(|(k, v)| (Val::Str(k), v)).collect(),
             Val::Unknown(why) => {
-                return Val::Unknown(format!("a for expression over a value that is not static ({why})"))
+                return Val::Unknown(format!(
+                    "a for expression over a value that is not static ({why})"
+                ))
             }
-            _ => return Val::Unknown("a for expression over a value that is not a collection".into()),
+            _ => {
+                return Val::Unknown(
+                    "a for expression over a value that is not a collection".into(),
+                )
+            }
         };
         let mut list = Vec::new();
         let mut map: Vec<(String, Val)> = Vec::new();
@@ -374,7 +384,9 @@ impl<'s, 'r> Env<'s, 'r> {
                 match env.eval(cond).as_bool() {
                     Some(true) => {}
                     Some(false) => continue,
-                    None => return Val::Unknown("a for expression whose `if` is not static".into()),
+                    None => {
+                        return Val::Unknown("a for expression whose `if` is not static".into())
+                    }
                 }
             }
             let value = env.eval(&spec.value);

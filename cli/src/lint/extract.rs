@@ -10,13 +10,7 @@ use super::model::{
 use super::syntax::{Block, Expr, ExprKind, Part, Step};
 use super::values;
 
-pub fn resource(
-    stack: &mut Stack,
-    env: &Env,
-    block: &Block,
-    origin: Origin,
-    classes: &NfsPolicy,
-) {
+pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, classes: &NfsPolicy) {
     let kind = block.labels.first().map(String::as_str).unwrap_or("");
     match kind {
         "kubernetes_persistent_volume_claim" | "kubernetes_persistent_volume_claim_v1" => {
@@ -216,7 +210,10 @@ fn pod_spec(env: &Env, spec: &Block) -> PodSpec {
                 .path(&["value_from", "secret_key_ref"])
                 .map(|r| (attr(env, r, "name"), attr(env, r, "key")));
             pod.env.push(EnvVar {
-                name: attr(env, var, "name").as_str().unwrap_or_default().to_string(),
+                name: attr(env, var, "name")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
                 value: attr(env, var, "value"),
                 secret,
             });

@@ -45,15 +45,13 @@ fn equal(a: &Val, b: &Val) -> bool {
 pub fn unary(op: &str, value: Val) -> Val {
     match (op, value) {
         (_, unknown @ Val::Unknown(_)) => unknown,
-        ("!", value) => value
-            .as_bool()
-            .map_or(Val::Unknown("`!` of a value that is not a bool".into()), |b| {
-                Val::Bool(!b)
-            }),
-        (_, value) => value
-            .as_num()
-            .map_or(Val::Unknown("`-` of a value that is not a number".into()), |n| {
-                Val::Num(-n)
-            }),
+        ("!", value) => value.as_bool().map_or(
+            Val::Unknown("`!` of a value that is not a bool".into()),
+            |b| Val::Bool(!b),
+        ),
+        (_, value) => value.as_num().map_or(
+            Val::Unknown("`-` of a value that is not a number".into()),
+            |n| Val::Num(-n),
+        ),
     }
 }

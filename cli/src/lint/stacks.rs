@@ -67,7 +67,11 @@ pub fn plan(repo: &mut Repo, selection: &Selection) -> Vec<StackPlan> {
         .files
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.path.file_name().is_some_and(|n| n == terragrunt::CONFIG_NAME))
+        .filter(|(_, f)| {
+            f.path
+                .file_name()
+                .is_some_and(|n| n == terragrunt::CONFIG_NAME)
+        })
         .filter_map(|(i, f)| Some((f.path.parent()?.to_path_buf(), i)))
         .collect();
     let units: Vec<(PathBuf, usize, UnitConfig)> = configs
@@ -336,7 +340,11 @@ fn tfvars(repo: &Repo, dir: &Path, mut vars: Vec<(String, Val)>) -> Vec<(String,
         };
         let scope = Scope::new(repo, dir.to_path_buf(), Default::default());
         let env = scope.env();
-        for attr in blocks.iter().filter(|b| b.kind.is_empty()).flat_map(|b| &b.attrs) {
+        for attr in blocks
+            .iter()
+            .filter(|b| b.kind.is_empty())
+            .flat_map(|b| &b.attrs)
+        {
             vars.retain(|(k, _)| *k != attr.key);
             vars.push((attr.key.clone(), env.eval(&attr.value)));
         }

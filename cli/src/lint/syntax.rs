@@ -249,9 +249,7 @@ fn convert_expr(expr: &Expression) -> Expr {
                 .map(|(key, value)| {
                     let key = match key {
                         ObjectKey::Ident(ident) => Expr {
-                            kind: ExprKind::Template(vec![Part::Lit(original_key(
-                                ident.as_str(),
-                            ))]),
+                            kind: ExprKind::Template(vec![Part::Lit(original_key(ident.as_str()))]),
                             span: ident.span().unwrap_or(0..0),
                         },
                         ObjectKey::Expression(Expression::String(s)) => Expr {
@@ -296,9 +294,10 @@ fn convert_expr(expr: &Expression) -> Expr {
             op.operator.value().as_str(),
             Box::new([convert_expr(&op.lhs_expr), convert_expr(&op.rhs_expr)]),
         ),
-        Expression::UnaryOp(op) => {
-            ExprKind::Unary(op.operator.value().as_str(), Box::new(convert_expr(&op.expr)))
-        }
+        Expression::UnaryOp(op) => ExprKind::Unary(
+            op.operator.value().as_str(),
+            Box::new(convert_expr(&op.expr)),
+        ),
         Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
             key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
             value_var: f.intro.value_var.as_str().to_string(),

@@ -87,7 +87,9 @@ fn read_into(repo: &Repo, dir: &Path, file: usize, depth: usize, unit: &mut Unit
             "generate" => {
                 let name = block.labels.first().cloned().unwrap_or_default();
                 let path = block.attr("path").and_then(|a| env.string(&a.value).ok());
-                let contents = block.attr("contents").map(|a| generated_text(&env, &a.value));
+                let contents = block
+                    .attr("contents")
+                    .map(|a| generated_text(&env, &a.value));
                 if let (Some(path), Some(contents)) = (path, contents) {
                     unit.generates.retain(|g| g.name != name);
                     unit.generates.push(Generate {
@@ -181,7 +183,9 @@ impl<'s, 'r> Env<'s, 'r> {
         let text = |i: usize| match arg(i) {
             Some(Val::Str(s)) => Ok(s),
             Some(Val::Unknown(why)) => Err(Val::Unknown(why)),
-            _ => Err(Val::Unknown(format!("{name}() of a value that is not a string"))),
+            _ => Err(Val::Unknown(format!(
+                "{name}() of a value that is not a string"
+            ))),
         };
         let dir = &self.scope.dir;
         let shown = |p: &Path| Val::Str(p.to_string_lossy().into_owned());
@@ -247,10 +251,10 @@ impl<'s, 'r> Env<'s, 'r> {
                 Err(unknown) => unknown,
             },
             "jsondecode" => match text(0) {
-                Ok(json) => serde_json::from_str::<serde_json::Value>(&json)
-                    .map_or(Val::Unknown("jsondecode() of text that is not JSON".into()), |v| {
-                        from_json(&v)
-                    }),
+                Ok(json) => serde_json::from_str::<serde_json::Value>(&json).map_or(
+                    Val::Unknown("jsondecode() of text that is not JSON".into()),
+                    |v| from_json(&v),
+                ),
                 Err(unknown) => unknown,
             },
             other => Val::Unknown(format!("the result of {other}()")),

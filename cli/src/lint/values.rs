@@ -3,8 +3,8 @@
 //! CronJobs). Read from `yamlencode` objects, strings, heredocs, `templatefile`/`file`
 //! targets and the repository's `.yaml`/`.tpl` files.
 
-use super::discover::Repo;
 use super::config::NfsPolicy;
+use super::discover::Repo;
 use super::eval::{Env, Scope, Val};
 use super::model::{AlertKind, AlertRule, Loc, Origin, Pvc, PvcKind, Stack};
 use super::syntax::{self, Block, Expr, ExprKind, Part};
@@ -90,13 +90,7 @@ const NOT_CLAIMS: [&str; 14] = [
 /// namespace (a CronJob can mount it, a dump in its namespace can cover it); kinds that
 /// never create claims are skipped; any other kind (an operator's resource, a StatefulSet)
 /// creates claims through its `storageClass` keys, in its namespace.
-pub fn manifest(
-    stack: &mut Stack,
-    env: &Env,
-    block: &Block,
-    origin: &Origin,
-    classes: &NfsPolicy,
-) {
+pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin, classes: &NfsPolicy) {
     for key in ["manifest", "yaml_body"] {
         let Some(body) = block.attr(key) else {
             continue;
@@ -291,7 +285,8 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
             let path = match args.first().map(|a| env.string(a)) {
                 Some(Ok(path)) => path,
                 Some(Err(why)) => {
-                    let why = format!("the path of the values file {name}() reads is not static ({why})");
+                    let why =
+                        format!("the path of the values file {name}() reads is not static ({why})");
                     out.push((Val::Unknown(why), at));
                     return;
                 }
@@ -649,7 +644,11 @@ fn cronjob_matchers(body: &str) -> Vec<(String, bool)> {
             continue;
         };
         let rest = rest.trim_start();
-        let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
+        let Some(quote) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))
+        else {
             continue;
         };
         if let Some(end) = rest[1..].find(quote) {

@@ -22,7 +22,10 @@ pub fn align(text: &str) -> String {
         heredoc = heredoc_marker(line);
         match Attribute::parse(line).filter(|a| heredoc.is_none() && !a.opens_bracket()) {
             Some(attribute) => {
-                if run.first().is_some_and(|first| first.indent != attribute.indent) {
+                if run
+                    .first()
+                    .is_some_and(|first| first.indent != attribute.indent)
+                {
                     flush(&mut run, &mut out);
                 }
                 run.push(attribute);

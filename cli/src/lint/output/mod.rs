@@ -55,9 +55,10 @@ pub fn locate<'a>(repo: &'a Repo, findings: &'a [Finding]) -> Vec<Located<'a>> {
             let (line, column) = file.line_col(finding.loc.span.start);
             let (end_line, end_column) =
                 file.line_col(finding.loc.span.end.max(finding.loc.span.start + 1));
-            let other_stack = finding.stack.as_deref().filter(|stack| {
-                *stack != "." && !file.rel.starts_with(&format!("{stack}/"))
-            });
+            let other_stack = finding
+                .stack
+                .as_deref()
+                .filter(|stack| *stack != "." && !file.rel.starts_with(&format!("{stack}/")));
             Located {
                 finding,
                 rule: finding.rule,
