@@ -115,7 +115,7 @@ pub fn generate(
         .find(|s| s.dir == stack_dir)
         .ok_or_else(|| {
             format!(
-                "{} is not a stack (no terragrunt.hcl or .tf files outside modules/)",
+                "{} is not a stack (`backstop lint --list-stacks` lists the stacks; `stacks` in backstop.toml adds one)",
                 stack_dir.display()
             )
         })?;
