@@ -196,6 +196,7 @@ fn d02_terragrunt_sources_are_followed_and_a_remote_one_is_named() {
             "live/prod/dirname",
             "live/prod/double-slash",
             "live/prod/generated",
+            "live/prod/parent",
             "live/prod/plain",
             "live/prod/remote"
         ]

@@ -228,6 +228,20 @@ impl<'s, 'r> Env<'s, 'r> {
                 Err(unknown) => unknown,
             },
             "get_terragrunt_dir" | "get_original_terragrunt_dir" => shown(dir),
+            "get_parent_terragrunt_dir" => match self.include_dir() {
+                Ok(parent) => shown(&parent),
+                Err(unknown) => unknown,
+            },
+            "path_relative_to_include" | "path_relative_from_include" => match self.include_dir() {
+                Ok(parent) => {
+                    let (from, to) = match name {
+                        "path_relative_to_include" => (&parent, dir),
+                        _ => (dir, &parent),
+                    };
+                    Val::Str(relative_path(from, to))
+                }
+                Err(unknown) => unknown,
+            },
             "get_repo_root" => shown(&self.scope.repo.root),
             "get_path_to_repo_root" => {
                 let depth = dir
@@ -259,6 +273,34 @@ impl<'s, 'r> Env<'s, 'r> {
             },
             other => Val::Unknown(format!("the result of {other}()")),
         }
+    }
+
+    /// The folder of the configuration this one includes (its first `include`); in an
+    /// included configuration, its own folder: Terragrunt's "parent" configuration.
+    fn include_dir(&self) -> Result<PathBuf, Val> {
+        let repo = self.scope.repo;
+        let own = match self.scope.files.as_deref() {
+            Some([file]) => *file,
+            _ => {
+                return Err(Val::Unknown(
+                    "a parent configuration outside Terragrunt".into(),
+                ))
+            }
+        };
+        let include = self
+            .scope
+            .blocks()
+            .filter(|b| b.kind == "include")
+            .find_map(|b| b.attr("path"));
+        let path = match include {
+            Some(attr) => match self.eval(&attr.value) {
+                Val::Str(path) => absolute(&self.scope.dir, &path),
+                Val::Unknown(why) => return Err(Val::Unknown(why)),
+                _ => return Err(Val::Unknown("an include path that is not a string".into())),
+            },
+            None => repo.files[own].path.clone(),
+        };
+        Ok(path.parent().unwrap_or(&path).to_path_buf())
     }
 
     /// An included configuration (`include.NAME.locals`): evaluated from the unit's folder.
@@ -296,6 +338,24 @@ impl<'s, 'r> Env<'s, 'r> {
             }
         }
         Val::Map(entries)
+    }
+}
+
+/// `to` relative to `from` (`../..`, `prod/app`, `.`), both absolute and normalized.
+fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
     }
 }
 
