@@ -206,6 +206,14 @@ fn d02_terragrunt_sources_are_followed_and_a_remote_one_is_named() {
         .as_str()
         .unwrap_or("")
         .contains("git::https://git.example.com/infra.git//modules/app?ref=v1.0.0"));
+    let human = backstop(&["lint", "--list-stacks"], &dir);
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(human.contains("live/prod/remote (terragrunt)\n"), "{human}");
+    assert!(
+        human.contains("  not read: live/prod/remote/terragrunt.hcl:5: terraform source git::https://git.example.com/infra.git//modules/app?ref=v1.0.0 is remote"),
+        "{human}"
+    );
+    assert!(human.ends_with("6 stacks\n"), "{human}");
     let listed = stacks(&dir);
     let generated = listed
         .iter()

@@ -22,14 +22,11 @@ pub fn render(report: &Report, paths: &[PathBuf], json: bool) -> String {
     for stack in &stacks {
         let value = entry(report, stack);
         let _ = writeln!(out, "{} ({})", stack.rel, stack.kind.as_str());
-        for (key, label) in [("folders", "folders"), ("files", "files")] {
-            let items: Vec<&str> = value[key]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_str())
-                .collect();
-            let _ = writeln!(out, "  {label}: {}", items.join(", "));
+        for key in ["folders", "files"] {
+            let _ = writeln!(out, "  {key}:");
+            for item in value[key].as_array().into_iter().flatten() {
+                let _ = writeln!(out, "    {}", item.as_str().unwrap_or("?"));
+            }
         }
         for unread in value["not_read"].as_array().into_iter().flatten() {
             let _ = writeln!(
