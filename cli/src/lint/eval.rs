@@ -462,6 +462,53 @@ impl<'s, 'r> Env<'s, 'r> {
                 Val::Unknown("trimspace() of a computed value".into()),
                 |s| Val::Str(s.trim().into()),
             ),
+            "length" => match first() {
+                Val::List(items) => Val::Num(items.len() as f64),
+                Val::Map(entries) => Val::Num(entries.len() as f64),
+                Val::Str(text) => Val::Num(text.chars().count() as f64),
+                Val::Unknown(why) => Val::Unknown(why),
+                _ => Val::Unknown("length() of a value that has none".into()),
+            },
+            "keys" | "values" => match first() {
+                Val::Map(entries) => Val::List(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| if name == "keys" { Val::Str(k) } else { v })
+                        .collect(),
+                ),
+                Val::Unknown(why) => Val::Unknown(why),
+                _ => Val::Unknown(format!("{name}() of a value that is not a map")),
+            },
+            "contains" => match (first(), args.get(1).map(|a| self.eval(a))) {
+                (Val::List(items), Some(value)) if !matches!(value, Val::Unknown(_)) => {
+                    Val::Bool(items.contains(&value))
+                }
+                (Val::Unknown(why), _) | (_, Some(Val::Unknown(why))) => Val::Unknown(why),
+                _ => Val::Unknown("contains() of a value that is not a list".into()),
+            },
+            "join" => match (first().as_text(), args.get(1).map(|a| self.eval(a))) {
+                (Some(separator), Some(Val::List(items))) => {
+                    let texts: Option<Vec<String>> = items.iter().map(Val::as_text).collect();
+                    texts.map_or(
+                        Val::Unknown("join() of values that are not static".into()),
+                        |t| Val::Str(t.join(&separator)),
+                    )
+                }
+                _ => Val::Unknown("join() of values that are not static".into()),
+            },
+            "flatten" => match first() {
+                Val::List(items) => Val::List(
+                    items
+                        .into_iter()
+                        .flat_map(|item| match item {
+                            Val::List(inner) => inner,
+                            other => vec![other],
+                        })
+                        .collect(),
+                ),
+                Val::Unknown(why) => Val::Unknown(why),
+                _ => Val::Unknown("flatten() of a value that is not a list".into()),
+            },
             "merge" => {
                 let mut merged: Vec<(String, Val)> = Vec::new();
                 for arg in args {
