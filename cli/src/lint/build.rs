@@ -20,15 +20,14 @@ pub const NFS_MODULE_SUFFIX: &str = "modules/kubernetes/nfs_volume";
 const MAX_INSTANCES: usize = 256;
 
 pub fn build_with(repo: &Repo, classes: &NfsPolicy) -> Model {
-    let stacks = repo
+    let stacks: Vec<Stack> = repo
         .plans
         .iter()
         .map(|plan| build_stack(repo, plan, classes))
         .collect();
-    Model {
-        stacks,
-        alerts: values::alert_rules(repo),
-    }
+    let mut alerts = values::alert_rules(repo);
+    alerts.extend(stacks.iter().flat_map(|s| s.alerts.iter().cloned()));
+    Model { stacks, alerts }
 }
 
 fn build_stack(repo: &Repo, plan: &StackPlan, classes: &NfsPolicy) -> Stack {

@@ -32,6 +32,10 @@ pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, cla
             stack.nfs.push(NfsDest { claim_name, origin });
         }
         "kubernetes_service" | "kubernetes_service_v1" => service(stack, env, block),
+        "backstop_backup_alert" => {
+            let alerts = values::backstop_alert(env, block, &origin.loc, &origin.anchors);
+            stack.alerts.extend(alerts);
+        }
         "helm_release" => values::helm_release(stack, env, block, &origin),
         "kubernetes_manifest" | "kubectl_manifest" => {
             values::manifest(stack, env, block, &origin, classes)

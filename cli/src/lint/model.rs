@@ -33,6 +33,9 @@ pub struct Stack {
     pub nfs: Vec<NfsDest>,
     pub workloads: Vec<Workload>,
     pub services: Vec<Service>,
+    /// Backstop alerts of this stack's module instances (inputs known); the model's
+    /// `alerts` holds them too, with the repository's other rules.
+    pub alerts: Vec<AlertRule>,
     /// What could not be read: unresolved values, module sources not followed.
     pub notes: Vec<Note>,
 }

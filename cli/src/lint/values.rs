@@ -471,6 +471,37 @@ pub fn alert_rules(repo: &Repo) -> Vec<AlertRule> {
     rules
 }
 
+/// The rules a `backstop_backup_alert` renders, when its CronJob name resolves in `env`
+/// (read again per module instance by the model builder, where module inputs are known).
+pub fn backstop_alert(env: &Env, block: &Block, loc: &Loc, anchors: &[Loc]) -> Vec<AlertRule> {
+    let Some(cronjob) = block
+        .attr("cronjob_name")
+        .and_then(|a| env.string(&a.value).ok())
+    else {
+        return Vec::new();
+    };
+    let enabled = |key: &str| {
+        block
+            .attr(key)
+            .is_none_or(|a| env.eval(&a.value).as_bool().unwrap_or(true))
+    };
+    [
+        (AlertKind::Stale, "stale"),
+        (AlertKind::NeverSucceeded, "never_succeeded"),
+    ]
+    .into_iter()
+    .filter(|(_, key)| enabled(key))
+    .map(|(kind, _)| AlertRule {
+        cronjob: cronjob.clone(),
+        regex: false,
+        kind,
+        compares_to_zero: false,
+        loc: loc.clone(),
+        anchors: anchors.to_vec(),
+    })
+    .collect()
+}
+
 fn hcl_alerts(env: &Env, file: usize, block: &Block, rules: &mut Vec<AlertRule>) {
     let anchors = vec![Loc {
         file,
@@ -479,35 +510,7 @@ fn hcl_alerts(env: &Env, file: usize, block: &Block, rules: &mut Vec<AlertRule>)
     if block.kind == "resource"
         && block.labels.first().map(String::as_str) == Some("backstop_backup_alert")
     {
-        let cronjob = block
-            .attr("cronjob_name")
-            .and_then(|a| env.string(&a.value).ok());
-        let enabled = |key: &str| {
-            block
-                .attr(key)
-                .is_none_or(|a| env.eval(&a.value).as_bool().unwrap_or(true))
-        };
-        if let Some(cronjob) = cronjob {
-            for (kind, key) in [
-                (AlertKind::Stale, "stale"),
-                (AlertKind::NeverSucceeded, "never_succeeded"),
-            ] {
-                if enabled(key) {
-                    let loc = Loc {
-                        file,
-                        span: block.span.clone(),
-                    };
-                    rules.push(AlertRule {
-                        cronjob: cronjob.clone(),
-                        regex: false,
-                        kind,
-                        compares_to_zero: false,
-                        loc,
-                        anchors: anchors.clone(),
-                    });
-                }
-            }
-        }
+        rules.extend(backstop_alert(env, block, &anchors[0], &anchors));
         return;
     }
     let source = &env.scope.repo.files[file].text;
