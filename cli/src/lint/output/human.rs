@@ -33,17 +33,16 @@ pub fn render(findings: &[Located], summary: &Summary, colour: bool) -> String {
         out.push('\n');
     }
     let count = |s: Severity| findings.iter().filter(|f| f.rule.severity == s).count();
+    // What was not checked belongs on the summary line itself: a CI log shows that line.
+    let caveats: String = summary.caveats().iter().map(|c| format!("; {c}")).collect();
     let _ = writeln!(
         out,
-        "{} stacks checked: {} errors, {} warnings, {} info; {} suppressed or exempt",
+        "{} stacks checked: {} errors, {} warnings, {} info; {} suppressed or exempt{caveats}",
         summary.stacks.len(),
         count(Severity::Error),
         count(Severity::Warning),
         count(Severity::Info),
         summary.suppressed
     );
-    for caveat in summary.caveats() {
-        let _ = writeln!(out, "note: {caveat}");
-    }
     out
 }
