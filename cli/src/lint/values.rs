@@ -256,7 +256,14 @@ fn push_value_pvcs(stack: &mut Stack, namespace: Val, found: Vec<(Val, Loc)>, or
     }
 }
 
+/// Storage classes a values document or manifest sets. `top`: `expr` is a whole document
+/// (a `values` item, a manifest body); only a whole document that cannot be read is said
+/// to be unreadable, not every computed value inside one (a password, an address).
 fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)>) {
+    document_classes(env, file, expr, true, out)
+}
+
+fn document_classes(env: &Env, file: usize, expr: &Expr, top: bool, out: &mut Vec<(Val, Loc)>) {
     match &expr.kind {
         ExprKind::Object(entries) => {
             for (key, value) in entries {
@@ -270,13 +277,13 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
                         },
                     ));
                 } else {
-                    storage_classes(env, file, value, out);
+                    document_classes(env, file, value, false, out);
                 }
             }
         }
         ExprKind::List(items) => items
             .iter()
-            .for_each(|e| storage_classes(env, file, e, out)),
+            .for_each(|e| document_classes(env, file, e, top, out)),
         ExprKind::Call(name, args) if name == "templatefile" || name == "file" => {
             let at = Loc {
                 file,
@@ -285,9 +292,12 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
             let path = match args.first().map(|a| env.string(a)) {
                 Some(Ok(path)) => path,
                 Some(Err(why)) => {
-                    let why =
-                        format!("the path of the values file {name}() reads is not static ({why})");
-                    out.push((Val::Unknown(why), at));
+                    if top {
+                        let why = format!(
+                            "the path of the values file {name}() reads is not static ({why})"
+                        );
+                        out.push((Val::Unknown(why), at));
+                    }
                     return;
                 }
                 None => return,
@@ -295,8 +305,10 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
             let vars = args.get(1).map(|a| env.eval(a));
             let full = super::build::normalize(&env.scope.dir.join(&path));
             let Some(&target) = env.scope.repo.by_path.get(&full) else {
-                let why = format!("the values file {path} is not in the repository");
-                out.push((Val::Unknown(why), at));
+                if top {
+                    let why = format!("the values file {path} is not in the repository");
+                    out.push((Val::Unknown(why), at));
+                }
                 return;
             };
             let text = &env.scope.repo.files[target].text;
@@ -310,9 +322,9 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
                 ));
             }
         }
-        ExprKind::Call(name, args) if name == "yamlencode" || name == "jsonencode" => {
-            args.iter().for_each(|e| storage_classes(env, file, e, out))
-        }
+        ExprKind::Call(name, args) if name == "yamlencode" || name == "jsonencode" => args
+            .iter()
+            .for_each(|e| document_classes(env, file, e, top, out)),
         // `values = [local.values]`, `[yamlencode(local.x)]`, a function of them: read the
         // value they evaluate to, or say that it could not be read.
         ExprKind::Ref(_) | ExprKind::Call(..) | ExprKind::Conditional(_) => {
@@ -321,10 +333,11 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
                 span: expr.span.clone(),
             };
             match env.eval(expr) {
-                Val::Unknown(why) => out.push((
+                Val::Unknown(why) if top => out.push((
                     Val::Unknown(format!("the values could not be read ({why})")),
                     at,
                 )),
+                Val::Unknown(_) => {}
                 value => value_storage_classes(&value, &at, out),
             }
         }
