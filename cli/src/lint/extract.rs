@@ -66,47 +66,53 @@ fn strings(value: &Val) -> Vec<String> {
 /// A PVC is NFS-backed when its storage class is (named in `backstop.toml`, or guessed
 /// from its name, which is said in a BS103 note) or it binds an NFS PersistentVolume.
 fn typed_pvc(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, classes: &NfsPolicy) {
-    let name = nested(env, block, &["metadata"], "name");
-    let storage_class = match nested(env, block, &["spec"], "storage_class_name") {
-        Val::Null => default_class(classes),
-        class => class,
-    };
     let volume_name = nested(env, block, &["spec"], "volume_name");
-    let verdict = storage_class
-        .as_str()
-        .map_or(NfsVerdict::No, |c| classes.verdict(c));
     let nfs_volume = volume_name
         .as_str()
         .is_some_and(|pv| nfs_persistent_volume(env, pv));
+    let pvc = Pvc {
+        name: nested(env, block, &["metadata"], "name"),
+        namespace: nested(env, block, &["metadata"], "namespace"),
+        storage_class: nested(env, block, &["spec"], "storage_class_name"),
+        access_modes: strings(&nested(env, block, &["spec"], "access_modes")),
+        kind: PvcKind::Typed,
+        owner: Val::Null,
+        origin,
+    };
+    push_claim(stack, pvc, nfs_volume, classes);
+}
+
+/// Records a named claim: as an NFS destination when its class (or its volume) is NFS,
+/// else as a claim the rules check. A claim naming no class gets the default class.
+pub fn push_claim(stack: &mut Stack, mut pvc: Pvc, nfs_volume: bool, classes: &NfsPolicy) {
+    if pvc.storage_class == Val::Null {
+        pvc.storage_class = default_class(classes);
+    }
+    let verdict = pvc
+        .storage_class
+        .as_str()
+        .map_or(NfsVerdict::No, |c| classes.verdict(c));
     if verdict == NfsVerdict::GuessedFromName && !nfs_volume {
         stack.notes.push(Note {
             code: "BS103",
             message: format!(
                 "PVC {} is taken as an NFS backup destination only because its storage class {} has `nfs` in its name; it is not checked for a backup",
-                super::rules::describe(&name),
-                super::rules::describe(&storage_class)
+                super::rules::describe(&pvc.name),
+                super::rules::describe(&pvc.storage_class)
             ),
             help: "name the NFS classes in backstop.toml (`nfs_storage_classes = [...]`), or list this class in `protected_storage_classes` if it is block storage".into(),
-            loc: origin.loc.clone(),
-            anchors: origin.anchors.clone(),
+            loc: pvc.origin.loc.clone(),
+            anchors: pvc.origin.anchors.clone(),
         });
     }
     if verdict != NfsVerdict::No || nfs_volume {
         stack.nfs.push(NfsDest {
-            claim_name: name.clone(),
-            origin: origin.clone(),
+            claim_name: pvc.name,
+            origin: pvc.origin,
         });
         return;
     }
-    stack.pvcs.push(Pvc {
-        name,
-        namespace: nested(env, block, &["metadata"], "namespace"),
-        storage_class,
-        access_modes: strings(&nested(env, block, &["spec"], "access_modes")),
-        kind: PvcKind::Typed,
-        owner: Val::Null,
-        origin,
-    });
+    stack.pvcs.push(pvc);
 }
 
 /// The class of a claim that names none: the cluster's default, when `backstop.toml` says

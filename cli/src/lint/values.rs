@@ -104,19 +104,16 @@ pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin, cl
         for document in documents {
             match document.kind.as_deref() {
                 Some("PersistentVolumeClaim") => {
-                    let storage_class = match document.claim_class {
-                        Val::Null => super::extract::default_class(classes),
-                        class => class,
-                    };
-                    stack.pvcs.push(Pvc {
+                    let pvc = Pvc {
                         name: document.name,
                         namespace: document.namespace,
-                        storage_class,
+                        storage_class: document.claim_class,
                         access_modes: Vec::new(),
                         kind: PvcKind::Typed,
                         owner: Val::Null,
                         origin: origin.clone(),
-                    });
+                    };
+                    super::extract::push_claim(stack, pvc, false, classes);
                 }
                 Some(kind) if NOT_CLAIMS.contains(&kind) => {}
                 _ if !scanned => {
