@@ -101,7 +101,14 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
     }
     let root = find_root(&absolute[0]);
     let config = load_config(&root, args.config.as_deref())?;
-    let mut report = lint_paths(&root, &config, &absolute)?;
+    // Folders the user named are linted even where discovery sees a module; the implicit
+    // current folder is not (a module repository's root is not a stack of its own).
+    let named: &[PathBuf] = if args.paths.is_empty() {
+        &[]
+    } else {
+        &absolute
+    };
+    let mut report = lint_paths(&root, &config, named)?;
     if args.list_stacks {
         let text = list::render(&report, &absolute, args.format == Format::Json);
         let _ = std::io::stdout().write_all(text.as_bytes());
@@ -124,7 +131,7 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
                 Ok(message) => eprintln!("{message}"),
                 Err(message) => eprintln!("backstop lint --fix: {message}"),
             }
-            report = lint_paths(&root, &config, &absolute)?;
+            report = lint_paths(&root, &config, named)?;
         }
     }
     // A finding is in scope when its file is, or its stack is (a unit's source module
