@@ -48,7 +48,7 @@ pub struct Args {
     #[arg(long)]
     pub fix: bool,
     /// With --fix: the NFS server the generated backup volumes mount (default: the
-    /// `backstop` provider's `nfs_server`, else a placeholder to fill in).
+    /// `nfs_server` of the repository's `provider "backstop"` block, which they inherit).
     #[arg(long, requires = "fix")]
     pub nfs_server: Option<String>,
     /// Print the stacks found (kind, folders and files read, what could not be read)
