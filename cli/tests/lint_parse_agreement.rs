@@ -30,13 +30,15 @@ fn terraform() -> Option<PathBuf> {
 
 fn real_repos() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("BACKSTOP_REAL_REPOS") {
-        return Some(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        return dir.join("README.md").is_file().then_some(dir);
     }
     manifest_dir()
         .ancestors()
         .skip(1)
         .take(3)
         .map(|dir| dir.join("shared/real-repos"))
+        .chain([PathBuf::from("/work/shared/real-repos")])
         .find(|dir| dir.join("README.md").is_file())
 }
 

@@ -8,10 +8,12 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// `BACKSTOP_REAL_REPOS`, else `shared/real-repos` beside the checkout (`../shared`).
+/// `BACKSTOP_REAL_REPOS`, else `shared/real-repos` beside the checkout (`../shared`),
+/// else `/work/shared/real-repos`.
 fn real_repos() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("BACKSTOP_REAL_REPOS") {
-        return Some(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        return dir.join("README.md").is_file().then_some(dir);
     }
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest
@@ -19,6 +21,7 @@ fn real_repos() -> Option<PathBuf> {
         .skip(1)
         .take(3)
         .map(|dir| dir.join("shared/real-repos"))
+        .chain([PathBuf::from("/work/shared/real-repos")])
         .find(|dir| dir.join("README.md").is_file())
 }
 
