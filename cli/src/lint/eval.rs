@@ -223,6 +223,10 @@ impl<'s, 'r> Env<'s, 'r> {
     }
 
     fn template(&self, parts: &[Part]) -> Val {
+        // `"${x}"` is `x` itself, whatever its type (HCL's rule for a lone interpolation).
+        if let [Part::Interp(expr)] = parts {
+            return self.eval(expr);
+        }
         let mut out = String::new();
         for part in parts {
             match part {
