@@ -95,37 +95,85 @@ pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin, cl
         let Some(body) = block.attr(key) else {
             continue;
         };
-        let documents: Vec<Manifest> = match env.eval(&body.value) {
-            value @ Val::Map(_) => vec![Manifest::from_val(&value)],
-            Val::Str(text) => text.split("\n---").map(Manifest::from_yaml).collect(),
-            _ => vec![Manifest::default()],
+        let at = Loc {
+            file: origin.loc.file,
+            span: body.value.span.clone(),
         };
-        let mut scanned = false;
-        for document in documents {
-            match document.kind.as_deref() {
-                Some("PersistentVolumeClaim") => {
-                    let pvc = Pvc {
-                        name: document.name,
-                        namespace: document.namespace,
-                        storage_class: document.claim_class,
-                        access_modes: Vec::new(),
-                        kind: PvcKind::Typed,
-                        owner: Val::Null,
-                        origin: origin.clone(),
-                    };
-                    super::extract::push_claim(stack, pvc, false, classes);
+        match manifest_value(env, &body.value) {
+            Val::Map(entries) => {
+                let document = Manifest::from_val(&Val::Map(entries));
+                match document.kind.as_deref() {
+                    Some("PersistentVolumeClaim") => {
+                        push_manifest_claim(stack, document, origin, classes)
+                    }
+                    Some(kind) if NOT_CLAIMS.contains(&kind) => {}
+                    _ => {
+                        let mut found = Vec::new();
+                        document_classes(env, origin.loc.file, &body.value, false, &mut found);
+                        push_value_pvcs(stack, document.namespace, found, origin);
+                    }
                 }
-                Some(kind) if NOT_CLAIMS.contains(&kind) => {}
-                _ if !scanned => {
-                    scanned = true;
-                    let mut found = Vec::new();
-                    storage_classes(env, origin.loc.file, &body.value, &mut found);
-                    push_value_pvcs(stack, document.namespace, found, origin);
-                }
-                _ => {}
             }
+            // YAML text, one object per document.
+            Val::Str(text) => {
+                for part in text.split("\n---") {
+                    let document = Manifest::from_yaml(part);
+                    match document.kind.as_deref() {
+                        Some("PersistentVolumeClaim") => {
+                            push_manifest_claim(stack, document, origin, classes)
+                        }
+                        Some(kind) if NOT_CLAIMS.contains(&kind) => {}
+                        _ => {
+                            let found = yaml_storage_classes(part, None)
+                                .into_iter()
+                                .map(|(class, _)| (class, at.clone()))
+                                .collect();
+                            push_value_pvcs(stack, document.namespace, found, origin);
+                        }
+                    }
+                }
+            }
+            Val::Unknown(why) => {
+                let why = format!("the manifest could not be read ({why})");
+                push_value_pvcs(stack, Val::Null, vec![(Val::Unknown(why), at)], origin);
+            }
+            _ => {}
         }
     }
+}
+
+/// A manifest as a value: an object, or YAML text (a heredoc, or what `yamldecode` and the
+/// kubernetes provider's `manifest_decode` functions are given, read as text).
+fn manifest_value(env: &Env, expr: &Expr) -> Val {
+    match &expr.kind {
+        ExprKind::Call(name, args)
+            if matches!(
+                name.as_str(),
+                "yamldecode" | "manifest_decode" | "manifest_decode_multi"
+            ) =>
+        {
+            args.first().map_or(Val::Null, |arg| env.eval(arg))
+        }
+        _ => env.eval(expr),
+    }
+}
+
+fn push_manifest_claim(
+    stack: &mut Stack,
+    document: Manifest,
+    origin: &Origin,
+    classes: &NfsPolicy,
+) {
+    let pvc = Pvc {
+        name: document.name,
+        namespace: document.namespace,
+        storage_class: document.claim_class,
+        access_modes: Vec::new(),
+        kind: PvcKind::Typed,
+        owner: Val::Null,
+        origin: origin.clone(),
+    };
+    super::extract::push_claim(stack, pvc, false, classes);
 }
 
 /// What the rules need of one Kubernetes object written as HCL or YAML.
