@@ -34,7 +34,10 @@ def make_repo(root: pathlib.Path, stacks: int) -> int:
     backup, so the linter has findings to report. Returns the number of files written."""
     write(root / "backstop.toml", 'protected_storage_classes = ["proxmox-lvm", "proxmox-lvm-encrypted"]\n')
     write(root / "modules/kubernetes/nfs_volume/main.tf", 'variable "name" {}\noutput "pvc_name" {\n  value = var.name\n}\n')
-    files = 2
+    # The configuration every unit includes (find_in_parent_folders() finds it; without
+    # it Terragrunt, and the linter, cannot read the units' include).
+    write(root / "terragrunt.hcl", 'remote_state {\n  backend = "local"\n  config = {\n    path = "terraform.tfstate"\n  }\n}\n')
+    files = 3
     for i in range(stacks):
         app = f"app{i:03d}"
         d = root / "stacks" / app

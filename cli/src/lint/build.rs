@@ -2,11 +2,14 @@
 //! (recursively, once per `for_each`/`count` instance, cycles detected), each resource
 //! instance handed to `extract`. Alert rules are gathered from every file of the repository.
 
+use super::config::NfsPolicy;
 use super::discover::Repo;
 use super::eval::{Env, Scope, Val};
 use super::extract;
 use super::model::{Loc, Model, NfsDest, Note, Origin, Stack};
+use super::stacks::StackPlan;
 use super::syntax::Block;
+use super::terragrunt::{self, ModuleSource};
 use super::values;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -16,60 +19,53 @@ pub const NFS_MODULE_SUFFIX: &str = "modules/kubernetes/nfs_volume";
 /// More instances than this from one `count` are not expanded (a typo, not a homelab).
 const MAX_INSTANCES: usize = 256;
 
-pub fn build(repo: &Repo) -> Model {
-    let stacks = repo
-        .stacks
+pub fn build_with(repo: &Repo, classes: &NfsPolicy) -> Model {
+    let stacks: Vec<Stack> = repo
+        .plans
         .iter()
-        .map(|dir| build_stack(repo, dir))
+        .map(|plan| build_stack(repo, plan, classes))
         .collect();
-    Model {
-        stacks,
-        alerts: values::alert_rules(repo),
-    }
+    let mut alerts = values::alert_rules(repo);
+    alerts.extend(stacks.iter().flat_map(|s| s.alerts.iter().cloned()));
+    Model { stacks, alerts }
 }
 
-fn build_stack(repo: &Repo, dir: &Path) -> Stack {
+fn build_stack(repo: &Repo, plan: &StackPlan, classes: &NfsPolicy) -> Stack {
     let mut builder = Builder {
         repo,
+        classes,
         stack: Stack {
-            dir: dir.to_path_buf(),
-            rel: repo.rel_dir(dir),
+            dir: plan.dir.clone(),
+            rel: repo.rel_dir(&plan.dir),
+            kind: plan.kind,
+            files: plan.config_files.clone(),
             ..Stack::default()
         },
         instances: 0,
     };
-    let vars = terragrunt_inputs(repo, dir);
-    builder.module(dir, vars, &[], &[dir.to_path_buf()]);
+    for (loc, message) in &plan.unread {
+        builder.note(
+            loc.clone(),
+            &[],
+            message.clone(),
+            "Make it a local path in this repository (or lint the repository that holds it); the linter cannot see the resources of a module it cannot read.",
+        );
+    }
+    let vars = plan.inputs.iter().cloned().collect();
+    builder.module(
+        &plan.module_dir,
+        Some(plan.files.clone()),
+        vars,
+        &[],
+        std::slice::from_ref(&plan.module_dir),
+    );
+    builder.json_files_not_read();
     builder.stack
-}
-
-/// `inputs = { ... }` of the stack's `terragrunt.hcl`: the root module's variables.
-fn terragrunt_inputs(repo: &Repo, dir: &Path) -> HashMap<String, Val> {
-    let Some(&index) = repo.by_path.get(&dir.join("terragrunt.hcl")) else {
-        return HashMap::new();
-    };
-    let Some(Ok(blocks)) = &repo.files[index].hcl else {
-        return HashMap::new();
-    };
-    let scope = Scope {
-        repo,
-        dir: dir.to_path_buf(),
-        vars: HashMap::new(),
-    };
-    let env = scope.env();
-    blocks
-        .iter()
-        .filter(|b| b.kind.is_empty())
-        .filter_map(|b| b.attr("inputs"))
-        .flat_map(|inputs| match env.eval(&inputs.value) {
-            Val::Map(entries) => entries,
-            _ => Vec::new(),
-        })
-        .collect()
 }
 
 struct Builder<'r> {
     repo: &'r Repo,
+    classes: &'r NfsPolicy,
     stack: Stack,
     instances: usize,
 }
@@ -82,21 +78,42 @@ enum Instance {
 }
 
 impl<'r> Builder<'r> {
+    /// Reads one module instance: the `.tf` files of `dir`, or `files` when given (a unit's
+    /// source plus the files the unit adds and generates).
     fn module(
         &mut self,
         dir: &Path,
+        files: Option<Vec<usize>>,
         vars: HashMap<String, Val>,
         anchors: &[Loc],
         chain: &[PathBuf],
     ) {
         let instance = self.instances;
         self.instances += 1;
+        let files = files.unwrap_or_else(|| {
+            self.repo
+                .hcl_by_dir
+                .get(dir)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&i| self.repo.files[i].rel.ends_with(".tf"))
+                .collect()
+        });
         let scope = Scope {
             repo: self.repo,
             dir: dir.to_path_buf(),
             vars,
+            files: Some(files.clone()),
         };
-        let files = self.repo.hcl_by_dir.get(dir).cloned().unwrap_or_default();
+        if !self.stack.dirs.contains(&dir.to_path_buf()) {
+            self.stack.dirs.push(dir.to_path_buf());
+        }
+        for &file in &files {
+            if !self.stack.files.contains(&file) {
+                self.stack.files.push(file);
+            }
+        }
         for file in files {
             let Some(Ok(blocks)) = &self.repo.files[file].hcl else {
                 continue;
@@ -118,7 +135,7 @@ impl<'r> Builder<'r> {
                                 instance,
                                 addr: block.labels.join("."),
                             };
-                            extract::resource(&mut self.stack, &env, block, origin);
+                            extract::resource(&mut self.stack, &env, block, origin, self.classes);
                         }
                     }
                     "module" => {
@@ -163,10 +180,11 @@ impl<'r> Builder<'r> {
             }
             return;
         }
-        if !(source.starts_with("./") || source.starts_with("../")) {
-            return; // Registry and git modules are not in the repository.
-        }
-        let target = normalize(&scope.dir.join(&source));
+        let target = match terragrunt::module_source(&scope.dir, &source) {
+            ModuleSource::Local(target) => target,
+            // Registry and git modules are not in the repository.
+            ModuleSource::Remote(_) => return,
+        };
         if chain.contains(&target) {
             self.note(
                 loc,
@@ -195,7 +213,29 @@ impl<'r> Builder<'r> {
                 })
                 .map(|a| (a.key.clone(), env.eval(&a.value)))
                 .collect();
-            self.module(&target, inputs, anchors, &chain);
+            self.module(&target, None, inputs, anchors, &chain);
+        }
+    }
+
+    /// `*.tf.json` files of the folders read: Terraform reads them, the linter does not.
+    fn json_files_not_read(&mut self) {
+        let repo = self.repo;
+        let json_files: Vec<usize> = self
+            .stack
+            .dirs
+            .iter()
+            .filter_map(|dir| repo.tf_json_by_dir.get(dir))
+            .flatten()
+            .copied()
+            .collect();
+        for index in json_files {
+            self.stack.notes.push(Note {
+                code: "BS101",
+                message: format!("{} is Terraform JSON syntax, which the linter does not read; its resources are not checked", repo.files[index].rel),
+                help: "write the resources in HCL (.tf), or check this file by hand".into(),
+                loc: Loc { file: index, span: 0..0 },
+                anchors: Vec::new(),
+            });
         }
     }
 
@@ -223,6 +263,10 @@ fn instances(env: &Env, block: &Block) -> Vec<Instance> {
                 .take(MAX_INSTANCES)
                 .map(|v| Instance::Each(v.clone(), v))
                 .collect(),
+            Val::Unknown(why) => {
+                let why = Val::Unknown(format!("its for_each is not static: {why}"));
+                vec![Instance::Each(why.clone(), why)]
+            }
             _ => vec![Instance::Single],
         };
     }

@@ -12,9 +12,18 @@
 //! [[exempt]]
 //! pvc = "monitoring/prometheus-data"
 //! reason = "metrics are disposable"
+//!
+//! # Where discovery gets a repository wrong (globs on folders relative to the root):
+//! stacks  = ["deploy/*/app"]     # also lint these folders as stacks
+//! exclude = ["scripts/**"]       # never lint these as stacks
+//! # What the linter cannot know from the repository:
+//! nfs_storage_classes   = ["nfs-client"]  # classes backed by NFS (else guessed from the name)
+//! default_storage_class = "local-path"    # the cluster's default, for claims naming none
 //! ```
 
 use super::rules;
+use super::stacks::Selection;
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -29,6 +38,12 @@ struct RawConfig {
     ignore: Vec<String>,
     #[serde(default)]
     exempt: Vec<Exemption>,
+    #[serde(default)]
+    stacks: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    nfs_storage_classes: Option<Vec<String>>,
+    default_storage_class: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,6 +62,13 @@ pub struct Config {
     /// Codes of the rules that run.
     pub enabled: Vec<&'static str>,
     pub exemptions: Vec<Exemption>,
+    /// Globs of folders to lint as stacks, and of folders never to lint as stacks.
+    pub stacks: Vec<String>,
+    pub exclude: Vec<String>,
+    /// Classes known to be NFS; `None`: guessed from a class name containing `nfs`.
+    pub nfs_storage_classes: Option<Vec<String>>,
+    /// The cluster's default class: what a claim naming no class gets.
+    pub default_storage_class: Option<String>,
 }
 
 impl Default for Config {
@@ -55,6 +77,10 @@ impl Default for Config {
             protected_storage_classes: vec!["proxmox-lvm".into(), "proxmox-lvm-encrypted".into()],
             enabled: rules::RULES.iter().map(|r| r.code).collect(),
             exemptions: Vec::new(),
+            stacks: Vec::new(),
+            exclude: Vec::new(),
+            nfs_storage_classes: None,
+            default_storage_class: None,
         }
     }
 }
@@ -102,7 +128,38 @@ impl Config {
             }
         }
         config.exemptions = raw.exempt;
+        for (key, globs) in [("stacks", &raw.stacks), ("exclude", &raw.exclude)] {
+            if let Err(e) = glob_set(globs) {
+                return Err(format!("{where_}: `{key}`: {e}"));
+            }
+        }
+        config.stacks = raw.stacks;
+        config.exclude = raw.exclude;
+        config.nfs_storage_classes = raw.nfs_storage_classes;
+        config.default_storage_class = raw.default_storage_class;
         Ok(config)
+    }
+
+    /// Stack selection from the `stacks` / `exclude` globs (checked when loaded).
+    pub fn selection(&self) -> Selection {
+        let set = |globs: &[String]| match globs.is_empty() {
+            true => None,
+            false => glob_set(globs).ok(),
+        };
+        Selection {
+            include: set(&self.stacks),
+            exclude: set(&self.exclude),
+            explicit: Vec::new(),
+        }
+    }
+
+    /// How a claim's class is told to be NFS: the configured list, else the class name.
+    pub fn nfs_policy(&self) -> NfsPolicy {
+        NfsPolicy {
+            named: self.nfs_storage_classes.clone(),
+            protected: self.protected_storage_classes.clone(),
+            default_class: self.default_storage_class.clone(),
+        }
     }
 
     pub fn is_protected(&self, storage_class: &str) -> bool {
@@ -134,5 +191,48 @@ impl Config {
                 });
             stack_match || ns_match || pvc_match
         })
+    }
+}
+
+/// A glob per folder; `dir/**` also matches `dir` itself, as a user means it.
+fn glob_set(globs: &[String]) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let glob = glob.trim_end_matches('/');
+        builder.add(Glob::new(glob).map_err(|e| format!("`{glob}`: {e}"))?);
+        if let Some(dir) = glob.strip_suffix("/**") {
+            builder.add(Glob::new(dir).map_err(|e| format!("`{glob}`: {e}"))?);
+        }
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// What the model builder knows of storage classes: which are NFS (named in
+/// `backstop.toml`, or guessed from the name unless the class is listed as protected),
+/// and the class a claim naming none gets.
+#[derive(Debug, Clone, Default)]
+pub struct NfsPolicy {
+    pub named: Option<Vec<String>>,
+    pub protected: Vec<String>,
+    pub default_class: Option<String>,
+}
+
+/// How a class was judged NFS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NfsVerdict {
+    Named,
+    GuessedFromName,
+    No,
+}
+
+impl NfsPolicy {
+    pub fn verdict(&self, class: &str) -> NfsVerdict {
+        match &self.named {
+            Some(named) if named.iter().any(|c| c == class) => NfsVerdict::Named,
+            Some(_) => NfsVerdict::No,
+            None if self.protected.iter().any(|c| c == class) => NfsVerdict::No,
+            None if class.to_ascii_lowercase().contains("nfs") => NfsVerdict::GuessedFromName,
+            None => NfsVerdict::No,
+        }
     }
 }

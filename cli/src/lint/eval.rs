@@ -4,7 +4,7 @@
 //! instead of guessing.
 
 use super::discover::Repo;
-use super::syntax::{Block, Expr, ExprKind, Part, Step};
+use super::syntax::{Block, Expr, ExprKind, ForExpr, Part, Step};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -43,7 +43,7 @@ impl Val {
         }
     }
 
-    fn as_text(&self) -> Option<String> {
+    pub fn as_text(&self) -> Option<String> {
         match self {
             Val::Str(s) => Some(s.clone()),
             Val::Num(n) => Some(format_num(*n)),
@@ -73,6 +73,10 @@ pub struct Scope<'r> {
     pub repo: &'r Repo,
     pub dir: PathBuf,
     pub vars: HashMap<String, Val>,
+    /// The files whose blocks this scope sees, when not all HCL files of `dir`: one
+    /// Terragrunt configuration (its own `locals`), or a unit's source module plus the
+    /// files the unit adds and generates.
+    pub files: Option<Vec<usize>>,
 }
 
 /// A scope plus the `each`/`count` of the resource instance being read.
@@ -81,19 +85,37 @@ pub struct Env<'s, 'r> {
     pub scope: &'s Scope<'r>,
     pub each: Option<(&'s Val, &'s Val)>,
     pub count: Option<f64>,
+    /// Variables of the `for` expressions being evaluated, innermost last.
+    bound: &'s [(String, Val)],
     depth: u8,
 }
 
+/// Items a `for` expression is evaluated for; more is a typo, not a homelab.
+const MAX_FOR_ITEMS: usize = 256;
 /// `local.a = local.b` chains deeper than this are treated as cycles.
 const MAX_DEPTH: u8 = 24;
 
 impl<'r> Scope<'r> {
+    pub fn new(repo: &'r Repo, dir: PathBuf, vars: HashMap<String, Val>) -> Scope<'r> {
+        Scope {
+            repo,
+            dir,
+            vars,
+            files: None,
+        }
+    }
+
     pub fn blocks(&self) -> impl Iterator<Item = &'r Block> + '_ {
-        self.repo
-            .hcl_by_dir
-            .get(&self.dir)
-            .into_iter()
-            .flatten()
+        let files = match &self.files {
+            Some(files) => files.as_slice(),
+            None => self
+                .repo
+                .hcl_by_dir
+                .get(&self.dir)
+                .map_or(&[][..], Vec::as_slice),
+        };
+        files
+            .iter()
             .filter_map(|&i| {
                 self.repo.files[i]
                     .hcl
@@ -108,6 +130,7 @@ impl<'r> Scope<'r> {
             scope: self,
             each: None,
             count: None,
+            bound: &[],
             depth: 0,
         }
     }
@@ -128,6 +151,18 @@ impl<'s, 'r> Env<'s, 'r> {
         }
     }
 
+    /// An environment over another scope (an included or read configuration), one level
+    /// deeper, so configurations that read each other end instead of looping.
+    pub fn nested<'t>(&self, scope: &'t Scope<'r>) -> Option<Env<'t, 'r>> {
+        (self.depth < MAX_DEPTH).then_some(Env {
+            scope,
+            each: None,
+            count: None,
+            bound: &[],
+            depth: self.depth + 1,
+        })
+    }
+
     fn deeper(self) -> Option<Self> {
         (self.depth < MAX_DEPTH).then_some(Env {
             depth: self.depth + 1,
@@ -142,14 +177,37 @@ impl<'s, 'r> Env<'s, 'r> {
             ExprKind::Num(n) => Val::Num(*n),
             ExprKind::Template(parts) => self.template(parts),
             ExprKind::List(items) => Val::List(items.iter().map(|e| self.eval(e)).collect()),
-            ExprKind::Object(entries) => Val::Map(
-                entries
-                    .iter()
-                    .filter_map(|(k, v)| self.eval(k).as_text().map(|key| (key, self.eval(v))))
-                    .collect(),
-            ),
+            ExprKind::Object(entries) => {
+                let mut map: Vec<(String, Val)> = Vec::new();
+                for (key, value) in entries {
+                    if let Some(key) = self.eval(key).as_text() {
+                        // A key given twice: the last one wins, as in Terraform.
+                        map.retain(|(k, _)| *k != key);
+                        map.push((key, self.eval(value)));
+                    }
+                }
+                Val::Map(map)
+            }
             ExprKind::Ref(steps) => self.reference(steps),
             ExprKind::Call(name, args) => self.call(name, args),
+            ExprKind::Conditional(parts) => {
+                let [cond, yes, no] = parts.as_ref();
+                match self.eval(cond) {
+                    Val::Unknown(why) => {
+                        Val::Unknown(format!("a condition that is not static ({why})"))
+                    }
+                    value => match value.as_bool() {
+                        Some(true) => self.eval(yes),
+                        Some(false) => self.eval(no),
+                        None => Val::Unknown("a condition that is not a bool".into()),
+                    },
+                }
+            }
+            ExprKind::Binary(op, sides) => {
+                super::operators::binary(op, self.eval(&sides[0]), self.eval(&sides[1]))
+            }
+            ExprKind::Unary(op, inner) => super::operators::unary(op, self.eval(inner)),
+            ExprKind::For(spec) => self.for_expr(spec),
             ExprKind::Dynamic => Val::Unknown("an expression computed at plan time".into()),
         }
     }
@@ -165,6 +223,10 @@ impl<'s, 'r> Env<'s, 'r> {
     }
 
     fn template(&self, parts: &[Part]) -> Val {
+        // `"${x}"` is `x` itself, whatever its type (HCL's rule for a lone interpolation).
+        if let [Part::Interp(expr)] = parts {
+            return self.eval(expr);
+        }
         let mut out = String::new();
         for part in parts {
             match part {
@@ -193,6 +255,9 @@ impl<'s, 'r> Env<'s, 'r> {
             _ => "",
         };
         let rest = steps.get(2..).unwrap_or(&[]);
+        if let Some((_, value)) = self.bound.iter().rev().find(|(var, _)| var == root) {
+            return self.apply(value.clone(), &steps[1..]);
+        }
         let Some(env) = self.deeper() else {
             return Val::Unknown(format!("{root}.{name} refers to itself"));
         };
@@ -234,6 +299,24 @@ impl<'s, 'r> Env<'s, 'r> {
             ),
             "path" => Val::Str(self.scope.dir.to_string_lossy().into_owned()),
             "module" => Val::Unknown(format!("an output of module.{name}")),
+            "dependency" => Val::Unknown(format!(
+                "dependency.{name} outputs, known only after that unit is applied"
+            )),
+            "include" => {
+                let path = self
+                    .scope
+                    .blocks()
+                    .find(|b| {
+                        b.kind == "include" && b.labels.first().map_or("", String::as_str) == name
+                    })
+                    .and_then(|b| b.attr("path"))
+                    .map(|a| env.eval(&a.value));
+                match path {
+                    Some(Val::Str(path)) => self.apply(env.terragrunt_config(&path), rest),
+                    Some(Val::Unknown(why)) => Val::Unknown(why),
+                    _ => Val::Unknown(format!("include.{name} is not an include of this file")),
+                }
+            }
             "data" | "terraform" => Val::Unknown(format!("{root}.{name}, read at plan time")),
             resource_type => self.resource_attr(env, resource_type, name, rest),
         }
@@ -267,6 +350,72 @@ impl<'s, 'r> Env<'s, 'r> {
             }
         }
         Val::Unknown(format!("{kind}.{name} is an object"))
+    }
+
+    /// `[for ...]` / `{for ...}` over a static collection (at most `MAX_FOR_ITEMS` items).
+    fn for_expr(&self, spec: &ForExpr) -> Val {
+        let items: Vec<(Val, Val)> = match self.eval(&spec.collection) {
+            Val::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Num(i as f64), v))
+                .collect(),
+            Val::Map(entries) => entries.into_iter().map(|(k, v)| (Val::Str(k), v)).collect(),
+            Val::Unknown(why) => {
+                return Val::Unknown(format!(
+                    "a for expression over a value that is not static ({why})"
+                ))
+            }
+            _ => {
+                return Val::Unknown(
+                    "a for expression over a value that is not a collection".into(),
+                )
+            }
+        };
+        let mut list = Vec::new();
+        let mut map: Vec<(String, Val)> = Vec::new();
+        for (key, value) in items.into_iter().take(MAX_FOR_ITEMS) {
+            let mut bound = self.bound.to_vec();
+            if let Some(key_var) = &spec.key_var {
+                bound.push((key_var.clone(), key));
+            }
+            bound.push((spec.value_var.clone(), value));
+            let env = Env {
+                bound: &bound,
+                ..*self
+            };
+            if let Some(cond) = &spec.cond {
+                match env.eval(cond).as_bool() {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => {
+                        return Val::Unknown("a for expression whose `if` is not static".into())
+                    }
+                }
+            }
+            let value = env.eval(&spec.value);
+            match &spec.key {
+                None => list.push(value),
+                Some(key) => {
+                    let Some(key) = env.eval(key).as_text() else {
+                        return Val::Unknown("a for expression whose keys are not static".into());
+                    };
+                    if spec.grouping {
+                        match map.iter_mut().find(|(k, _)| *k == key) {
+                            Some((_, Val::List(group))) => group.push(value),
+                            _ => map.push((key, Val::List(vec![value]))),
+                        }
+                    } else {
+                        map.retain(|(k, _)| *k != key);
+                        map.push((key, value));
+                    }
+                }
+            }
+        }
+        match spec.key {
+            None => Val::List(list),
+            Some(_) => Val::Map(map),
+        }
     }
 
     fn apply(&self, mut value: Val, steps: &[Step]) -> Val {
@@ -317,9 +466,127 @@ impl<'s, 'r> Env<'s, 'r> {
                 Val::Unknown("trimspace() of a computed value".into()),
                 |s| Val::Str(s.trim().into()),
             ),
-            other => Val::Unknown(format!("the result of {other}()")),
+            "length" => match first() {
+                Val::List(items) => Val::Num(items.len() as f64),
+                Val::Map(entries) => Val::Num(entries.len() as f64),
+                Val::Str(text) => Val::Num(text.chars().count() as f64),
+                Val::Unknown(why) => Val::Unknown(why),
+                _ => Val::Unknown("length() of a value that has none".into()),
+            },
+            "keys" | "values" => match first() {
+                Val::Map(entries) => Val::List(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| if name == "keys" { Val::Str(k) } else { v })
+                        .collect(),
+                ),
+                Val::Unknown(why) => Val::Unknown(why),
+                _ => Val::Unknown(format!("{name}() of a value that is not a map")),
+            },
+            "contains" => match (first(), args.get(1).map(|a| self.eval(a))) {
+                (Val::List(items), Some(value)) if !matches!(value, Val::Unknown(_)) => {
+                    Val::Bool(items.contains(&value))
+                }
+                (Val::Unknown(why), _) | (_, Some(Val::Unknown(why))) => Val::Unknown(why),
+                _ => Val::Unknown("contains() of a value that is not a list".into()),
+            },
+            "join" => match (first().as_text(), args.get(1).map(|a| self.eval(a))) {
+                (Some(separator), Some(Val::List(items))) => {
+                    let texts: Option<Vec<String>> = items.iter().map(Val::as_text).collect();
+                    texts.map_or(
+                        Val::Unknown("join() of values that are not static".into()),
+                        |t| Val::Str(t.join(&separator)),
+                    )
+                }
+                _ => Val::Unknown("join() of values that are not static".into()),
+            },
+            "flatten" => match first() {
+                Val::List(items) => Val::List(
+                    items
+                        .into_iter()
+                        .flat_map(|item| match item {
+                            Val::List(inner) => inner,
+                            other => vec![other],
+                        })
+                        .collect(),
+                ),
+                Val::Unknown(why) => Val::Unknown(why),
+                _ => Val::Unknown("flatten() of a value that is not a list".into()),
+            },
+            "merge" => {
+                let mut merged: Vec<(String, Val)> = Vec::new();
+                for arg in args {
+                    match self.eval(arg) {
+                        Val::Map(entries) => {
+                            for (key, value) in entries {
+                                merged.retain(|(k, _)| *k != key);
+                                merged.push((key, value));
+                            }
+                        }
+                        Val::Null => {}
+                        Val::Unknown(why) => return Val::Unknown(why),
+                        _ => return Val::Unknown("merge() of a value that is not a map".into()),
+                    }
+                }
+                Val::Map(merged)
+            }
+            "concat" => {
+                let mut items = Vec::new();
+                for arg in args {
+                    match self.eval(arg) {
+                        Val::List(more) => items.extend(more),
+                        Val::Unknown(why) => return Val::Unknown(why),
+                        _ => return Val::Unknown("concat() of a value that is not a list".into()),
+                    }
+                }
+                Val::List(items)
+            }
+            "lookup" => {
+                let map = first();
+                let key = args.get(1).and_then(|k| self.eval(k).as_text());
+                match (map, key, args.get(2)) {
+                    (Val::Map(entries), Some(key), default) => {
+                        match entries.into_iter().find(|(k, _)| *k == key) {
+                            Some((_, value)) => value,
+                            None => default.map_or(
+                                Val::Unknown(format!("lookup() of a missing key {key}")),
+                                |d| self.eval(d),
+                            ),
+                        }
+                    }
+                    (Val::Unknown(why), _, _) => Val::Unknown(why),
+                    _ => Val::Unknown("lookup() with a computed key".into()),
+                }
+            }
+            // `try`: the first argument that does not fail. An argument that fails here only
+            // because it is computed at plan time may not fail there: then nothing is known.
+            "try" => {
+                for arg in args {
+                    match self.eval(arg) {
+                        Val::Unknown(why) if is_certain_failure(&why) => continue,
+                        value => return value,
+                    }
+                }
+                Val::Unknown("every argument of try() fails".into())
+            }
+            "coalesce" => {
+                for arg in args {
+                    match self.eval(arg) {
+                        Val::Null => continue,
+                        Val::Str(s) if s.is_empty() => continue,
+                        value => return value,
+                    }
+                }
+                Val::Unknown("coalesce() of no value".into())
+            }
+            _ => self.terragrunt_call(name, args),
         }
     }
+}
+
+/// An evaluation that fails whatever is applied: a missing key, index or definition.
+fn is_certain_failure(why: &str) -> bool {
+    why.starts_with("no key") || why == "index out of range" || why.contains("is not defined")
 }
 
 /// Computed attributes of Backstop's own resources that follow from their inputs, so a

@@ -1,19 +1,20 @@
 //! Reads one resource instance into the model: typed Kubernetes resources, Backstop's own
 //! resources, and the Helm releases and manifests that create PVCs through values.
 
+use super::config::{NfsPolicy, NfsVerdict};
 use super::eval::{Env, Val};
 use super::model::{
-    ClaimRef, Job, JobKind, MountRef, NfsDest, Origin, PodVolume, Pvc, PvcKind, Stack,
-    VolumeSource, Workload,
+    ClaimRef, EnvVar, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume, Pvc, PvcKind,
+    Service, Stack, VolumeSource, Workload,
 };
 use super::syntax::{Block, Expr, ExprKind, Part, Step};
 use super::values;
 
-pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, classes: &NfsPolicy) {
     let kind = block.labels.first().map(String::as_str).unwrap_or("");
     match kind {
         "kubernetes_persistent_volume_claim" | "kubernetes_persistent_volume_claim_v1" => {
-            typed_pvc(stack, env, block, origin)
+            typed_pvc(stack, env, block, origin, classes)
         }
         "kubernetes_persistent_volume" | "kubernetes_persistent_volume_v1" => {}
         "kubernetes_cron_job" | "kubernetes_cron_job_v1" => cron_job(stack, env, block, origin),
@@ -30,8 +31,15 @@ pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
             let claim_name = attr(env, block, "name");
             stack.nfs.push(NfsDest { claim_name, origin });
         }
+        "kubernetes_service" | "kubernetes_service_v1" => service(stack, env, block),
+        "backstop_backup_alert" => {
+            let alerts = values::backstop_alert(env, block, &origin.loc, &origin.anchors);
+            stack.alerts.extend(alerts);
+        }
         "helm_release" => values::helm_release(stack, env, block, &origin),
-        "kubernetes_manifest" | "kubectl_manifest" => values::manifest(stack, env, block, &origin),
+        "kubernetes_manifest" | "kubectl_manifest" => {
+            values::manifest(stack, env, block, &origin, classes)
+        }
         "null_resource" | "terraform_data" => values::kubectl_apply(stack, env, block, &origin),
         _ => {}
     }
@@ -55,31 +63,67 @@ fn strings(value: &Val) -> Vec<String> {
     }
 }
 
-/// A PVC is NFS-backed when its storage class says so or it binds an NFS PersistentVolume.
-fn typed_pvc(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
-    let name = nested(env, block, &["metadata"], "name");
-    let storage_class = nested(env, block, &["spec"], "storage_class_name");
+/// A PVC is NFS-backed when its storage class is (named in `backstop.toml`, or guessed
+/// from its name, which is said in a BS103 note) or it binds an NFS PersistentVolume.
+fn typed_pvc(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, classes: &NfsPolicy) {
     let volume_name = nested(env, block, &["spec"], "volume_name");
-    let nfs_class = storage_class.as_str().is_some_and(|c| c.contains("nfs"));
     let nfs_volume = volume_name
         .as_str()
         .is_some_and(|pv| nfs_persistent_volume(env, pv));
-    if nfs_class || nfs_volume {
-        stack.nfs.push(NfsDest {
-            claim_name: name.clone(),
-            origin: origin.clone(),
-        });
-        return;
-    }
-    stack.pvcs.push(Pvc {
-        name,
+    let pvc = Pvc {
+        name: nested(env, block, &["metadata"], "name"),
         namespace: nested(env, block, &["metadata"], "namespace"),
-        storage_class,
+        storage_class: nested(env, block, &["spec"], "storage_class_name"),
         access_modes: strings(&nested(env, block, &["spec"], "access_modes")),
         kind: PvcKind::Typed,
         owner: Val::Null,
         origin,
-    });
+    };
+    push_claim(stack, pvc, nfs_volume, classes);
+}
+
+/// Records a named claim: as an NFS destination when its class (or its volume) is NFS,
+/// else as a claim the rules check. A claim naming no class gets the default class.
+pub fn push_claim(stack: &mut Stack, mut pvc: Pvc, nfs_volume: bool, classes: &NfsPolicy) {
+    if pvc.storage_class == Val::Null {
+        pvc.storage_class = default_class(classes);
+    }
+    let verdict = pvc
+        .storage_class
+        .as_str()
+        .map_or(NfsVerdict::No, |c| classes.verdict(c));
+    if verdict == NfsVerdict::GuessedFromName && !nfs_volume {
+        stack.notes.push(Note {
+            code: "BS103",
+            message: format!(
+                "PVC {} is taken as an NFS backup destination only because its storage class {} has `nfs` in its name; it is not checked for a backup",
+                super::rules::describe(&pvc.name),
+                super::rules::describe(&pvc.storage_class)
+            ),
+            help: "name the NFS classes in backstop.toml (`nfs_storage_classes = [...]`), or list this class in `protected_storage_classes` if it is block storage".into(),
+            loc: pvc.origin.loc.clone(),
+            anchors: pvc.origin.anchors.clone(),
+        });
+    }
+    if verdict != NfsVerdict::No || nfs_volume {
+        stack.nfs.push(NfsDest {
+            claim_name: pvc.name,
+            origin: pvc.origin,
+        });
+        return;
+    }
+    stack.pvcs.push(pvc);
+}
+
+/// The class of a claim that names none: the cluster's default, when `backstop.toml` says
+/// which it is; otherwise not knowable from the repository.
+pub fn default_class(classes: &NfsPolicy) -> Val {
+    match &classes.default_class {
+        Some(class) => Val::Str(class.clone()),
+        None => Val::Unknown(
+            "no storage class is named, so the cluster's default class applies; name it with `default_storage_class` in backstop.toml".into(),
+        ),
+    }
 }
 
 /// A typed PV in the same module named `pv` with an `nfs` source or the NFS CSI driver.
@@ -149,6 +193,7 @@ pub fn claim_ref(env: &Env, expr: &Expr) -> ClaimRef {
 
 struct PodSpec {
     images: Vec<Val>,
+    env: Vec<EnvVar>,
     scripts: Vec<String>,
     volumes: Vec<PodVolume>,
     mounts: Vec<MountRef>,
@@ -158,6 +203,7 @@ struct PodSpec {
 fn pod_spec(env: &Env, spec: &Block) -> PodSpec {
     let mut pod = PodSpec {
         images: Vec::new(),
+        env: Vec::new(),
         scripts: Vec::new(),
         volumes: Vec::new(),
         mounts: Vec::new(),
@@ -169,6 +215,19 @@ fn pod_spec(env: &Env, spec: &Block) -> PodSpec {
         .filter(|b| b.kind == "container" || b.kind == "init_container")
     {
         pod.images.push(attr(env, container, "image"));
+        for var in container.blocks_of("env") {
+            let secret = var
+                .path(&["value_from", "secret_key_ref"])
+                .map(|r| (attr(env, r, "name"), attr(env, r, "key")));
+            pod.env.push(EnvVar {
+                name: attr(env, var, "name")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                value: attr(env, var, "value"),
+                secret,
+            });
+        }
         for key in ["command", "args"] {
             if let Some(a) = container.attr(key) {
                 pod.scripts.push(script_text(env, &a.value));
@@ -283,10 +342,28 @@ fn workload(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         return;
     };
     stack.workloads.push(Workload {
+        name: nested(env, block, &["metadata"], "name"),
+        images: pod.images,
+        env: pod.env,
         labels,
         volumes: pod.volumes,
         mounts: pod.mounts,
         origin,
+    });
+}
+
+fn service(stack: &mut Stack, env: &Env, block: &Block) {
+    let selector = match nested(env, block, &["spec"], "selector") {
+        Val::Map(entries) => entries
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_string())))
+            .collect(),
+        _ => Vec::new(),
+    };
+    stack.services.push(Service {
+        name: nested(env, block, &["metadata"], "name"),
+        namespace: nested(env, block, &["metadata"], "namespace"),
+        selector,
     });
 }
 

@@ -10,11 +10,15 @@ pub mod config;
 pub mod discover;
 pub mod eval;
 mod extract;
+mod list;
 pub mod model;
+mod operators;
 mod output;
 pub mod rules;
 mod source;
+pub mod stacks;
 mod syntax;
+pub mod terragrunt;
 mod values;
 
 use config::Config;
@@ -43,6 +47,14 @@ pub struct Args {
     /// Write the missing backup.tf of every stack with unbacked PVCs (BS001), then lint again.
     #[arg(long)]
     pub fix: bool,
+    /// With --fix: the NFS server the generated backup volumes mount (default: the
+    /// `nfs_server` of the repository's `provider "backstop"` block, which they inherit).
+    #[arg(long, requires = "fix")]
+    pub nfs_server: Option<String>,
+    /// Print the stacks found (kind, folders and files read, what could not be read)
+    /// instead of linting them; with --format json, as a JSON array.
+    #[arg(long)]
+    pub list_stacks: bool,
 }
 
 #[derive(clap::Args)]
@@ -89,7 +101,19 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
     }
     let root = find_root(&absolute[0]);
     let config = load_config(&root, args.config.as_deref())?;
-    let mut report = lint(&root, &config)?;
+    // Folders the user named are linted even where discovery sees a module; the implicit
+    // current folder is not (a module repository's root is not a stack of its own).
+    let named: &[PathBuf] = if args.paths.is_empty() {
+        &[]
+    } else {
+        &absolute
+    };
+    let mut report = lint_paths(&root, &config, named)?;
+    if args.list_stacks {
+        let text = list::render(&report, &absolute, args.format == Format::Json);
+        let _ = std::io::stdout().write_all(text.as_bytes());
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.fix {
         let stacks = crate::generate::backup::fixable_stacks(&report);
         // Re-read after each stack: the next one must see the slots just taken.
@@ -98,33 +122,48 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
             .filter(|s| absolute.iter().any(|p| s.starts_with(p)))
         {
             let style = crate::generate::backup::Style::Backstop;
-            match crate::generate::backup::generate(&report, stack, style, None) {
+            match crate::generate::backup::generate(
+                &report,
+                stack,
+                style,
+                args.nfs_server.as_deref(),
+            ) {
                 Ok(message) => eprintln!("{message}"),
                 Err(message) => eprintln!("backstop lint --fix: {message}"),
             }
-            report = lint(&root, &config)?;
+            report = lint_paths(&root, &config, named)?;
         }
     }
+    // A finding is in scope when its file is, or its stack is (a unit's source module
+    // lies outside the unit's folder).
     let in_scope: Vec<Finding> = report
         .findings
         .iter()
         .filter(|f| {
-            absolute
-                .iter()
-                .any(|p| report.repo.files[f.loc.file].path.starts_with(p))
+            let stack_dir = f.stack.as_deref().map(|s| report.repo.root.join(s));
+            absolute.iter().any(|p| {
+                report.repo.files[f.loc.file].path.starts_with(p)
+                    || stack_dir.as_ref().is_some_and(|d| d.starts_with(p))
+            })
         })
         .cloned()
         .collect();
     let located = output::locate(&report.repo, &in_scope);
+    let stacks_in_scope: Vec<&model::Stack> = report
+        .model
+        .stacks
+        .iter()
+        .filter(|s| absolute.iter().any(|p| s.dir.starts_with(p)))
+        .collect();
     let summary = Summary {
-        stacks: report
-            .repo
-            .stacks
-            .iter()
-            .filter(|s| absolute.iter().any(|p| s.starts_with(p)))
-            .map(|s| report.repo.rel_dir(s))
-            .collect(),
+        stacks: stacks_in_scope.iter().map(|s| s.rel.clone()).collect(),
         suppressed: report.suppressed,
+        claims: stacks_in_scope.iter().map(|s| s.pvcs.len()).sum(),
+        unresolved_claims: stacks_in_scope
+            .iter()
+            .flat_map(|s| &s.pvcs)
+            .filter(|p| matches!(p.storage_class, eval::Val::Unknown(_)))
+            .count(),
     };
     let colour = args.format == Format::Human
         && std::io::stdout().is_terminal()
@@ -168,9 +207,16 @@ pub fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, Usage
 
 /// Reads the repository at `root`, runs the rules, applies suppressions and exemptions.
 pub fn lint(root: &Path, config: &Config) -> Result<Report, UsageError> {
-    let repo = Repo::load(root);
+    lint_paths(root, config, &[])
+}
+
+/// As `lint`; folders in `paths` are linted as stacks even where discovery finds none.
+pub fn lint_paths(root: &Path, config: &Config, paths: &[PathBuf]) -> Result<Report, UsageError> {
+    let mut selection = config.selection();
+    selection.explicit = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    let repo = Repo::load_with(root, &selection);
     check_suppressions(&repo)?;
-    let model = build::build(&repo);
+    let model = build::build_with(&repo, &config.nfs_policy());
     let all = rules::check(&rules::Ctx {
         repo: &repo,
         model: &model,

@@ -3,6 +3,7 @@
 //! `build` (module instantiation) and `extract` (one resource at a time).
 
 use super::eval::Val;
+pub use super::stacks::StackKind;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -22,10 +23,19 @@ pub struct Model {
 pub struct Stack {
     pub dir: PathBuf,
     pub rel: String,
+    pub kind: StackKind,
+    /// Module folders read for it (its root module first).
+    pub dirs: Vec<PathBuf>,
+    /// Files read for it: Terragrunt configuration, then every module's `.tf` files.
+    pub files: Vec<usize>,
     pub pvcs: Vec<Pvc>,
     pub jobs: Vec<Job>,
     pub nfs: Vec<NfsDest>,
     pub workloads: Vec<Workload>,
+    pub services: Vec<Service>,
+    /// Backstop alerts of this stack's module instances (inputs known); the model's
+    /// `alerts` holds them too, with the repository's other rules.
+    pub alerts: Vec<AlertRule>,
     /// What could not be read: unresolved values, module sources not followed.
     pub notes: Vec<Note>,
 }
@@ -125,10 +135,32 @@ pub struct NfsDest {
 /// A Deployment/StatefulSet/DaemonSet: whose pod labels a backup must co-locate with.
 #[derive(Debug, Clone)]
 pub struct Workload {
+    /// `metadata.name`.
+    pub name: Val,
+    /// Container images, and environment variables (a database's user and password).
+    pub images: Vec<Val>,
+    pub env: Vec<EnvVar>,
     pub labels: Vec<(String, String)>,
     pub volumes: Vec<PodVolume>,
     pub mounts: Vec<MountRef>,
     pub origin: Origin,
+}
+
+/// A container's environment variable: a literal value, or a Secret's key.
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: Val,
+    /// `value_from.secret_key_ref`: the Secret's name and key.
+    pub secret: Option<(Val, Val)>,
+}
+
+/// A Service: where a database is reached over the network.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: Val,
+    pub namespace: Val,
+    pub selector: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -139,7 +171,9 @@ pub enum AlertKind {
 
 #[derive(Debug, Clone)]
 pub struct AlertRule {
+    /// The CronJob name, or the regular expression of a `cronjob=~"..."` matcher.
     pub cronjob: String,
+    pub regex: bool,
     pub kind: AlertKind,
     /// `last_successful_time == 0`: a NeverSucceeded rule that cannot fire.
     pub compares_to_zero: bool,
@@ -154,6 +188,17 @@ pub struct Note {
     pub help: String,
     pub loc: Loc,
     pub anchors: Vec<Loc>,
+}
+
+impl AlertRule {
+    /// True when the rule's `cronjob` matcher selects the CronJob `name` (a regex matcher
+    /// is anchored at both ends, as in PromQL).
+    pub fn watches(&self, name: &str) -> bool {
+        if !self.regex {
+            return self.cronjob == name;
+        }
+        regex::Regex::new(&format!("^(?:{})$", self.cronjob)).is_ok_and(|re| re.is_match(name))
+    }
 }
 
 impl Job {

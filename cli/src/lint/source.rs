@@ -15,6 +15,8 @@ pub struct SourceFile {
     /// `None` for files that are not HCL (Helm values, rule files).
     pub hcl: Option<Result<Vec<Block>, ParseError>>,
     pub suppressions: Vec<Suppression>,
+    /// Written by a Terragrunt `generate` block, not on disk: never a parse error of its own.
+    pub generated: bool,
 }
 
 /// `# backstop:ignore BS001 reason`: silences `code` on the block the comment sits in or
@@ -31,7 +33,8 @@ pub const SUPPRESSION_MARKER: &str = "backstop:ignore";
 
 impl SourceFile {
     pub fn new(path: PathBuf, rel: String, text: String) -> SourceFile {
-        let is_hcl = rel.ends_with(".tf") || rel.ends_with(".hcl");
+        let name = path.to_string_lossy();
+        let is_hcl = [".tf", ".hcl", ".tfvars"].iter().any(|e| name.ends_with(e));
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let hcl = is_hcl.then(|| syntax::parse(&text));
@@ -42,6 +45,7 @@ impl SourceFile {
             line_starts,
             hcl,
             suppressions: Vec::new(),
+            generated: false,
         };
         file.suppressions = file.find_suppressions();
         file

@@ -41,8 +41,29 @@ pub enum ExprKind {
     /// `var.x`, `local.y`, `each.key`, `module.m.out`, `TYPE.NAME.attr[0]`.
     Ref(Vec<Step>),
     Call(String, Vec<Expr>),
-    /// Operators, conditionals, `for` expressions: never statically resolved here.
+    /// `cond ? yes : no`.
+    Conditional(Box<[Expr; 3]>),
+    /// `lhs OP rhs`, the operator as written (`==`, `&&`, `+`, ...).
+    Binary(&'static str, Box<[Expr; 2]>),
+    /// `!x`, `-x`.
+    Unary(&'static str, Box<Expr>),
+    /// `[for v in coll : value if cond]` and `{for k, v in coll : key => value}`.
+    For(Box<ForExpr>),
+    /// Anything else (a number too large, a splat on a computed value).
     Dynamic,
+}
+
+#[derive(Debug, Clone)]
+pub struct ForExpr {
+    pub key_var: Option<String>,
+    pub value_var: String,
+    pub collection: Expr,
+    /// `Some` for an object `for`: the key of each entry.
+    pub key: Option<Expr>,
+    pub value: Expr,
+    pub cond: Option<Expr>,
+    /// `k => v...`: values with the same key are grouped into a list.
+    pub grouping: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -88,12 +109,83 @@ pub struct ParseError {
 }
 
 pub fn parse(text: &str) -> Result<Vec<Block>, ParseError> {
-    let body = hcl_edit::parser::parse_body(text).map_err(|e| ParseError {
-        line: e.location().line(),
-        column: e.location().column(),
-        message: e.message().to_string(),
-    })?;
-    Ok(top_level(&body))
+    let mut text = std::borrow::Cow::Borrowed(text);
+    for round in 0..MAX_DUPLICATE_KEYS {
+        match hcl_edit::parser::parse_body(&text) {
+            Ok(body) => return Ok(top_level(&body)),
+            Err(e) => {
+                let error = ParseError {
+                    line: e.location().line(),
+                    column: e.location().column(),
+                    message: e.message().to_string(),
+                };
+                match rename_duplicate_key(&text, &error, round) {
+                    Some(renamed) => text = std::borrow::Cow::Owned(renamed),
+                    None => return Err(error),
+                }
+            }
+        }
+    }
+    hcl_edit::parser::parse_body(&text)
+        .map(|body| top_level(&body))
+        .map_err(|e| ParseError {
+            line: e.location().line(),
+            column: e.location().column(),
+            message: e.message().to_string(),
+        })
+}
+
+/// Duplicate object keys rewritten before giving up on a file.
+const MAX_DUPLICATE_KEYS: usize = 64;
+/// Marks a key renamed so hcl-edit accepts it; `object_key` strips it again.
+const DUPLICATE_MARK: &str = "__backstop_dup";
+
+/// Terraform accepts `{ A = 1, A = 2 }` (the last wins); hcl-edit rejects the second key.
+/// Renames it with a marker (read back as the same key, overriding the first) and parses
+/// again. Only an identifier or a quoted key can be renamed; anything else stays an error.
+fn rename_duplicate_key(text: &str, error: &ParseError, round: usize) -> Option<String> {
+    if !error.message.contains("redefined object key") {
+        return None;
+    }
+    let line_start = text
+        .split_inclusive('\n')
+        .take(error.line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let line = text.get(line_start..)?.lines().next()?;
+    let column = line
+        .char_indices()
+        .nth(error.column.saturating_sub(1))
+        .map(|(i, _)| i)?;
+    let at = line_start + column;
+    let rest = text.get(at..)?;
+    // Where the marker goes: before a quoted key's closing quote, after an identifier.
+    let insert_at = if let Some(quoted) = rest.strip_prefix('"') {
+        let end = quoted.find('"')?;
+        if quoted[..end].contains('\\') {
+            return None;
+        }
+        at + 1 + end
+    } else {
+        let len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))?;
+        if len == 0 {
+            return None;
+        }
+        at + len
+    };
+    let mut out = String::with_capacity(text.len() + 24);
+    out.push_str(&text[..insert_at]);
+    out.push_str(&format!("{DUPLICATE_MARK}{round}__"));
+    out.push_str(&text[insert_at..]);
+    Some(out)
+}
+
+/// A key as written, without the marker `rename_duplicate_key` adds.
+fn original_key(key: &str) -> String {
+    match key.find(DUPLICATE_MARK) {
+        Some(at) if key.ends_with("__") => key[..at].to_string(),
+        _ => key.to_string(),
+    }
 }
 
 /// Top-level attributes (terragrunt's `inputs = {}`) are kept as a pseudo block `""`.
@@ -157,8 +249,12 @@ fn convert_expr(expr: &Expression) -> Expr {
                 .map(|(key, value)| {
                     let key = match key {
                         ObjectKey::Ident(ident) => Expr {
-                            kind: ExprKind::Template(vec![Part::Lit(ident.as_str().to_string())]),
+                            kind: ExprKind::Template(vec![Part::Lit(original_key(ident.as_str()))]),
                             span: ident.span().unwrap_or(0..0),
+                        },
+                        ObjectKey::Expression(Expression::String(s)) => Expr {
+                            kind: ExprKind::Template(vec![Part::Lit(original_key(s.value()))]),
+                            span: s.span().unwrap_or(0..0),
                         },
                         ObjectKey::Expression(e) => convert_expr(e),
                     };
@@ -189,10 +285,28 @@ fn convert_expr(expr: &Expression) -> Expr {
             call.name.name.as_str().to_string(),
             call.args.iter().map(convert_expr).collect(),
         ),
-        Expression::Conditional(_)
-        | Expression::UnaryOp(_)
-        | Expression::BinaryOp(_)
-        | Expression::ForExpr(_) => ExprKind::Dynamic,
+        Expression::Conditional(c) => ExprKind::Conditional(Box::new([
+            convert_expr(&c.cond_expr),
+            convert_expr(&c.true_expr),
+            convert_expr(&c.false_expr),
+        ])),
+        Expression::BinaryOp(op) => ExprKind::Binary(
+            op.operator.value().as_str(),
+            Box::new([convert_expr(&op.lhs_expr), convert_expr(&op.rhs_expr)]),
+        ),
+        Expression::UnaryOp(op) => ExprKind::Unary(
+            op.operator.value().as_str(),
+            Box::new(convert_expr(&op.expr)),
+        ),
+        Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
+            key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
+            value_var: f.intro.value_var.as_str().to_string(),
+            collection: convert_expr(&f.intro.collection_expr),
+            key: f.key_expr.as_ref().map(convert_expr),
+            value: convert_expr(&f.value_expr),
+            cond: f.cond.as_ref().map(|c| convert_expr(&c.expr)),
+            grouping: f.grouping,
+        })),
     };
     Expr { kind, span }
 }
@@ -228,6 +342,15 @@ pub fn walk<'a>(expr: &'a Expr, visit: &mut dyn FnMut(&'a Expr)) {
                 walk(e, visit)
             }
         }),
+        ExprKind::Conditional(parts) => parts.iter().for_each(|e| walk(e, visit)),
+        ExprKind::Binary(_, sides) => sides.iter().for_each(|e| walk(e, visit)),
+        ExprKind::Unary(_, inner) => walk(inner, visit),
+        ExprKind::For(f) => {
+            walk(&f.collection, visit);
+            f.key.iter().for_each(|e| walk(e, visit));
+            walk(&f.value, visit);
+            f.cond.iter().for_each(|e| walk(e, visit));
+        }
         ExprKind::Null | ExprKind::Bool(_) | ExprKind::Num(_) | ExprKind::Dynamic => {}
     }
 }

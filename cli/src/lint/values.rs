@@ -3,6 +3,7 @@
 //! CronJobs). Read from `yamlencode` objects, strings, heredocs, `templatefile`/`file`
 //! targets and the repository's `.yaml`/`.tpl` files.
 
+use super::config::NfsPolicy;
 use super::discover::Repo;
 use super::eval::{Env, Scope, Val};
 use super::model::{AlertKind, AlertRule, Loc, Origin, Pvc, PvcKind, Stack};
@@ -20,35 +21,243 @@ pub fn helm_release(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin
     if let Some(values) = block.attr("values") {
         storage_classes(env, origin.loc.file, &values.value, &mut found);
     }
-    for set in block.blocks.iter().filter(|b| b.kind == "set") {
-        let name = set
-            .attr("name")
-            .and_then(|a| env.string(&a.value).ok())
-            .unwrap_or_default();
-        if let Some(value) = set
-            .attr("value")
-            .filter(|_| STORAGE_CLASS_KEYS.iter().any(|k| name.ends_with(k)))
-        {
-            found.push((
-                env.eval(&value.value),
-                Loc {
-                    file: origin.loc.file,
+    let file = origin.loc.file;
+    // Provider v2 `set { name value }` blocks; v3 `set = [{ name, value }]` lists.
+    for key in ["set", "set_string"] {
+        for set in block.blocks.iter().filter(|b| b.kind == key) {
+            let name = set
+                .attr("name")
+                .and_then(|a| env.string(&a.value).ok())
+                .unwrap_or_default();
+            if let Some(value) = set.attr("value").filter(|_| is_class_key(&name)) {
+                let at = Loc {
+                    file,
                     span: set.span.clone(),
-                },
-            ));
+                };
+                found.push((env.eval(&value.value), at));
+            }
+        }
+        if let Some(list) = block.attr(key) {
+            let at = Loc {
+                file,
+                span: list.value.span.clone(),
+            };
+            match env.eval(&list.value) {
+                Val::List(items) => {
+                    for item in items {
+                        let name = item.get("name").and_then(Val::as_str).unwrap_or("");
+                        if is_class_key(name) {
+                            let value = item.get("value").cloned().unwrap_or(Val::Null);
+                            found.push((value, at.clone()));
+                        }
+                    }
+                }
+                Val::Unknown(why) => found.push((
+                    Val::Unknown(format!("the `{key}` list could not be read ({why})")),
+                    at,
+                )),
+                _ => {}
+            }
         }
     }
     push_value_pvcs(stack, namespace, found, origin);
 }
 
-pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin) {
-    let mut found = Vec::new();
+/// A Helm `set` name that sets a storage class: `persistence.storageClass`, ...
+fn is_class_key(name: &str) -> bool {
+    STORAGE_CLASS_KEYS.iter().any(|k| name.ends_with(k))
+}
+
+/// Kinds that never create a claim, though their text may hold a `storageClassName`.
+const NOT_CLAIMS: [&str; 14] = [
+    "PersistentVolume",
+    "StorageClass",
+    "ConfigMap",
+    "Secret",
+    "CustomResourceDefinition",
+    "Service",
+    "Namespace",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "VolumeSnapshotClass",
+    "NetworkPolicy",
+];
+
+/// `kubernetes_manifest` / `kubectl_manifest`: a PersistentVolumeClaim keeps its name and
+/// namespace (a CronJob can mount it, a dump in its namespace can cover it); kinds that
+/// never create claims are skipped; any other kind (an operator's resource, a StatefulSet)
+/// creates claims through its `storageClass` keys, in its namespace.
+pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin, classes: &NfsPolicy) {
     for key in ["manifest", "yaml_body"] {
-        if let Some(body) = block.attr(key) {
-            storage_classes(env, origin.loc.file, &body.value, &mut found);
+        let Some(body) = block.attr(key) else {
+            continue;
+        };
+        let at = Loc {
+            file: origin.loc.file,
+            span: body.value.span.clone(),
+        };
+        match manifest_value(env, &body.value) {
+            Val::Map(entries) => {
+                let document = Manifest::from_val(&Val::Map(entries));
+                match document.kind.as_deref() {
+                    Some("PersistentVolumeClaim") => {
+                        push_manifest_claim(stack, document, origin, classes)
+                    }
+                    Some(kind) if NOT_CLAIMS.contains(&kind) => {}
+                    _ => {
+                        let mut found = Vec::new();
+                        document_classes(env, origin.loc.file, &body.value, false, &mut found);
+                        push_value_pvcs(stack, document.namespace, found, origin);
+                    }
+                }
+            }
+            // YAML text, one object per document.
+            Val::Str(text) => {
+                for part in text.split("\n---") {
+                    let document = Manifest::from_yaml(part);
+                    match document.kind.as_deref() {
+                        Some("PersistentVolumeClaim") => {
+                            push_manifest_claim(stack, document, origin, classes)
+                        }
+                        Some(kind) if NOT_CLAIMS.contains(&kind) => {}
+                        _ => {
+                            let found = yaml_storage_classes(part, None)
+                                .into_iter()
+                                .map(|(class, _)| (class, at.clone()))
+                                .collect();
+                            push_value_pvcs(stack, document.namespace, found, origin);
+                        }
+                    }
+                }
+            }
+            Val::Unknown(why) => {
+                let why = format!("the manifest could not be read ({why})");
+                push_value_pvcs(stack, Val::Null, vec![(Val::Unknown(why), at)], origin);
+            }
+            _ => {}
         }
     }
-    push_value_pvcs(stack, Val::Null, found, origin);
+}
+
+/// A manifest as a value: an object, or YAML text (a heredoc, or what `yamldecode` and the
+/// kubernetes provider's `manifest_decode` functions are given, read as text).
+fn manifest_value(env: &Env, expr: &Expr) -> Val {
+    match &expr.kind {
+        ExprKind::Call(name, args)
+            if matches!(
+                name.as_str(),
+                "yamldecode" | "manifest_decode" | "manifest_decode_multi"
+            ) =>
+        {
+            args.first().map_or(Val::Null, |arg| env.eval(arg))
+        }
+        _ => env.eval(expr),
+    }
+}
+
+fn push_manifest_claim(
+    stack: &mut Stack,
+    document: Manifest,
+    origin: &Origin,
+    classes: &NfsPolicy,
+) {
+    let pvc = Pvc {
+        name: document.name,
+        namespace: document.namespace,
+        storage_class: document.claim_class,
+        access_modes: Vec::new(),
+        kind: PvcKind::Typed,
+        owner: Val::Null,
+        origin: origin.clone(),
+    };
+    super::extract::push_claim(stack, pvc, false, classes);
+}
+
+/// What the rules need of one Kubernetes object written as HCL or YAML.
+struct Manifest {
+    kind: Option<String>,
+    name: Val,
+    namespace: Val,
+    /// A PersistentVolumeClaim's `spec.storageClassName`.
+    claim_class: Val,
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Manifest {
+            kind: None,
+            name: Val::Unknown("the manifest could not be read statically".into()),
+            namespace: Val::Null,
+            claim_class: Val::Null,
+        }
+    }
+}
+
+impl Manifest {
+    fn from_val(value: &Val) -> Manifest {
+        let metadata = value.get("metadata");
+        let field = |key: &str| metadata.and_then(|m| m.get(key)).cloned();
+        Manifest {
+            kind: value.get("kind").and_then(Val::as_str).map(str::to_string),
+            name: field("name").unwrap_or(Val::Null),
+            namespace: field("namespace").unwrap_or(Val::Null),
+            claim_class: value
+                .get("spec")
+                .and_then(|s| s.get("storageClassName"))
+                .cloned()
+                .unwrap_or(Val::Null),
+        }
+    }
+
+    /// Top-level `kind:`, `metadata:` `name:`/`namespace:` and a `storageClassName:`.
+    fn from_yaml(text: &str) -> Manifest {
+        let mut manifest = Manifest {
+            name: Val::Null,
+            ..Manifest::default()
+        };
+        let mut in_metadata = false;
+        let mut metadata_indent = None;
+        for line in text.lines() {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let indent = line.len() - trimmed.len();
+            let Some((key, value)) = trimmed.split_once(':') else {
+                continue;
+            };
+            let value = value
+                .split(" #")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'');
+            let known = |v: &str| match v.contains("${") || v.contains("{{") {
+                true => Val::Unknown(format!("the template expression {v}")),
+                false => Val::Str(v.to_string()),
+            };
+            if indent == 0 {
+                in_metadata = key == "metadata";
+                metadata_indent = None;
+                if key == "kind" {
+                    manifest.kind = Some(value.to_string());
+                }
+            } else if in_metadata && *metadata_indent.get_or_insert(indent) == indent {
+                match key {
+                    "name" => manifest.name = known(value),
+                    "namespace" => manifest.namespace = known(value),
+                    _ => {}
+                }
+            }
+            if key == "storageClassName" && indent > 0 {
+                manifest.claim_class = known(value);
+            }
+        }
+        manifest
+    }
 }
 
 /// `provisioner "local-exec"` commands that pipe a heredoc manifest into `kubectl apply`.
@@ -92,7 +301,14 @@ fn push_value_pvcs(stack: &mut Stack, namespace: Val, found: Vec<(Val, Loc)>, or
     }
 }
 
+/// Storage classes a values document or manifest sets. `top`: `expr` is a whole document
+/// (a `values` item, a manifest body); only a whole document that cannot be read is said
+/// to be unreadable, not every computed value inside one (a password, an address).
 fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)>) {
+    document_classes(env, file, expr, true, out)
+}
+
+fn document_classes(env: &Env, file: usize, expr: &Expr, top: bool, out: &mut Vec<(Val, Loc)>) {
     match &expr.kind {
         ExprKind::Object(entries) => {
             for (key, value) in entries {
@@ -106,20 +322,38 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
                         },
                     ));
                 } else {
-                    storage_classes(env, file, value, out);
+                    document_classes(env, file, value, false, out);
                 }
             }
         }
         ExprKind::List(items) => items
             .iter()
-            .for_each(|e| storage_classes(env, file, e, out)),
+            .for_each(|e| document_classes(env, file, e, top, out)),
         ExprKind::Call(name, args) if name == "templatefile" || name == "file" => {
-            let Some(path) = args.first().and_then(|a| env.string(a).ok()) else {
-                return;
+            let at = Loc {
+                file,
+                span: expr.span.clone(),
+            };
+            let path = match args.first().map(|a| env.string(a)) {
+                Some(Ok(path)) => path,
+                Some(Err(why)) => {
+                    if top {
+                        let why = format!(
+                            "the path of the values file {name}() reads is not static ({why})"
+                        );
+                        out.push((Val::Unknown(why), at));
+                    }
+                    return;
+                }
+                None => return,
             };
             let vars = args.get(1).map(|a| env.eval(a));
             let full = super::build::normalize(&env.scope.dir.join(&path));
             let Some(&target) = env.scope.repo.by_path.get(&full) else {
+                if top {
+                    let why = format!("the values file {path} is not in the repository");
+                    out.push((Val::Unknown(why), at));
+                }
                 return;
             };
             let text = &env.scope.repo.files[target].text;
@@ -133,7 +367,25 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
                 ));
             }
         }
-        ExprKind::Call(_, args) => args.iter().for_each(|e| storage_classes(env, file, e, out)),
+        ExprKind::Call(name, args) if name == "yamlencode" || name == "jsonencode" => args
+            .iter()
+            .for_each(|e| document_classes(env, file, e, top, out)),
+        // `values = [local.values]`, `[yamlencode(local.x)]`, a function of them: read the
+        // value they evaluate to, or say that it could not be read.
+        ExprKind::Ref(_) | ExprKind::Call(..) | ExprKind::Conditional(_) => {
+            let at = Loc {
+                file,
+                span: expr.span.clone(),
+            };
+            match env.eval(expr) {
+                Val::Unknown(why) if top => out.push((
+                    Val::Unknown(format!("the values could not be read ({why})")),
+                    at,
+                )),
+                Val::Unknown(_) => {}
+                value => value_storage_classes(&value, &at, out),
+            }
+        }
         ExprKind::Template(parts) => {
             let text = template_text(env, parts);
             let source = &env.scope.repo.files[file].text;
@@ -146,6 +398,30 @@ fn storage_classes(env: &Env, file: usize, expr: &Expr, out: &mut Vec<(Val, Loc)
                         span: locate(source, &expr.span, line),
                     },
                 ));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Storage classes inside an evaluated value: `storageClass` keys of maps, and YAML text.
+fn value_storage_classes(value: &Val, at: &Loc, out: &mut Vec<(Val, Loc)>) {
+    match value {
+        Val::Map(entries) => {
+            for (key, inner) in entries {
+                if STORAGE_CLASS_KEYS.contains(&key.as_str()) {
+                    out.push((inner.clone(), at.clone()));
+                } else {
+                    value_storage_classes(inner, at, out);
+                }
+            }
+        }
+        Val::List(items) => items
+            .iter()
+            .for_each(|item| value_storage_classes(item, at, out)),
+        Val::Str(text) => {
+            for (class, _) in yaml_storage_classes(text, None) {
+                out.push((class, at.clone()));
             }
         }
         _ => {}
@@ -242,11 +518,7 @@ pub fn alert_rules(repo: &Repo) -> Vec<AlertRule> {
                     .parent()
                     .map(|p| p.to_path_buf())
                     .unwrap_or_default();
-                let scope = Scope {
-                    repo,
-                    dir,
-                    vars: HashMap::new(),
-                };
+                let scope = Scope::new(repo, dir, HashMap::new());
                 for block in blocks {
                     hcl_alerts(&scope.env(), index, block, &mut rules);
                 }
@@ -257,6 +529,37 @@ pub fn alert_rules(repo: &Repo) -> Vec<AlertRule> {
     rules
 }
 
+/// The rules a `backstop_backup_alert` renders, when its CronJob name resolves in `env`
+/// (read again per module instance by the model builder, where module inputs are known).
+pub fn backstop_alert(env: &Env, block: &Block, loc: &Loc, anchors: &[Loc]) -> Vec<AlertRule> {
+    let Some(cronjob) = block
+        .attr("cronjob_name")
+        .and_then(|a| env.string(&a.value).ok())
+    else {
+        return Vec::new();
+    };
+    let enabled = |key: &str| {
+        block
+            .attr(key)
+            .is_none_or(|a| env.eval(&a.value).as_bool().unwrap_or(true))
+    };
+    [
+        (AlertKind::Stale, "stale"),
+        (AlertKind::NeverSucceeded, "never_succeeded"),
+    ]
+    .into_iter()
+    .filter(|(_, key)| enabled(key))
+    .map(|(kind, _)| AlertRule {
+        cronjob: cronjob.clone(),
+        regex: false,
+        kind,
+        compares_to_zero: false,
+        loc: loc.clone(),
+        anchors: anchors.to_vec(),
+    })
+    .collect()
+}
+
 fn hcl_alerts(env: &Env, file: usize, block: &Block, rules: &mut Vec<AlertRule>) {
     let anchors = vec![Loc {
         file,
@@ -265,34 +568,7 @@ fn hcl_alerts(env: &Env, file: usize, block: &Block, rules: &mut Vec<AlertRule>)
     if block.kind == "resource"
         && block.labels.first().map(String::as_str) == Some("backstop_backup_alert")
     {
-        let cronjob = block
-            .attr("cronjob_name")
-            .and_then(|a| env.string(&a.value).ok());
-        let enabled = |key: &str| {
-            block
-                .attr(key)
-                .is_none_or(|a| env.eval(&a.value).as_bool().unwrap_or(true))
-        };
-        if let Some(cronjob) = cronjob {
-            for (kind, key) in [
-                (AlertKind::Stale, "stale"),
-                (AlertKind::NeverSucceeded, "never_succeeded"),
-            ] {
-                if enabled(key) {
-                    let loc = Loc {
-                        file,
-                        span: block.span.clone(),
-                    };
-                    rules.push(AlertRule {
-                        cronjob: cronjob.clone(),
-                        kind,
-                        compares_to_zero: false,
-                        loc,
-                        anchors: anchors.clone(),
-                    });
-                }
-            }
-        }
+        rules.extend(backstop_alert(env, block, &anchors[0], &anchors));
         return;
     }
     let source = &env.scope.repo.files[file].text;
@@ -316,7 +592,7 @@ fn hcl_alerts(env: &Env, file: usize, block: &Block, rules: &mut Vec<AlertRule>)
                         })
                 };
                 if let (Some(name), Some(rule_expr)) = (get("alert"), get("expr")) {
-                    if let Some(rule) = classify(&name, &rule_expr, 0) {
+                    for rule in classify(&name, &rule_expr, 0) {
                         rules.push(rule.into_alert(
                             Loc {
                                 file,
@@ -334,6 +610,7 @@ fn hcl_alerts(env: &Env, file: usize, block: &Block, rules: &mut Vec<AlertRule>)
 
 struct TextRule {
     cronjob: String,
+    regex: bool,
     kind: AlertKind,
     compares_to_zero: bool,
     offset: usize,
@@ -343,6 +620,7 @@ impl TextRule {
     fn into_alert(self, loc: Loc, anchors: Vec<Loc>) -> AlertRule {
         AlertRule {
             cronjob: self.cronjob,
+            regex: self.regex,
             kind: self.kind,
             compares_to_zero: self.compares_to_zero,
             loc,
@@ -373,23 +651,14 @@ fn text_alerts(text: &str) -> Vec<TextRule> {
     let mut rules = Vec::new();
     for (i, (start, name)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(text.len(), |(next, _)| *next);
-        if let Some(rule) = classify(name, &text[*start..end], *start) {
-            rules.push(rule);
-        }
+        rules.extend(classify(name, &text[*start..end], *start));
     }
     rules
 }
 
-fn classify(name: &str, body: &str, offset: usize) -> Option<TextRule> {
-    let cronjob = body
-        .split("cronjob=\"")
-        .nth(1)?
-        .split('"')
-        .next()?
-        .to_string();
-    if cronjob.is_empty() || cronjob.contains("${") || cronjob.contains("{{") {
-        return None;
-    }
+/// One rule per CronJob its expression selects (`cronjob="x"`, `cronjob =~ 'x-.*'`, each
+/// side of an `or`); negative matchers select nothing.
+fn classify(name: &str, body: &str, offset: usize) -> Vec<TextRule> {
     let watches_success = body.contains("last_successful_time");
     let kind = if name.contains("NeverSucceeded")
         || (watches_success && (body.contains("absent(") || body.contains("unless")))
@@ -398,15 +667,54 @@ fn classify(name: &str, body: &str, offset: usize) -> Option<TextRule> {
     } else if name.contains("Stale") || (watches_success && body.contains("time()")) {
         AlertKind::Stale
     } else {
-        return None;
+        return Vec::new();
     };
     let compares_to_zero = kind == AlertKind::NeverSucceeded
         && watches_success
         && (body.contains("== 0") || body.contains("==0"));
-    Some(TextRule {
-        cronjob,
-        kind,
-        compares_to_zero,
-        offset,
-    })
+    cronjob_matchers(body)
+        .into_iter()
+        .filter(|(value, _)| !value.is_empty() && !value.contains("${") && !value.contains("{{"))
+        .map(|(cronjob, regex)| TextRule {
+            cronjob,
+            regex,
+            kind,
+            compares_to_zero,
+            offset,
+        })
+        .collect()
+}
+
+/// The values of the `cronjob` label matchers in a PromQL expression, and whether each is
+/// a regex (`=~`). `!=` and `!~` are skipped.
+fn cronjob_matchers(body: &str) -> Vec<(String, bool)> {
+    let mut found = Vec::new();
+    for (at, _) in body.match_indices("cronjob") {
+        let before = body[..at].chars().next_back();
+        if before.is_some_and(|c| !(c == '{' || c == ',' || c.is_whitespace())) {
+            continue; // part of a longer name, e.g. kube_cronjob_info
+        }
+        let rest = body[at + "cronjob".len()..].trim_start();
+        let (regex, rest) = if let Some(r) = rest.strip_prefix("=~") {
+            (true, r)
+        } else if rest.starts_with("!=") || rest.starts_with("!~") || rest.starts_with("==") {
+            continue;
+        } else if let Some(r) = rest.strip_prefix('=') {
+            (false, r)
+        } else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(quote) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))
+        else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            found.push((rest[1..1 + end].to_string(), regex));
+        }
+    }
+    found
 }

@@ -31,7 +31,7 @@ pub fn render(findings: &[Located]) -> String {
                 f.end_line,
                 f.end_column,
                 property(&format!("{} {}", f.rule.code, f.rule.name)),
-                data(&format!("{} ({})", f.finding.message, f.finding.help))
+                data(&format!("{} ({})", f.message(), f.finding.help))
             )
         })
         .collect()

@@ -26,16 +26,18 @@ pub fn render(findings: &[Located], summary: &Summary, colour: bool) -> String {
             "{}: {} {}",
             paint("1", &format!("{}:{}:{}", f.file, f.line, f.column)),
             paint(tint, &format!("{severity}[{}]", f.rule.code)),
-            f.finding.message
+            f.message()
         );
         let _ = writeln!(out, "{gutter} |\n{} | {}", f.line, f.source_line);
         let _ = writeln!(out, "{gutter} = help: {}", f.finding.help);
         out.push('\n');
     }
     let count = |s: Severity| findings.iter().filter(|f| f.rule.severity == s).count();
+    // What was not checked belongs on the summary line itself: a CI log shows that line.
+    let caveats: String = summary.caveats().iter().map(|c| format!("; {c}")).collect();
     let _ = writeln!(
         out,
-        "{} stacks checked: {} errors, {} warnings, {} info; {} suppressed or exempt",
+        "{} stacks checked: {} errors, {} warnings, {} info; {} suppressed or exempt{caveats}",
         summary.stacks.len(),
         count(Severity::Error),
         count(Severity::Warning),

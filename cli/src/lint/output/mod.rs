@@ -32,6 +32,19 @@ pub struct Located<'a> {
     pub end_line: usize,
     pub end_column: usize,
     pub source_line: &'a str,
+    /// The stack a finding belongs to when its file lies outside that stack's folder (a
+    /// module several stacks use): outputs name it, or the findings would read as one.
+    pub other_stack: Option<&'a str>,
+}
+
+impl Located<'_> {
+    /// The message, naming the stack when the file alone does not tell it.
+    pub fn message(&self) -> String {
+        match self.other_stack {
+            Some(stack) => format!("{} (stack {stack})", self.finding.message),
+            None => self.finding.message.clone(),
+        }
+    }
 }
 
 pub fn locate<'a>(repo: &'a Repo, findings: &'a [Finding]) -> Vec<Located<'a>> {
@@ -42,6 +55,10 @@ pub fn locate<'a>(repo: &'a Repo, findings: &'a [Finding]) -> Vec<Located<'a>> {
             let (line, column) = file.line_col(finding.loc.span.start);
             let (end_line, end_column) =
                 file.line_col(finding.loc.span.end.max(finding.loc.span.start + 1));
+            let other_stack = finding
+                .stack
+                .as_deref()
+                .filter(|stack| *stack != "." && !file.rel.starts_with(&format!("{stack}/")));
             Located {
                 finding,
                 rule: finding.rule,
@@ -51,11 +68,18 @@ pub fn locate<'a>(repo: &'a Repo, findings: &'a [Finding]) -> Vec<Located<'a>> {
                 end_line,
                 end_column,
                 source_line: file.line_text(line),
+                other_stack,
             }
         })
         .collect();
     located.sort_by(|a, b| {
-        (a.file, a.line, a.column, a.rule.code).cmp(&(b.file, b.line, b.column, b.rule.code))
+        (a.file, a.line, a.column, a.rule.code, a.other_stack).cmp(&(
+            b.file,
+            b.line,
+            b.column,
+            b.rule.code,
+            b.other_stack,
+        ))
     });
     located
 }
@@ -63,6 +87,26 @@ pub fn locate<'a>(repo: &'a Repo, findings: &'a [Finding]) -> Vec<Located<'a>> {
 pub struct Summary {
     pub stacks: Vec<String>,
     pub suppressed: usize,
+    /// Claims read in these stacks, and those whose storage class could not be resolved.
+    pub claims: usize,
+    pub unresolved_claims: usize,
+}
+
+impl Summary {
+    /// What a green run did not check, so that it never reads as "checked" when it is not.
+    pub fn caveats(&self) -> Vec<String> {
+        let mut caveats = Vec::new();
+        if self.stacks.is_empty() {
+            caveats.push("no stack was found, so nothing was checked (`backstop lint --list-stacks` shows what discovery sees; `stacks` in backstop.toml adds folders)".to_string());
+        }
+        if self.unresolved_claims > 0 {
+            caveats.push(format!(
+                "{} of {} claims have no storage class the linter could resolve and were not checked (BS101)",
+                self.unresolved_claims, self.claims
+            ));
+        }
+        caveats
+    }
 }
 
 pub fn render(format: Format, findings: &[Located], summary: &Summary, colour: bool) -> String {

@@ -15,6 +15,23 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
+/// Stable across runs and line moves, distinct per rule, file, stack and subject: code
+/// scanning keeps one alert per finding even when one module line serves several stacks.
+fn fingerprint(f: &Located) -> String {
+    let key = format!(
+        "{}\u{0}{}\u{0}{}\u{0}{}",
+        f.rule.code,
+        f.file,
+        f.finding.stack.as_deref().unwrap_or(""),
+        f.finding.message
+    );
+    // FNV-1a, 64 bits: small, deterministic, no dependency.
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
 pub fn render(findings: &[Located]) -> String {
     let rules: Vec<Value> = RULES
         .iter()
@@ -40,7 +57,8 @@ pub fn render(findings: &[Located]) -> String {
                 "ruleId": f.rule.code,
                 "ruleIndex": rule_index,
                 "level": level(f.rule.severity),
-                "message": { "text": format!("{} ({})", f.finding.message, f.finding.help) },
+                "message": { "text": format!("{} ({})", f.message(), f.finding.help) },
+                "partialFingerprints": { "backstopFinding/v1": fingerprint(f) },
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": f.file, "uriBaseId": "%SRCROOT%" },

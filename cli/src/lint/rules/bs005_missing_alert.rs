@@ -47,7 +47,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 ctx.model
                     .alerts
                     .iter()
-                    .any(|a| a.cronjob == name && a.kind == kind)
+                    .any(|a| a.watches(name) && a.kind == kind)
             };
             let missing: Vec<&str> = [
                 (AlertKind::Stale, "Stale"),

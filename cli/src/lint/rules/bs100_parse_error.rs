@@ -34,6 +34,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let Some(Err(error)) = &file.hcl else {
             continue;
         };
+        if file.generated {
+            continue; // Reported as a generate block not read (BS102).
+        }
         let line_start = file.line_start(error.line);
         let offset = file
             .line_text(error.line)

@@ -1,12 +1,15 @@
 //! # BS102 module-not-read
 //!
 //! ## What it does
-//! Reports a call of a local module (`source = "./..."` or `"../..."`) the linter could
-//! not follow: the folder has no `.tf` files, or the call closes a cycle of modules.
+//! Reports a module the linter could not read: a local module call (`source = "./..."`)
+//! whose folder has no `.tf` files or that closes a cycle of modules; a Terragrunt unit's
+//! `terraform { source }` that is remote (named in the message), not static, or has no
+//! `.tf` files; an `include` whose path cannot be resolved; a `generate` block whose text
+//! does not parse once its unknown values are left out.
 //!
 //! ## Why is this bad?
-//! The resources of that module (PVCs, backups) are invisible to every other rule.
-//! Terraform itself rejects both cases.
+//! The resources of that module (PVCs, backups) are invisible to every other rule. For a
+//! remote source, lint the repository that holds the module (or vendor it).
 //!
 //! ## Example
 //! ```hcl

@@ -22,6 +22,7 @@ mod bs011_short_starting_deadline;
 mod bs100_parse_error;
 mod bs101_unresolved_value;
 mod bs102_module_not_read;
+mod bs103_nfs_class_guessed;
 
 pub use bs009_schedule_collision::nfs_writers;
 
@@ -96,7 +97,7 @@ macro_rules! rule {
     };
 }
 
-pub static RULES: [Rule; 14] = [
+pub static RULES: [Rule; 15] = [
     rule!(bs001_unbacked_pvc),
     rule!(bs002_backup_not_on_nfs),
     rule!(bs003_source_not_read_only),
@@ -111,6 +112,7 @@ pub static RULES: [Rule; 14] = [
     rule!(bs100_parse_error),
     rule!(bs101_unresolved_value),
     rule!(bs102_module_not_read),
+    rule!(bs103_nfs_class_guessed),
 ];
 
 pub fn by_code(code: &str) -> Option<&'static Rule> {
