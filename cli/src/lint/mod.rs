@@ -236,11 +236,12 @@ pub fn lint_paths(root: &Path, config: &Config, paths: &[PathBuf]) -> Result<Rep
     })
 }
 
-/// Reads the repository at `root` and builds its model without running the rules: for
-/// commands that need only what is declared (`backstop status`).
-pub fn read_model(root: &Path) -> (Repo, Model) {
-    let repo = Repo::load(root);
-    let model = build::build(&repo);
+/// Reads the repository at `root` as `lint` does (the same stacks, the same NFS policy)
+/// and builds its model without running the rules: for commands that need only what is
+/// declared (`backstop status`).
+pub fn read_model(root: &Path, config: &Config) -> (Repo, Model) {
+    let repo = Repo::load_with(root, &config.selection());
+    let model = build::build_with(&repo, &config.nfs_policy());
     (repo, model)
 }
 

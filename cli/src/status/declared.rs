@@ -37,9 +37,11 @@ pub struct DeclaredSet {
     pub unresolved: Vec<Unresolved>,
 }
 
-/// Every backup declared in the repository at `root`.
-pub fn read(root: &Path) -> DeclaredSet {
-    let (repo, model) = lint::read_model(root);
+/// Every backup declared in the repository at `root`, read with its `backstop.toml` as
+/// `backstop lint` reads it.
+pub fn read(root: &Path) -> Result<DeclaredSet, String> {
+    let config = lint::load_config(root, None).map_err(|e| e.0)?;
+    let (repo, model) = lint::read_model(root, &config);
     let place = |loc: &lint::model::Loc| {
         let file = &repo.files[loc.file];
         format!("{}:{}", file.rel, file.line_col(loc.span.start).0)
@@ -95,7 +97,7 @@ pub fn read(root: &Path) -> DeclaredSet {
     });
     set.backups
         .dedup_by(|a, b| a.namespace == b.namespace && a.cronjob == b.cronjob);
-    set
+    Ok(set)
 }
 
 /// The threshold the core renders into this CronJob's Stale alert when no
@@ -129,6 +131,7 @@ fn declared_alerts(repo: &Repo) -> HashMap<(String, String), u64> {
             repo,
             dir: file.path.parent().unwrap_or(&file.path).to_path_buf(),
             vars: HashMap::new(),
+            files: None,
         };
         let env = scope.env();
         let alerts = blocks.iter().filter(|b| {

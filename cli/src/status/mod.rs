@@ -85,7 +85,7 @@ fn status(args: &Args) -> Result<bool, String> {
         args.ca_file.as_deref(),
         Duration::from_secs(timeout),
     )?;
-    let declared = declared::read(&root);
+    let declared = declared::read(&root)?;
     let shown: Vec<Declared> = declared
         .backups
         .iter()
