@@ -9,24 +9,7 @@ import pytest
 
 from backstop_status_support import MetricsEndpoint, Prometheus, ksm_text, make_tls, render_support, start_pushgateway
 
-NAMESPACE = "apps"
-DAILY = "0 3 * * *"
-HOURLY = "0 * * * *"
-USER, PASSWORD = "backstop", "s3cret-password"
-
-# name -> how it is declared, what the cluster does, the state `status` must report.
-BACKUPS = {
-    # alpha's alert sets its own threshold (stale_after), which wins over the schedule's.
-    "alpha": {"declared": "resource", "schedule": DAILY, "run": True, "state": "healthy", "stale_after": "3d"},
-    "bravo": {"declared": "resource", "schedule": HOURLY, "run": True, "state": "stale"},
-    "charlie": {"declared": "resource", "schedule": DAILY, "run": False, "state": "never succeeded"},
-    "delta": {"declared": "resource", "schedule": DAILY, "run": False, "state": "cronjob missing"},
-    "echo": {"declared": "resource", "schedule": DAILY, "run": False, "state": "suspended"},
-    "foxtrot": {"declared": "resource", "schedule": DAILY, "run": True, "state": "newest job failed"},
-    "golf": {"declared": "module", "schedule": DAILY, "run": True, "state": "rules not loaded"},
-    "india": {"declared": "cronjob", "schedule": DAILY, "run": False, "state": "healthy"},
-}
-UNDECLARED = ("other", "hotel-backup")
+from status_cases import BACKUPS, DAILY, NAMESPACE, PASSWORD, UNDECLARED, USER
 
 
 def backstop_job_hcl(label: str, name_expr: str, schedule_expr: str, namespace_expr: str) -> str:

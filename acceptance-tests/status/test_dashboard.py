@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import BACKUPS, NAMESPACE
+from status_cases import BACKUPS, NAMESPACE
 
 RAN = {f"{name}-backup" for name, b in BACKUPS.items() if b["run"]}
 SUCCEEDED = {f"{name}-backup" for name in ["alpha", "bravo", "echo", "foxtrot", "golf", "india"]}

@@ -6,7 +6,7 @@ import urllib.request
 import pytest
 
 from backstop_status_support import Prometheus, Proxy, run_status
-from conftest import BACKUPS, NAMESPACE, PASSWORD, UNDECLARED, USER
+from status_cases import BACKUPS, NAMESPACE, PASSWORD, UNDECLARED, USER
 
 
 def status_json(backstop_bin, cluster, *extra, paths=None):
