@@ -4,6 +4,7 @@
 //! template never sees a raw user string; secrets and the `command` strategy's snippet
 //! reach the script through the container environment instead of its text.
 
+use super::job::active_deadline_seconds;
 use crate::model::{BackupJob, Strategy};
 use crate::shell::quote;
 use handlebars::{Context, Handlebars};
@@ -11,6 +12,8 @@ use serde_json::{json, Value};
 
 const PREAMBLE: &str = include_str!("../../templates/preamble.sh.hbs");
 const PUSH_METRICS: &str = include_str!("../../templates/push_metrics.sh.hbs");
+const LOCK: &str = include_str!("../../templates/lock.sh.hbs");
+const GUARDS: &str = include_str!("../../templates/guards.sh.hbs");
 const PRUNE_BY_AGE: &str = include_str!("../../templates/prune_by_age.sh.hbs");
 const RSYNC: &str = include_str!("../../templates/rsync.sh.hbs");
 const SQLITE: &str = include_str!("../../templates/sqlite.sh.hbs");
@@ -25,6 +28,9 @@ pub fn default_keep(strategy: Strategy) -> u32 {
         Strategy::PgDumpall | Strategy::Mysqldump => 14,
     }
 }
+
+/// The shrink guard's default: a source that lost more than half of its files or bytes.
+pub const DEFAULT_MAX_SHRINK_PERCENT: u32 = 50;
 
 /// The environment variable the dump tool reads its password from.
 pub fn password_env(strategy: Strategy) -> Option<&'static str> {
@@ -59,6 +65,8 @@ impl ScriptTemplates {
         registry.set_strict_mode(true);
         let mut sources = vec![
             ("preamble", PREAMBLE),
+            ("lock", LOCK),
+            ("guards", GUARDS),
             ("push_metrics", PUSH_METRICS),
             ("prune_by_age", PRUNE_BY_AGE),
         ];
@@ -103,6 +111,7 @@ fn template_of(strategy: Strategy) -> &'static str {
 
 fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
     let keep = job.keep.unwrap_or_else(|| default_keep(strategy));
+    let deadline = active_deadline_seconds(job);
     let sources: Vec<Value> = job
         .mounts
         .iter()
@@ -112,6 +121,13 @@ fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
         "cronjob": quote(cronjob_name),
         "strategy": strategy.as_str(),
         "keep": keep,
+        "max_shrink_percent": job.max_shrink_percent.unwrap_or(DEFAULT_MAX_SHRINK_PERCENT),
+        "make_room": job.make_room.unwrap_or(true),
+        // The Job is killed at its deadline (SIGTERM, then SIGKILL after the grace period),
+        // so a lock older than that, plus a minute, belongs to a dead run.
+        "lock_stale_seconds": deadline + 60,
+        // A second run waits for the first up to a quarter of its own deadline.
+        "lock_wait_seconds": deadline / 4,
         "sources": null,
         "tool": Value::Null,
         "package": Value::Null,
