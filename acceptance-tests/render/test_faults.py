@@ -368,7 +368,7 @@ def test_twenty_sigkills_including_retention_never_leave_an_incomplete_snapshot(
         if kill % 2:
             process = start_script(job["script"], killing_path, env, faketime=fake(moment))
             process.communicate(timeout=300)
-            assert process.returncode == -signal.SIGKILL or process.returncode == 128 + signal.SIGKILL, process.returncode
+            assert process.returncode != 0  # faketime reports its killed child as 1
             [deleting] = backup.glob(".deleting-*")  # killed mid-delete, out of the snapshot name
             assert next(deleting.rglob("*"), None) is not None, "part of it must be left for the kill to mean anything"
             phases["retention (targeted)"] += 1
