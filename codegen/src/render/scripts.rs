@@ -32,6 +32,9 @@ pub fn default_keep(strategy: Strategy) -> u32 {
 /// The shrink guard's default: a source that lost more than half of its files or bytes.
 pub const DEFAULT_MAX_SHRINK_PERCENT: u32 = 50;
 
+/// The longest a run waits for another run's lock on the same destination.
+const MAX_LOCK_WAIT_SECONDS: u64 = 1800;
+
 /// The environment variable the dump tool reads its password from.
 pub fn password_env(strategy: Strategy) -> Option<&'static str> {
     match strategy {
@@ -126,8 +129,9 @@ fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
         // The Job is killed at its deadline (SIGTERM, then SIGKILL after the grace period),
         // so a lock older than that, plus a minute, belongs to a dead run.
         "lock_stale_seconds": deadline + 60,
-        // A second run waits for the first up to a quarter of its own deadline.
-        "lock_wait_seconds": deadline / 4,
+        // A second run waits for the first up to a quarter of its own deadline, at most
+        // half an hour: long enough for a manual run to finish, short of hiding a hung one.
+        "lock_wait_seconds": (deadline / 4).min(MAX_LOCK_WAIT_SECONDS),
         "sources": null,
         "tool": Value::Null,
         "package": Value::Null,
