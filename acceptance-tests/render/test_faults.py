@@ -566,3 +566,35 @@ def test_a_full_destination_makes_room_or_fails_and_never_loses_the_newest(small
         assert "failed with exit 11" in done.stderr and "No space left on device" in done.stderr
         assert names == weeks[:3] and all(tree_digest(backup / w) == before[w] for w in weeks[:3])
     assert not [p.name for p in backup.iterdir() if p.name.startswith(".")]
+
+
+# --- sparse files and extended attributes ---------------------------------------------
+
+def test_sparse_files_stay_sparse_and_extended_attributes_are_kept(tmp_path, pushgateway):
+    source = tmp_path / "data"
+    source.mkdir()
+    sparse = source / "disk.img"
+    with open(sparse, "wb") as f:
+        f.truncate(64 * 1024 * 1024)
+        f.seek(1024 * 1024)
+        f.write(b"data in the middle")
+    assert sparse.stat().st_blocks * 512 < 1024 * 1024, "the source file must be sparse for this test to mean anything"
+    tagged = source / "tagged"
+    tagged.write_text("x\n")
+    os.setxattr(tagged, "user.backstop", b"kept")
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    job = rsync_job(source, keep=2)
+    path = alpine_like_path(tmp_path / "bin", ["rsync"])
+    env = {"BACKUP_DIR": str(backup), "PUSHGATEWAY_URL": pushgateway.url, "TZ": "UTC"}
+    monday = datetime.datetime(2026, 4, 6, 3, 0, 0)
+    for week in range(2):
+        done = run_script(job["script"], path, env, faketime=fake(monday + datetime.timedelta(days=7 * week)))
+        assert done.returncode == 0, done.stderr[-2000:]
+    for week in range(2):
+        copy = backup / week_of(monday + datetime.timedelta(days=7 * week)) / "data"
+        assert (copy / "disk.img").stat().st_size == 64 * 1024 * 1024
+        assert (copy / "disk.img").stat().st_blocks * 512 < 1024 * 1024, "the copy must stay sparse"
+        assert os.getxattr(copy / "tagged", "user.backstop") == b"kept"
+    # The output figure is rsync's apparent size of the files, as du -b would say.
+    assert pushgateway.metrics("mail-backup")["backup_output_bytes"] == 64 * 1024 * 1024 + 2
