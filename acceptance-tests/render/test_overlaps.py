@@ -22,6 +22,7 @@ PAIRS = 20
 BASE = datetime.datetime(2026, 4, 6, 3, 0, 0)
 # The reasons a run of a pair may fail; anything else is a defect.
 CLEAR_FAILURES = ("still holds", "refusing to run", "refusing to back up")
+FAILURE_LINES: list[str] = []  # the message of every run of a pair that failed, printed per test
 
 
 def fake(moment: datetime.datetime) -> str:
@@ -39,6 +40,9 @@ def run_pair(script, path, env, first: datetime.datetime, second: datetime.datet
         results.append((process.returncode, err))
     for code, err in results:
         assert code == 0 or any(reason in err for reason in CLEAR_FAILURES), err[-3000:]
+        if code != 0:
+            FAILURE_LINES.append(next(line for line in err.splitlines()
+                                      if any(r in line for r in CLEAR_FAILURES) and not line.startswith("+")))
     return results
 
 
@@ -121,8 +125,9 @@ def test_overlapping_rsync_pairs(tmp_path, pushgateway):
         no_leftovers(backup)
         after = success_timestamp(pushgateway, "mail-backup")
         assert (after > success_before) == bool(ok), (pair, results)
-    print(f"rsync pairs: {successes} runs succeeded, {failures} failed clearly; one run took {duration:.2f}s")
-    assert successes >= PAIRS, "the second run of a pair waits for the first instead of failing"
+    print(f"rsync pairs: {successes} runs succeeded, {failures} failed clearly; one run took {duration:.2f}s; failures: {FAILURE_LINES}")
+    FAILURE_LINES.clear()
+    assert successes == 2 * PAIRS, "the second run of a pair waits for the first instead of failing"
 
 
 # --- sqlite ---------------------------------------------------------------------------
@@ -189,8 +194,9 @@ def test_overlapping_sqlite_pairs(tmp_path, pushgateway):
         assert (success_timestamp(pushgateway, "app-backup") > success_before) == bool(new), (pair, results)
         successes += len(new)
     db.close()
-    print(f"sqlite pairs: {successes} of {2 * PAIRS} runs published; one run took {duration:.2f}s")
-    assert successes >= PAIRS
+    print(f"sqlite pairs: {successes} of {2 * PAIRS} runs published; one run took {duration:.2f}s; failures: {FAILURE_LINES}")
+    FAILURE_LINES.clear()
+    assert successes == 2 * PAIRS
 
 
 # --- pg_dumpall -----------------------------------------------------------------------
@@ -245,8 +251,9 @@ def test_overlapping_dump_pairs(private_dir, tmp_path, pushgateway):  # noqa: F8
             no_leftovers(backup)
             assert (success_timestamp(pushgateway, "db-backup") > success_before) == bool(new), (pair, results)
             successes += len(new)
-        print(f"dump pairs: {successes} of {2 * PAIRS} runs published; one run took {duration:.2f}s")
-        assert successes >= PAIRS
+        print(f"dump pairs: {successes} of {2 * PAIRS} runs published; one run took {duration:.2f}s; failures: {FAILURE_LINES}")
+        FAILURE_LINES.clear()
+        assert successes == 2 * PAIRS
     finally:
         server.stop()
 

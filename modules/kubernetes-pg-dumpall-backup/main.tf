@@ -89,6 +89,8 @@ LOCK=.backstop.lock
 # killed by Kubernetes, even when it could not remove its lock.
 LOCK_STALE_SECONDS=43260
 LOCK_WAIT_SECONDS=1800
+# How far the clocks of two nodes may disagree before a copy counts as from the future.
+CLOCK_SKEW_SECONDS=300
 RUN_PARTIAL=""
 LOCKED=""
 WORK=""
@@ -124,25 +126,28 @@ holder_is_dead() {
 # Renamed, not deleted, so only one run breaks it; a lock that turns out to be another
 # live run's (taken between the read and the rename) is put back.
 break_lock() {
-  if mv "$LOCK" "$LOCK.broken.$RUN_ID" 2>/dev/null; then
-    if [ "$(cat "$LOCK.broken.$RUN_ID")" != "$1" ]; then
-      ln "$LOCK.broken.$RUN_ID" "$LOCK" 2>/dev/null || true
-    fi
-    rm -f "$LOCK.broken.$RUN_ID"
+  mv "$LOCK" "$LOCK.broken.$RUN_ID" 2>/dev/null || return 1
+  if [ "$(cat "$LOCK.broken.$RUN_ID")" != "$1" ]; then
+    ln "$LOCK.broken.$RUN_ID" "$LOCK" 2>/dev/null || true
   fi
+  rm -f "$LOCK.broken.$RUN_ID"
 }
 
 WAITED=0
 while :; do
   echo "$HOLDER" > "$LOCK.$RUN_ID"
   if ln "$LOCK.$RUN_ID" "$LOCK" 2>/dev/null; then break; fi
-  # A lost NFS reply can report a link that was made as failed: then the lock is ours.
-  if ! current=$(cat "$LOCK" 2>/dev/null); then continue; fi
-  if [ "$current" = "$HOLDER" ]; then break; fi
-  if holder_is_dead "$current"; then
-    echo "breaking the lock of a dead run ($current)" >&2
-    break_lock "$current"
-    continue
+  if current=$(cat "$LOCK" 2>/dev/null); then
+    # A lost NFS reply can report a link that was made as failed: then the lock is ours.
+    if [ "$current" = "$HOLDER" ]; then break; fi
+    if holder_is_dead "$current"; then
+      echo "breaking the lock of a dead run ($current)" >&2
+      if break_lock "$current"; then continue; fi
+    fi
+  elif [ -e "$LOCK" ]; then
+    current="unknown: $BACKUP_DIR/$LOCK is not readable"
+  else
+    continue # released between the link and the read
   fi
   if [ "$WAITED" -ge "$LOCK_WAIT_SECONDS" ]; then
     echo "another backup run ($current) still holds $BACKUP_DIR/$LOCK after $${WAITED}s; this run changed nothing" >&2
@@ -234,8 +239,9 @@ stamp_of() {
   echo "$digits"
 }
 # A copy stamped after now means the clock is wrong, now or when it was written: ages
-# would be wrong either way, so nothing is written or deleted.
-NOW_STAMP=$(date +%Y%m%d%H%M%S)
+# would be wrong either way, so nothing is written or deleted. Clocks of two nodes may
+# disagree a little (CLOCK_SKEW_SECONDS, set with the lock).
+NOW_STAMP=$(date -d "@$(($(date +%s) + CLOCK_SKEW_SECONDS))" +%Y%m%d%H%M%S)
 NEWEST=""
 NEWEST_STAMP=0
 for entry in $COPIES; do
