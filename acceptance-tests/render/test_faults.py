@@ -509,6 +509,8 @@ def test_rsync_over_a_maildir_being_moved_succeeds_and_counts_the_vanished(tmp_p
         if reported:
             assert "rsync exit 24" in err
             vanished_runs += 1
+            copied = sum(1 for p in (snapshot / "data" / "box").rglob("*") if p.is_file())
+            print(f"maildir: attempt {attempt + 1}: {reported} files vanished, {copied} of 3000 moving files copied, exit 0")
             break
     assert vanished_runs, "no run saw a file vanish: the mover must race rsync for this test to mean anything"
 
