@@ -600,3 +600,42 @@ def test_sparse_files_stay_sparse_and_extended_attributes_are_kept(tmp_path, pus
         assert os.getxattr(copy / "tagged", "user.backstop") == b"kept"
     # The output figure is rsync's apparent size of the files, as du -b would say.
     assert pushgateway.metrics("mail-backup")["backup_output_bytes"] == 64 * 1024 * 1024 + 2
+
+
+@pytest.mark.parametrize("make_room", [True, False])
+def test_a_full_destination_makes_room_for_a_sqlite_copy_or_fails(small_destination, tmp_path, pushgateway, make_room):
+    """Copies of a 600 KB database of random bytes: three fit in 2 MB, the fourth does not
+    ("database or disk is full"). Ages count from the newest copy, which a failing run
+    never changes, so without make_room no later run would ever prune."""
+    data = tmp_path / "data"
+    data.mkdir()
+    database = data / "app.db"
+    db = sqlite3.connect(database)
+    db.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, body BLOB)")
+    db.executemany("INSERT INTO items (body) VALUES (?)", [(random.Random(i).randbytes(5000),) for i in range(120)])
+    db.commit()
+    db.close()
+    backup = small_destination
+    job = render_job({"name": "app", "namespace": "app", "schedule": "0 */6 * * *", "strategy": "sqlite",
+                      "source_claim": "app-data", "destination_claim": "app-backup", "keep": 30, "make_room": make_room,
+                      "mounts": {"data": {"path": str(data)}}, "database": str(database)})
+    path = alpine_like_path(tmp_path / "bin", ["sqlite3"])
+    env = {"BACKUP_DIR": str(backup), "PUSHGATEWAY_URL": pushgateway.url, "TZ": "UTC"}
+    start = datetime.datetime(2026, 4, 6, 0, 0, 0)
+    for run in range(3):
+        done = run_script(job["script"], path, env, faketime=fake(start + datetime.timedelta(hours=6 * run)))
+        assert done.returncode == 0, done.stderr[-2000:]
+    before = sorted(p.name for p in backup.glob(STAMP_GLOB))
+    assert len(before) == 3
+    done = run_script(job["script"], path, env, faketime=fake(start + datetime.timedelta(hours=18)))
+    names = sorted(p.name for p in backup.glob(STAMP_GLOB))
+    if make_room:
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "to make room" in done.stderr
+        assert names[:-1] == before[1:] and names[-1].startswith("20260406-18"), names
+        check, count, _ = integrity_and_rows(backup / names[-1] / "db.sqlite3")
+        assert (check, count) == ("ok", 120)
+    else:
+        assert done.returncode != 0 and "database or disk is full" in done.stderr
+        assert names == before
+    assert not [p.name for p in backup.iterdir() if p.name.startswith(".")]

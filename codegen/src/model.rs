@@ -138,8 +138,8 @@ pub struct BackupJob {
     /// files or bytes than the previous backup fails (default 50; 100 turns it off). An
     /// empty source always fails, unless allowed once by a `backstop-allow-shrink` file.
     pub max_shrink_percent: Option<u32>,
-    /// rsync: when the destination is full, delete the oldest snapshot (never the newest)
-    /// and copy again, rather than failing every run (default true).
+    /// When the destination is full, delete the oldest copy (never the newest) and copy
+    /// again, rather than failing every run (default true; not for `command`).
     pub make_room: Option<bool>,
     /// Labels of the app's pod: the job pod must run on the same node (RWO claims).
     pub colocate_with: BTreeMap<String, String>,

@@ -284,7 +284,35 @@ prune_by_age() {
 FILE=$(unique_name backup-%Y%m%d-%H%M%S.sql.gz)
 PARTIAL=".partial-$FILE-$RUN_ID"
 RUN_PARTIAL=$PARTIAL
-pg_dumpall -h "$DB_HOST" -U "$DB_USER" | gzip -9 > "$PARTIAL"
+# A copy that failed because the destination is full would fail every later run too (ages
+# count from the newest copy, which no longer changes): with make_room the oldest copy,
+# never the newest, goes and the copy starts again. make_room_after ERRORS_FILE fails when
+# the error was another one or nothing may go.
+MAKE_ROOM=true
+make_room_after() {
+  if [ "$MAKE_ROOM" != true ]; then return 1; fi
+  grep -q -e 'No space left on device' -e 'Disk quota exceeded' -e 'database or disk is full' "$1" || return 1
+  oldest=""
+  oldest_stamp=""
+  for entry in $COPIES; do
+    if [ -e "$entry" ] && [ "$entry" != "$NEWEST" ]; then
+      stamp=$(stamp_of "$entry")
+      if [ -z "$oldest" ] || [ "$stamp" -lt "$oldest_stamp" ]; then
+        oldest=$entry
+        oldest_stamp=$stamp
+      fi
+    fi
+  done
+  if [ -z "$oldest" ]; then return 1; fi
+  echo "warning: the destination is full; deleting the oldest copy $oldest to make room" >&2
+  delete_copy "$oldest"
+}
+WORK=$(mktemp -d)
+until { pg_dumpall -h "$DB_HOST" -U "$DB_USER" | gzip -9 > "$PARTIAL"; } 2>"$WORK/errors"; do
+  cat "$WORK/errors" >&2
+  make_room_after "$WORK/errors" || exit 1
+done
+cat "$WORK/errors" >&2
 PREVIOUS_BYTES=0
 if [ -n "$NEWEST" ]; then PREVIOUS_BYTES=$(stat -c %s "$NEWEST"); fi
 check_shrink 1 "$(stat -c %s "$PARTIAL")" 1 "$PREVIOUS_BYTES"

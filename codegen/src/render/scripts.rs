@@ -15,6 +15,7 @@ const PUSH_METRICS: &str = include_str!("../../templates/push_metrics.sh.hbs");
 const LOCK: &str = include_str!("../../templates/lock.sh.hbs");
 const GUARDS: &str = include_str!("../../templates/guards.sh.hbs");
 const PRUNE_BY_AGE: &str = include_str!("../../templates/prune_by_age.sh.hbs");
+const MAKE_ROOM_BY_AGE: &str = include_str!("../../templates/make_room_by_age.sh.hbs");
 const RSYNC: &str = include_str!("../../templates/rsync.sh.hbs");
 const SQLITE: &str = include_str!("../../templates/sqlite.sh.hbs");
 const DUMP: &str = include_str!("../../templates/dump.sh.hbs");
@@ -72,6 +73,7 @@ impl ScriptTemplates {
             ("guards", GUARDS),
             ("push_metrics", PUSH_METRICS),
             ("prune_by_age", PRUNE_BY_AGE),
+            ("make_room_by_age", MAKE_ROOM_BY_AGE),
         ];
         sources.extend(strategies.iter().map(|s| (s.as_str(), template_of(*s))));
         for (name, text) in sources {

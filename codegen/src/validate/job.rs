@@ -102,13 +102,11 @@ pub(crate) fn check(job: &BackupJob) -> Report {
             "give a percentage from 0 to 100 (100 turns the ratio check off)",
         );
     }
-    if job.make_room.is_some()
-        && Strategy::parse(&job.strategy).is_some_and(|s| s != Strategy::Rsync)
-    {
+    if job.make_room.is_some() && Strategy::parse(&job.strategy) == Some(Strategy::Command) {
         report.error(
             AttrPath::root("make_room"),
-            "make_room applies to the rsync strategy only",
-            "remove make_room (the other strategies delete by age)",
+            "make_room does not apply to the command strategy (its command's errors are its own)",
+            "remove make_room",
         );
     }
     check_labels(&mut report, "colocate_with", &job.colocate_with);

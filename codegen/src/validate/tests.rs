@@ -295,14 +295,14 @@ fn job_schedule_time_zone_keep_and_pod_settings() {
                 "not a share of the previous backup",
             ),
             (
-                "make_room on sqlite",
+                "make_room on command",
                 |j| {
-                    j.strategy = "sqlite".into();
-                    j.database = Some("/var/mail/db.sqlite3".into());
+                    j.strategy = "command".into();
+                    j.command = Some("true".into());
                     j.make_room = Some(false);
                 },
                 "make_room",
-                "rsync strategy only",
+                "does not apply to the command strategy",
             ),
             (
                 "stats folder",

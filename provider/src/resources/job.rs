@@ -106,7 +106,8 @@ impl Adapter for Job {
             Attribute::optional(
                 "make_room",
                 Type::Bool,
-                "rsync: when the destination is full, delete the oldest snapshot (never the newest) and copy again. Defaults to `true`.",
+                "When the destination is full, delete the oldest copy (never the newest) and copy again, rather than failing every run. \
+                 Defaults to `true`; not for the `command` strategy.",
             ),
             Attribute::optional(
                 "colocate_with",
