@@ -239,6 +239,27 @@ def test_a_source_emptied_or_halved_between_runs_fails_until_allowed_once(tmp_pa
     assert done.returncode != 0 and "the source holds no files" in done.stderr
 
 
+def test_retention_keeps_the_last_snapshot_holding_data_after_an_allowed_empty_one(tmp_path, pushgateway):
+    source = maildir(tmp_path / "mail", 2, 5)
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    job = rsync_job(source, keep=1)
+    path = alpine_like_path(tmp_path / "bin", ["rsync"])
+    env = {"BACKUP_DIR": str(backup), "PUSHGATEWAY_URL": pushgateway.url, "TZ": "UTC"}
+    monday = datetime.datetime(2026, 4, 6, 3, 0, 0)
+    assert run_script(job["script"], path, env, faketime=fake(monday)).returncode == 0
+    good = tree_digest(backup / week_of(monday))
+    for entry in list(source.iterdir()):
+        shutil.rmtree(entry)
+    (backup / "backstop-allow-shrink").touch()
+    later = monday + datetime.timedelta(days=7)
+    done = run_script(job["script"], path, env, faketime=fake(later))
+    assert done.returncode == 0, done.stderr[-2000:]
+    # keep = 1, yet both stay: the new (empty) snapshot and the last one holding data.
+    assert sorted(p.name for p in backup.glob(WEEK_GLOB)) == [week_of(monday), week_of(later)]
+    assert tree_digest(backup / week_of(monday)) == good and good
+
+
 def test_a_source_emptied_for_four_weeks_fails_alerts_and_keeps_the_last_good_snapshot(tmp_path, pushgateway):
     source = maildir(tmp_path / "mail", 5, 10)
     backup = tmp_path / "backup"
