@@ -47,10 +47,9 @@ def alpine_like_path(directory: pathlib.Path, tools: list[str]) -> str:
         link.symlink_to(require_tool(tool))
     return str(directory)
 
-def run_script(script: str, path: str, env: dict, faketime: str | None = None, timeout: int = 300,
-               user: str | None = None):
-    """Runs a rendered script under `busybox sh` with PATH=`path` and nothing else inherited;
-    as `user` when running as root (to meet permissions as a non-root process does)."""
+def script_command(script: str, path: str, env: dict, faketime: str | None = None,
+                   user: str | None = None) -> tuple[list[str], dict]:
+    """The argv and environment of `run_script` (for callers that start it themselves)."""
     command = [require_tool("busybox"), "sh", "-c", script]
     if user and os.geteuid() == 0:
         command = [require_tool("runuser"), "-u", user, "--", *command]
@@ -61,7 +60,23 @@ def run_script(script: str, path: str, env: dict, faketime: str | None = None, t
         # true times instead of times shifted per simulated week.
         command = [require_tool("faketime"), faketime, *command]
         full_env["NO_FAKE_STAT"] = "1"
+    return command, full_env
+
+
+def run_script(script: str, path: str, env: dict, faketime: str | None = None, timeout: int = 300,
+               user: str | None = None):
+    """Runs a rendered script under `busybox sh` with PATH=`path` and nothing else inherited;
+    as `user` when running as root (to meet permissions as a non-root process does)."""
+    command, full_env = script_command(script, path, env, faketime, user)
     return subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=timeout)
+
+
+def start_script(script: str, path: str, env: dict, faketime: str | None = None) -> subprocess.Popen:
+    """Starts a rendered script in its own session, so that a test can SIGKILL the shell and
+    every child at once (faketime forks, so its pid is not the shell's)."""
+    command, full_env = script_command(script, path, env, faketime)
+    return subprocess.Popen(command, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
 
 def free_port() -> int:
     with socket.socket() as s:

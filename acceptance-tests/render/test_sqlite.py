@@ -82,16 +82,20 @@ def test_a_corrupted_source_fails_leaves_no_snapshot_and_pushes_nothing(vaultwar
 
 
 def test_retention_removes_snapshots_older_than_keep_days_by_name(vaultwarden, pushgateway):
+    """Ages count from the newest copy before the run (20260320-060000), not from the clock
+    (changed with issue 9: a clock that jumps ahead for one run must not delete history):
+    33 days before it goes, 15 days before it stays although it is 32 days before the run."""
     database, backup, job, path = vaultwarden
-    old, recent = backup / "20260301-000000", backup / "20260320-060000"  # 36 and 17 days before the run
+    old, kept, recent = backup / "20260215-060000", backup / "20260305-060000", backup / "20260320-060000"
     unrelated = [backup / "manual", backup / "2026-03-01"]
-    for folder in [old, recent, *unrelated]:
+    for folder in [old, kept, recent, *unrelated]:
         folder.mkdir()
     done = run_script(job["script"], path, {"BACKUP_DIR": str(backup), "PUSHGATEWAY_URL": pushgateway.url, "TZ": "UTC"},
                       faketime="2026-04-06 06:00:00")
     assert done.returncode == 0, done.stderr
     names = [p.name for p in snapshots(backup)]
-    assert old.name not in names and recent.name in names
+    assert old.name not in names and kept.name in names and recent.name in names
+    assert not [p for p in backup.iterdir() if p.name.startswith(".")], "no partial, lock or .deleting-* left"
     assert any(n.startswith("20260406-06") for n in names)
     assert all(folder.exists() for folder in unrelated)
 

@@ -213,6 +213,15 @@ fn job(o: &Map<String, Value>) -> BackupJob {
             .get("keep")
             .and_then(Value::as_u64)
             .and_then(|k| u32::try_from(k).ok()),
+        active_deadline_seconds: o
+            .get("active_deadline_seconds")
+            .and_then(Value::as_u64)
+            .and_then(|k| u32::try_from(k).ok()),
+        max_shrink_percent: o
+            .get("max_shrink_percent")
+            .and_then(Value::as_u64)
+            .and_then(|k| u32::try_from(k).ok()),
+        make_room: o.get("make_room").and_then(Value::as_bool),
         colocate_with: string_map(o, "colocate_with"),
         image: string(o, "image"),
         pushgateway_url: string(o, "pushgateway_url"),

@@ -131,6 +131,16 @@ pub struct BackupJob {
     /// Retention: weekly snapshot folders for rsync (default 8); days for the other
     /// strategies (default 30 for sqlite and command, 14 for dumps).
     pub keep: Option<u32>,
+    /// The Job's `activeDeadlineSeconds`: Kubernetes kills a run that takes longer, and the
+    /// Job fails visibly. Default: half the shortest gap between runs, within 10 min..12 h.
+    pub active_deadline_seconds: Option<u32>,
+    /// The shrink guard: a run whose source holds more than this share (percent) fewer
+    /// files or bytes than the previous backup fails (default 50; 100 turns it off). An
+    /// empty source always fails, unless allowed once by a `backstop-allow-shrink` file.
+    pub max_shrink_percent: Option<u32>,
+    /// When the destination is full, delete the oldest copy (never the newest) and copy
+    /// again, rather than failing every run (default true; not for `command`).
+    pub make_room: Option<bool>,
     /// Labels of the app's pod: the job pod must run on the same node (RWO claims).
     pub colocate_with: BTreeMap<String, String>,
     pub image: Option<String>,
@@ -158,6 +168,9 @@ impl Default for BackupJob {
             command: None,
             destination_claim: String::new(),
             keep: None,
+            active_deadline_seconds: None,
+            max_shrink_percent: None,
+            make_room: None,
             colocate_with: BTreeMap::new(),
             image: None,
             pushgateway_url: None,

@@ -327,6 +327,37 @@ impl Schedule {
         within_day.max(across_days) * 60
     }
 
+    /// The shortest time between two consecutive runs, in seconds: the smaller of the
+    /// shortest gap inside a day and the shortest gap from one matching day's last run to
+    /// the next matching day's first (walked as in `longest_gap_seconds`).
+    pub fn shortest_gap_seconds(&self) -> u64 {
+        let times = self.minutes_of_day();
+        let (Some(&first), Some(&last)) = (times.first(), times.last()) else {
+            return 0;
+        };
+        let within_day = times.windows(2).map(|w| w[1] - w[0]).min();
+        let mut previous_day: Option<u64> = None;
+        let mut first_day = None;
+        let mut shortest_day_gap = u64::MAX;
+        let cycle_days = self.cycle_days();
+        for (index, day) in CalendarCycle::new(cycle_days).enumerate() {
+            if !self.runs_on(day.month, day.day, day.weekday) {
+                continue;
+            }
+            let index = index as u64;
+            if let Some(previous) = previous_day {
+                shortest_day_gap = shortest_day_gap.min(index - previous);
+            }
+            first_day.get_or_insert(index);
+            previous_day = Some(index);
+        }
+        if let (Some(first_day), Some(last_day)) = (first_day, previous_day) {
+            shortest_day_gap = shortest_day_gap.min(first_day + cycle_days - last_day);
+        }
+        let across_days = (shortest_day_gap * MINUTES_PER_DAY + first).saturating_sub(last);
+        within_day.map_or(across_days, |w| w.min(across_days)) * 60
+    }
+
     /// Minutes after midnight at which a matching day fires, ascending.
     fn minutes_of_day(&self) -> Vec<u64> {
         let mut times = Vec::new();
@@ -430,6 +461,20 @@ mod tests {
     fn collide(a: &str, b: &str) -> bool {
         let parse = |text| Schedule::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
         parse(a).shares_a_start_with(&parse(b))
+    }
+
+    #[test]
+    fn shortest_gaps() {
+        let gap = |text| Schedule::parse(text).unwrap().shortest_gap_seconds();
+        assert_eq!(gap("0 3 * * *"), DAY_S);
+        assert_eq!(gap("0 */6 * * *"), 6 * HOUR_S);
+        assert_eq!(gap("0 1,3 * * *"), 2 * HOUR_S);
+        assert_eq!(gap("0 23 * * *"), DAY_S);
+        assert_eq!(gap("30 23 * * 1,2"), DAY_S);
+        assert_eq!(gap("0 3 * * 0"), 7 * DAY_S);
+        // The 31st and the 1st of the next month: one day apart.
+        assert_eq!(gap("0 3 1,31 * *"), DAY_S);
+        assert_eq!(gap("*/5 * * * *"), 300);
     }
 
     #[test]

@@ -93,9 +93,9 @@ fn interpolated_values_are_single_quoted_words() {
     assert!(rendered
         .script
         .contains("require_dir '/data/it'\\''s $(touch /tmp/pwned) `id`'\n"));
-    assert!(rendered
-        .script
-        .contains("snapshot_source 'data' '/data/it'\\''s $(touch /tmp/pwned) `id`'\n"));
+    assert!(rendered.script.contains(
+        "snapshot_source 'data' '/data/it'\\''s $(touch /tmp/pwned) `id`' || return 1\n"
+    ));
 }
 
 #[test]

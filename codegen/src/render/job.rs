@@ -4,6 +4,7 @@
 use super::conventions;
 use super::scripts::{self, ScriptTemplates};
 use crate::model::{BackupJob, Resources, Strategy};
+use crate::schedule::Schedule;
 use crate::{Defaults, RenderedJob};
 use serde_json::{json, Map, Value};
 
@@ -12,6 +13,23 @@ const DESTINATION_VOLUME: &str = "backup";
 /// A controller that is late by up to five minutes still starts the run (the originals'
 /// 10 s skipped runs whenever the controller was busy).
 const STARTING_DEADLINE_SECONDS: u32 = 300;
+
+/// Bounds of the default `activeDeadlineSeconds` (half the shortest gap between runs): a
+/// run every 5 minutes still gets 10 minutes (Forbid skips the runs it overlaps), a weekly
+/// one is killed after 12 hours rather than hanging for days.
+const MIN_DEFAULT_DEADLINE_SECONDS: u64 = 600;
+const MAX_DEFAULT_DEADLINE_SECONDS: u64 = 43_200;
+
+/// How long a run may take before Kubernetes kills it and the Job fails (the Failed
+/// alert then fires instead of a hung run blocking every later one under Forbid).
+pub fn active_deadline_seconds(job: &BackupJob) -> u64 {
+    if let Some(seconds) = job.active_deadline_seconds {
+        return u64::from(seconds);
+    }
+    // Validation has accepted the schedule; a day is only a fallback for the type system.
+    let gap = Schedule::parse(&job.schedule).map_or(86_400, |s| s.shortest_gap_seconds());
+    (gap / 2).clamp(MIN_DEFAULT_DEADLINE_SECONDS, MAX_DEFAULT_DEADLINE_SECONDS)
+}
 
 /// Validation has accepted the strategy; rsync is only a fallback for the type system.
 fn strategy_of(job: &BackupJob) -> Strategy {
@@ -61,6 +79,7 @@ pub fn render_with(
             "metadata": { "labels": labels },
             "spec": {
                 "backoffLimit": 3,
+                "activeDeadlineSeconds": active_deadline_seconds(job),
                 "template": {
                     "metadata": { "labels": labels },
                     "spec": null,

@@ -4,6 +4,7 @@
 //! template never sees a raw user string; secrets and the `command` strategy's snippet
 //! reach the script through the container environment instead of its text.
 
+use super::job::active_deadline_seconds;
 use crate::model::{BackupJob, Strategy};
 use crate::shell::quote;
 use handlebars::{Context, Handlebars};
@@ -11,7 +12,10 @@ use serde_json::{json, Value};
 
 const PREAMBLE: &str = include_str!("../../templates/preamble.sh.hbs");
 const PUSH_METRICS: &str = include_str!("../../templates/push_metrics.sh.hbs");
+const LOCK: &str = include_str!("../../templates/lock.sh.hbs");
+const GUARDS: &str = include_str!("../../templates/guards.sh.hbs");
 const PRUNE_BY_AGE: &str = include_str!("../../templates/prune_by_age.sh.hbs");
+const MAKE_ROOM_BY_AGE: &str = include_str!("../../templates/make_room_by_age.sh.hbs");
 const RSYNC: &str = include_str!("../../templates/rsync.sh.hbs");
 const SQLITE: &str = include_str!("../../templates/sqlite.sh.hbs");
 const DUMP: &str = include_str!("../../templates/dump.sh.hbs");
@@ -25,6 +29,12 @@ pub fn default_keep(strategy: Strategy) -> u32 {
         Strategy::PgDumpall | Strategy::Mysqldump => 14,
     }
 }
+
+/// The shrink guard's default: a source that lost more than half of its files or bytes.
+pub const DEFAULT_MAX_SHRINK_PERCENT: u32 = 50;
+
+/// The longest a run waits for another run's lock on the same destination.
+const MAX_LOCK_WAIT_SECONDS: u64 = 1800;
 
 /// The environment variable the dump tool reads its password from.
 pub fn password_env(strategy: Strategy) -> Option<&'static str> {
@@ -59,8 +69,11 @@ impl ScriptTemplates {
         registry.set_strict_mode(true);
         let mut sources = vec![
             ("preamble", PREAMBLE),
+            ("lock", LOCK),
+            ("guards", GUARDS),
             ("push_metrics", PUSH_METRICS),
             ("prune_by_age", PRUNE_BY_AGE),
+            ("make_room_by_age", MAKE_ROOM_BY_AGE),
         ];
         sources.extend(strategies.iter().map(|s| (s.as_str(), template_of(*s))));
         for (name, text) in sources {
@@ -103,6 +116,7 @@ fn template_of(strategy: Strategy) -> &'static str {
 
 fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
     let keep = job.keep.unwrap_or_else(|| default_keep(strategy));
+    let deadline = active_deadline_seconds(job);
     let sources: Vec<Value> = job
         .mounts
         .iter()
@@ -112,6 +126,14 @@ fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
         "cronjob": quote(cronjob_name),
         "strategy": strategy.as_str(),
         "keep": keep,
+        "max_shrink_percent": job.max_shrink_percent.unwrap_or(DEFAULT_MAX_SHRINK_PERCENT),
+        "make_room": job.make_room.unwrap_or(true),
+        // The Job is killed at its deadline (SIGTERM, then SIGKILL after the grace period),
+        // so a lock older than that, plus a minute, belongs to a dead run.
+        "lock_stale_seconds": deadline + 60,
+        // A second run waits for the first up to a quarter of its own deadline, at most
+        // half an hour: long enough for a manual run to finish, short of hiding a hung one.
+        "lock_wait_seconds": (deadline / 4).min(MAX_LOCK_WAIT_SECONDS),
         "sources": null,
         "tool": Value::Null,
         "package": Value::Null,

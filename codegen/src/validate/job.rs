@@ -16,6 +16,12 @@ pub const MAX_APP_NAME: usize = 52 - "-backup".len();
 /// Where the destination claim is mounted in the job pod: no source may be mounted there.
 const DESTINATION_MOUNT: &str = "/backup";
 
+/// The file in each rsync snapshot holding its file count and bytes (the shrink guard).
+const STATS_FILE: &str = ".backstop-stats";
+
+/// The shortest `active_deadline_seconds`: a backup needs time to start its container.
+pub const MIN_ACTIVE_DEADLINE: u32 = 60;
+
 /// The file name the sqlite strategy gives the database copy inside the snapshot.
 const DATABASE_COPY: &str = "db.sqlite3";
 
@@ -77,6 +83,30 @@ pub(crate) fn check(job: &BackupJob) -> Report {
             AttrPath::root("keep"),
             "keep is 0, so every snapshot would be deleted",
             "keep at least 1 snapshot",
+        );
+    }
+    if let Some(seconds) = job
+        .active_deadline_seconds
+        .filter(|s| *s < MIN_ACTIVE_DEADLINE)
+    {
+        report.error(
+            AttrPath::root("active_deadline_seconds"),
+            format!("{seconds} s leaves a backup no time to run"),
+            format!("allow at least {MIN_ACTIVE_DEADLINE} seconds, or leave it unset for a default derived from the schedule"),
+        );
+    }
+    if let Some(percent) = job.max_shrink_percent.filter(|p| *p > 100) {
+        report.error(
+            AttrPath::root("max_shrink_percent"),
+            format!("{percent} is not a share of the previous backup"),
+            "give a percentage from 0 to 100 (100 turns the ratio check off)",
+        );
+    }
+    if job.make_room.is_some() && Strategy::parse(&job.strategy) == Some(Strategy::Command) {
+        report.error(
+            AttrPath::root("make_room"),
+            "make_room does not apply to the command strategy (its command's errors are its own)",
+            "remove make_room",
         );
     }
     check_labels(&mut report, "colocate_with", &job.colocate_with);
@@ -206,6 +236,13 @@ fn check_mounts(report: &mut Report, job: &BackupJob) {
     for (folder, mount) in &job.mounts {
         let base = AttrPath::root("mounts").key(folder);
         report.check(base.clone(), folder_name(folder));
+        if folder == STATS_FILE {
+            report.error(
+                base.clone(),
+                format!("{STATS_FILE:?} is where the rsync strategy records each snapshot's size"),
+                "give the mount another folder name",
+            );
+        }
         if let Some(other) = folder_by_lowercase.insert(folder.to_lowercase(), folder) {
             report.error(
                 base.clone(),

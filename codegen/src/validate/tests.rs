@@ -283,6 +283,40 @@ fn job_schedule_time_zone_keep_and_pod_settings() {
             ),
             ("keep 0", |j| j.keep = Some(0), "keep", "keep is 0"),
             (
+                "deadline 30 s",
+                |j| j.active_deadline_seconds = Some(30),
+                "active_deadline_seconds",
+                "leaves a backup no time to run",
+            ),
+            (
+                "shrink 101 %",
+                |j| j.max_shrink_percent = Some(101),
+                "max_shrink_percent",
+                "not a share of the previous backup",
+            ),
+            (
+                "make_room on command",
+                |j| {
+                    j.strategy = "command".into();
+                    j.command = Some("true".into());
+                    j.make_room = Some(false);
+                },
+                "make_room",
+                "does not apply to the command strategy",
+            ),
+            (
+                "stats folder",
+                |j| {
+                    let mount = Mount {
+                        path: "/var/stats".into(),
+                        sub_path: None,
+                    };
+                    j.mounts.insert(".backstop-stats".into(), mount);
+                },
+                "mounts[\".backstop-stats\"]",
+                "records each snapshot's size",
+            ),
+            (
                 "latest image",
                 |j| j.image = Some("alpine:latest".into()),
                 "image",

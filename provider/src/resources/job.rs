@@ -91,6 +91,25 @@ impl Adapter for Job {
             Attribute::required("destination_claim", Type::String, "The NFS claim mounted read-write at `/backup`, e.g. a volume's `claim_name`."),
             Attribute::optional("keep", Type::Number, "Retention: weekly snapshots for rsync (default 8), days for the other strategies (30, dumps 14)."),
             Attribute::optional(
+                "active_deadline_seconds",
+                Type::Number,
+                "The Job's `activeDeadlineSeconds`: a run that takes longer is killed and the Job fails (the Failed alert fires). \
+                 Defaults to half the shortest gap between scheduled runs, at least 10 minutes and at most 12 hours.",
+            ),
+            Attribute::optional(
+                "max_shrink_percent",
+                Type::Number,
+                "Shrink guard: a run whose source holds more than this many percent fewer files or bytes than the previous backup fails \
+                 (default 50; 100 turns the ratio check off). An empty source always fails, unless a `backstop-allow-shrink` file in the \
+                 destination allows it for the next run.",
+            ),
+            Attribute::optional(
+                "make_room",
+                Type::Bool,
+                "When the destination is full, delete the oldest copy (never the newest) and copy again, rather than failing every run. \
+                 Defaults to `true`; not for the `command` strategy.",
+            ),
+            Attribute::optional(
                 "colocate_with",
                 Type::map(Type::String),
                 "Labels of the app's pod: the job pod runs on the same node, as a ReadWriteOnce source claim requires.",
@@ -228,6 +247,12 @@ fn model(config: &Value) -> (BackupJob, Diagnostics) {
         command: string(config, "command"),
         destination_claim: required_string(config, "destination_claim"),
         keep: count(config, "keep", 1, &mut diagnostics),
+        active_deadline_seconds: count(config, "active_deadline_seconds", 0, &mut diagnostics),
+        max_shrink_percent: count(config, "max_shrink_percent", 0, &mut diagnostics),
+        make_room: match config.attr("make_room") {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        },
         colocate_with: string_map(config, "colocate_with"),
         image: string(config, "image"),
         pushgateway_url: string(config, "pushgateway_url"),
