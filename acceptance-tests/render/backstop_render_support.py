@@ -28,7 +28,20 @@ def render(spec: dict) -> dict:
     done = subprocess.run([RENDER_JSON], input=json.dumps(spec), capture_output=True, text=True)
     if done.returncode != 0:
         pytest.fail(f"render_json rejected the spec:\n{done.stderr}")
-    return json.loads(done.stdout)
+    rendered = json.loads(done.stdout)
+    for job in rendered.get("jobs", []):
+        _CONTAINER_ENV[job["script"]] = container_env(job["cronjob"])
+    return rendered
+
+# The plain environment of each rendered script's container (retention, limits, the
+# database's address...), by script text: run_script starts a script with its container's
+# environment, as Kubernetes does, under whatever the test sets itself (BACKUP_DIR...).
+_CONTAINER_ENV: dict[str, dict[str, str]] = {}
+
+def container_env(cronjob: dict) -> dict[str, str]:
+    """The `value` entries of the backup container's env (secrets come from the test)."""
+    container = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    return {e["name"]: e["value"] for e in container.get("env", []) if "value" in e}
 
 def render_job(job: dict, defaults: dict | None = None) -> dict:
     return render({"defaults": defaults or {}, "jobs": [job]})["jobs"][0]
@@ -53,7 +66,7 @@ def script_command(script: str, path: str, env: dict, faketime: str | None = Non
     command = [require_tool("busybox"), "sh", "-c", script]
     if user and os.geteuid() == 0:
         command = [require_tool("runuser"), "-u", user, "--", *command]
-    full_env = {"PATH": path, "HOME": "/nonexistent", **env}
+    full_env = {"PATH": path, "HOME": "/nonexistent", **_CONTAINER_ENV.get(script, {}), **env}
     if faketime:
         # faketime is an LD_PRELOAD library: it works on the dynamically linked Debian busybox.
         # NO_FAKE_STAT keeps file times real, so rsync's size+mtime check sees the files'

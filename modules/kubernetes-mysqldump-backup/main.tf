@@ -63,6 +63,12 @@ STARTED=$(date +%s)
 JOB_NAME='${var.name}-backup'
 : "$${BACKUP_DIR:?BACKUP_DIR must name the destination folder}"
 : "$${PUSHGATEWAY_URL:?PUSHGATEWAY_URL must name the Pushgateway}"
+# What users tune (retention, limits, the database's address) comes from the container's
+# environment, so changing one changes one line of the CronJob, not this text.
+for tunable in KEEP_DAYS MAX_SHRINK_PERCENT LOCK_STALE_SECONDS LOCK_WAIT_SECONDS MAKE_ROOM DB_HOST DB_USER; do
+  eval "value=\$${$tunable-}"
+  if [ -z "$value" ]; then echo "$tunable is not set: the CronJob's container sets it" >&2; exit 1; fi
+done
 command -v mysqldump >/dev/null || apk add --no-cache mariadb-client
 cd "$BACKUP_DIR"
 # Absolute, because rsync resolves a relative --link-dest against the target folder.
@@ -85,10 +91,9 @@ require_dir() {
 RUN_ID="$(hostname)-$$-$STARTED"
 HOLDER="$(hostname) $$ $STARTED"
 LOCK=.backstop.lock
-# The Job's activeDeadlineSeconds (plus the kill's grace): a holder older than that was
-# killed by Kubernetes, even when it could not remove its lock.
-LOCK_STALE_SECONDS=43260
-LOCK_WAIT_SECONDS=1800
+# LOCK_STALE_SECONDS is the Job's activeDeadlineSeconds plus the kill's grace: a holder
+# older than that was killed by Kubernetes, even when it could not remove its lock.
+# LOCK_WAIT_SECONDS is how long a second run waits for the first.
 # How far the clocks of two nodes may disagree before a copy counts as from the future.
 CLOCK_SKEW_SECONDS=300
 RUN_PARTIAL=""
@@ -187,7 +192,6 @@ push() {
 # A source that turns up empty or much smaller (a re-created claim, a wrong subPath, an
 # app that reset itself) would otherwise replace the good history, week after week.
 # check_shrink FILES BYTES PREVIOUS_FILES PREVIOUS_BYTES (counts of 0 when unknown).
-MAX_SHRINK_PERCENT=50
 ALLOW_SHRINK=backstop-allow-shrink
 refuse_shrink() {
   echo "refusing to back up: $1. If this is intended, create $BACKUP_DIR/$ALLOW_SHRINK: the next run then accepts it once and removes the file." >&2
@@ -226,9 +230,6 @@ delete_copy() {
 # of this run and renamed on success: with pipefail a failing dump fails the job and the
 # trap removes the partial file, so no truncated dump ever carries a backup name.
 # The password comes from the container's environment (MYSQL_PWD), never from this text.
-KEEP_DAYS=14
-DB_HOST='${var.host}'
-DB_USER='${var.user}'
 
 # Copies named by their stamp (YYYYmmdd-HHMMSS; older dumps have no seconds), never by
 # mtime (copies keep their source's times). Digits compare as numbers.
@@ -288,7 +289,6 @@ RUN_PARTIAL=$PARTIAL
 # count from the newest copy, which no longer changes): with make_room the oldest copy,
 # never the newest, goes and the copy starts again. make_room_after ERRORS_FILE fails when
 # the error was another one or nothing may go.
-MAKE_ROOM=true
 make_room_after() {
   if [ "$MAKE_ROOM" != true ]; then return 1; fi
   grep -q -e 'No space left on device' -e 'Disk quota exceeded' -e 'database or disk is full' "$1" || return 1
@@ -376,6 +376,41 @@ EOT
                     key  = var.password_secret_key
                   }
                 }
+              }
+
+              env {
+                name  = "KEEP_DAYS"
+                value = "14"
+              }
+
+              env {
+                name  = "MAX_SHRINK_PERCENT"
+                value = "50"
+              }
+
+              env {
+                name  = "LOCK_STALE_SECONDS"
+                value = "43260"
+              }
+
+              env {
+                name  = "LOCK_WAIT_SECONDS"
+                value = "1800"
+              }
+
+              env {
+                name  = "MAKE_ROOM"
+                value = "true"
+              }
+
+              env {
+                name  = "DB_HOST"
+                value = var.host
+              }
+
+              env {
+                name  = "DB_USER"
+                value = var.user
               }
 
               volume_mount {

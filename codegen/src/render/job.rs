@@ -196,6 +196,11 @@ fn env(defaults: &Defaults, job: &BackupJob, strategy: Strategy) -> Value {
     if let (Strategy::Command, Some(command)) = (strategy, &job.command) {
         env.push(json!({ "name": "BACKUP_COMMAND", "value": command }));
     }
+    env.extend(
+        scripts::tunables(job, strategy)
+            .into_iter()
+            .map(|(name, value)| json!({ "name": name, "value": value })),
+    );
     Value::Array(env)
 }
 

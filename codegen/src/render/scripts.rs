@@ -114,9 +114,52 @@ fn template_of(strategy: Strategy) -> &'static str {
     }
 }
 
-fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
-    let keep = job.keep.unwrap_or_else(|| default_keep(strategy));
+/// The values users tune often (retention, limits, lock timing derived from the schedule,
+/// the database's address), by the environment variable the script reads each from. They
+/// reach the script through the container's environment rather than its text, so changing
+/// one shows as one changed line of a plan instead of a reprinted script.
+pub fn tunables(job: &BackupJob, strategy: Strategy) -> Vec<(&'static str, String)> {
+    let keep = job
+        .keep
+        .unwrap_or_else(|| default_keep(strategy))
+        .to_string();
     let deadline = active_deadline_seconds(job);
+    let mut tunables = vec![
+        match strategy {
+            Strategy::Rsync => ("KEEP_WEEKS", keep),
+            _ => ("KEEP_DAYS", keep),
+        },
+        (
+            "MAX_SHRINK_PERCENT",
+            job.max_shrink_percent
+                .unwrap_or(DEFAULT_MAX_SHRINK_PERCENT)
+                .to_string(),
+        ),
+        // The Job is killed at its deadline (SIGTERM, then SIGKILL after the grace period),
+        // so a lock older than that, plus a minute, belongs to a dead run.
+        ("LOCK_STALE_SECONDS", (deadline + 60).to_string()),
+        // A second run waits for the first up to a quarter of its own deadline, at most
+        // half an hour: long enough for a manual run to finish, short of hiding a hung one.
+        (
+            "LOCK_WAIT_SECONDS",
+            (deadline / 4).min(MAX_LOCK_WAIT_SECONDS).to_string(),
+        ),
+    ];
+    if strategy != Strategy::Command {
+        tunables.push(("MAKE_ROOM", job.make_room.unwrap_or(true).to_string()));
+    }
+    if matches!(strategy, Strategy::PgDumpall | Strategy::Mysqldump) {
+        tunables.push(("DB_HOST", job.host.clone().unwrap_or_default()));
+        tunables.push(("DB_USER", job.user.clone().unwrap_or_default()));
+    }
+    tunables
+}
+
+fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
+    let tunables: Vec<&str> = tunables(job, strategy)
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
     let sources: Vec<Value> = job
         .mounts
         .iter()
@@ -125,15 +168,7 @@ fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
     let mut context = json!({
         "cronjob": quote(cronjob_name),
         "strategy": strategy.as_str(),
-        "keep": keep,
-        "max_shrink_percent": job.max_shrink_percent.unwrap_or(DEFAULT_MAX_SHRINK_PERCENT),
-        "make_room": job.make_room.unwrap_or(true),
-        // The Job is killed at its deadline (SIGTERM, then SIGKILL after the grace period),
-        // so a lock older than that, plus a minute, belongs to a dead run.
-        "lock_stale_seconds": deadline + 60,
-        // A second run waits for the first up to a quarter of its own deadline, at most
-        // half an hour: long enough for a manual run to finish, short of hiding a hung one.
-        "lock_wait_seconds": (deadline / 4).min(MAX_LOCK_WAIT_SECONDS),
+        "tunables": tunables.join(" "),
         "sources": null,
         "tool": Value::Null,
         "package": Value::Null,
@@ -151,8 +186,6 @@ fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
             ("sqlite3", "sqlite")
         }
         Strategy::PgDumpall | Strategy::Mysqldump => {
-            context["host"] = json!(quote(job.host.as_deref().unwrap_or_default()));
-            context["user"] = json!(quote(job.user.as_deref().unwrap_or_default()));
             context["password_env"] = json!(password_env(strategy));
             let (tool, package, command) = if strategy == Strategy::PgDumpall {
                 (
