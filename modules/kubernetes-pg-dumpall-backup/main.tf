@@ -56,26 +56,18 @@ resource "kubernetes_cron_job_v1" "this" {
                 "-c",
                 <<EOT
 set -euxo pipefail
-# Backstop backup of '${var.name}-backup' (strategy pg_dumpall).
-# The destination comes from $BACKUP_DIR and the Pushgateway from $PUSHGATEWAY_URL, both
-# set on the container, so the same text runs against a temp folder and loopback in tests.
 STARTED=$(date +%s)
 JOB_NAME='${var.name}-backup'
 : "$${BACKUP_DIR:?BACKUP_DIR must name the destination folder}"
 : "$${PUSHGATEWAY_URL:?PUSHGATEWAY_URL must name the Pushgateway}"
-# What users tune (retention, limits, the database's address) comes from the container's
-# environment, so changing one changes one line of the CronJob, not this text.
 for tunable in KEEP_DAYS MAX_SHRINK_PERCENT LOCK_STALE_SECONDS LOCK_WAIT_SECONDS MAKE_ROOM DB_HOST DB_USER; do
   eval "value=\$${$tunable-}"
   if [ -z "$value" ]; then echo "$tunable is not set: the CronJob's container sets it" >&2; exit 1; fi
 done
 command -v pg_dumpall >/dev/null || apk add --no-cache postgresql-client
 cd "$BACKUP_DIR"
-# Absolute, because rsync resolves a relative --link-dest against the target folder.
 BACKUP_DIR=$(pwd)
 
-# A declared source that is missing (a subPath not mounted) must fail the run, not
-# produce an empty backup.
 require_dir() {
   if [ ! -d "$1" ]; then
     echo "missing source: $1 is not a directory; check the job's mounts" >&2
@@ -83,18 +75,9 @@ require_dir() {
   fi
 }
 
-# One run at a time per destination, whatever the strategy and wherever it runs: a manual
-# `kubectl create job --from=cronjob/...` or a retry while a pod on a lost node still runs
-# is not covered by concurrencyPolicy: Forbid. flock is not reliably honoured over NFS;
-# link(2) is atomic there, and the lock file carries its holder (pod, pid, start time).
-# Every name this run writes carries RUN_ID, so no two runs ever share a partial.
 RUN_ID="$(hostname)-$$-$STARTED"
 HOLDER="$(hostname) $$ $STARTED"
 LOCK=.backstop.lock
-# LOCK_STALE_SECONDS is the Job's activeDeadlineSeconds plus the kill's grace: a holder
-# older than that was killed by Kubernetes, even when it could not remove its lock.
-# LOCK_WAIT_SECONDS is how long a second run waits for the first.
-# How far the clocks of two nodes may disagree before a copy counts as from the future.
 CLOCK_SKEW_SECONDS=300
 RUN_PARTIAL=""
 LOCKED=""
@@ -109,12 +92,8 @@ on_exit() {
   fi
 }
 trap on_exit EXIT
-# Kubernetes stops a pod with SIGTERM (at the deadline too): exit, so that on_exit runs.
 trap 'exit 143' TERM INT HUP
 
-# Dead: malformed; on this pod, its pid gone; on another pod, older than the deadline.
-# The age is read off the destination's own clock (the file server stamps both the lock
-# and this run's fresh holder file), so nodes whose clocks disagree still agree on it.
 holder_is_dead() {
   set -- $1
   if [ $# -ne 3 ]; then return 0; fi
@@ -128,8 +107,6 @@ holder_is_dead() {
   [ "$((now_at - locked_at))" -gt "$LOCK_STALE_SECONDS" ]
 }
 
-# Renamed, not deleted, so only one run breaks it; a lock that turns out to be another
-# live run's (taken between the read and the rename) is put back.
 break_lock() {
   mv "$LOCK" "$LOCK.broken.$RUN_ID" 2>/dev/null || return 1
   if [ "$(cat "$LOCK.broken.$RUN_ID")" != "$1" ]; then
@@ -143,7 +120,6 @@ while :; do
   echo "$HOLDER" > "$LOCK.$RUN_ID"
   if ln "$LOCK.$RUN_ID" "$LOCK" 2>/dev/null; then break; fi
   if current=$(cat "$LOCK" 2>/dev/null); then
-    # A lost NFS reply can report a link that was made as failed: then the lock is ours.
     if [ "$current" = "$HOLDER" ]; then break; fi
     if holder_is_dead "$current"; then
       echo "breaking the lock of a dead run ($current)" >&2
@@ -164,8 +140,6 @@ done
 LOCKED=1
 rm -f "$LOCK.$RUN_ID"
 
-# Publishing renames only while this run still holds the lock: a run that outlived its
-# deadline (a pod on a lost node) must not rename over a newer run's work.
 require_lock() {
   if [ "$(cat "$LOCK" 2>/dev/null)" != "$HOLDER" ]; then
     echo "this run lost $BACKUP_DIR/$LOCK (it ran past its deadline); nothing published" >&2
@@ -174,24 +148,14 @@ require_lock() {
   fi
 }
 
-# Under the lock, every other run is dead: what they left is removed. A snapshot renamed
-# to .deleting-* was being pruned; the names of the others are all per run.
 rm -rf .partial-* .deleting-* .backstop.lock.*
 
-# Sends metrics to this job's group. POST replaces only the series it names, so a refused
-# run's backup_source_shrunk never touches backup_last_success_timestamp. The backup
-# itself is decided by then: a Pushgateway outage must not fail the Job (a retry would
-# redo the whole backup), so a lost push is reported here and nowhere else. `timeout`
-# rather than wget's own -T, which crashes Debian's busybox 1.35 wget.
 push() {
   if ! timeout 60 wget -q -O /dev/null --post-data "$1" "$PUSHGATEWAY_URL/metrics/job/$JOB_NAME"; then
     echo "warning: pushing metrics to $PUSHGATEWAY_URL failed" >&2
   fi
 }
 
-# A source that turns up empty or much smaller (a re-created claim, a wrong subPath, an
-# app that reset itself) would otherwise replace the good history, week after week.
-# check_shrink FILES BYTES PREVIOUS_FILES PREVIOUS_BYTES (counts of 0 when unknown).
 ALLOW_SHRINK=backstop-allow-shrink
 refuse_shrink() {
   echo "refusing to back up: $1. If this is intended, create $BACKUP_DIR/$ALLOW_SHRINK: the next run then accepts it once and removes the file." >&2
@@ -214,34 +178,21 @@ check_shrink() {
     refuse_shrink "the source holds $2 bytes where the previous backup held $4 (more than $MAX_SHRINK_PERCENT% fewer)"
   fi
 }
-# The allowance is for one run: the run that published under it removes it.
 consume_allow_shrink() {
   rm -f "$ALLOW_SHRINK"
 }
 
-# Retention renames a copy out of its name before deleting it: a kill mid-delete leaves a
-# .deleting-* entry, which the next run removes, never a half-deleted copy under a
-# snapshot name.
 delete_copy() {
   mv -T "$1" ".deleting-$1-$RUN_ID"
   rm -rf ".deleting-$1-$RUN_ID"
 }
-# One compressed dump per run, backup-YYYYmmdd-HHMMSS.sql.gz, written under a partial name
-# of this run and renamed on success: with pipefail a failing dump fails the job and the
-# trap removes the partial file, so no truncated dump ever carries a backup name.
-# The password comes from the container's environment (PGPASSWORD), never from this text.
 
-# Copies named by their stamp (YYYYmmdd-HHMMSS; older dumps have no seconds), never by
-# mtime (copies keep their source's times). Digits compare as numbers.
 COPIES='backup-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9].sql.gz backup-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9].sql.gz'
 stamp_of() {
   digits=$(echo "$1" | tr -cd 0-9)
   while [ "$${#digits}" -lt 14 ]; do digits="$${digits}0"; done
   echo "$digits"
 }
-# A copy stamped after now means the clock is wrong, now or when it was written: ages
-# would be wrong either way, so nothing is written or deleted. Clocks of two nodes may
-# disagree a little (CLOCK_SKEW_SECONDS, set with the lock).
 NOW_STAMP=$(date -d "@$(($(date +%s) + CLOCK_SKEW_SECONDS))" +%Y%m%d%H%M%S)
 NEWEST=""
 NEWEST_STAMP=0
@@ -258,7 +209,6 @@ for entry in $COPIES; do
     fi
   fi
 done
-# A name no copy has yet: a second run in the same second waits for the next one.
 unique_name() {
   name=$(date +"$1")
   while [ -e "$name" ]; do
@@ -267,10 +217,6 @@ unique_name() {
   done
   echo "$name"
 }
-# Retention after a copy was published: ages are measured from the newest copy that
-# existed before this run, not from `date`, so a clock that jumped ahead for this run
-# deletes nothing a correct clock would keep; that copy and the new one always stay.
-# Each copy is renamed out of its name before it is deleted (delete_copy).
 prune_by_age() {
   if [ -z "$NEWEST" ]; then return 0; fi
   reference=$(date -D %Y%m%d%H%M%S -d "$NEWEST_STAMP" +%s)
@@ -285,10 +231,6 @@ prune_by_age() {
 FILE=$(unique_name backup-%Y%m%d-%H%M%S.sql.gz)
 PARTIAL=".partial-$FILE-$RUN_ID"
 RUN_PARTIAL=$PARTIAL
-# A copy that failed because the destination is full would fail every later run too (ages
-# count from the newest copy, which no longer changes): with make_room the oldest copy,
-# never the newest, goes and the copy starts again. make_room_after ERRORS_FILE fails when
-# the error was another one or nothing may go.
 make_room_after() {
   if [ "$MAKE_ROOM" != true ]; then return 1; fi
   grep -q -e 'No space left on device' -e 'Disk quota exceeded' -e 'database or disk is full' "$1" || return 1
@@ -323,12 +265,7 @@ consume_allow_shrink
 prune_by_age "$FILE"
 
 OUTPUT="$BACKUP_DIR/$FILE"
-# Metrics are pushed only here, after every step succeeded (set -e exits earlier on any
-# failure), so backup_last_success_timestamp never moves for a failed run.
 FINISHED=$(date +%s)
-# /proc/$$/io holds this shell's counters plus those of every child it has reaped (the
-# kernel adds them to the parent on wait), so rsync, sqlite3 and gzip are included.
-# read_bytes/write_bytes count storage-layer traffic: page-cache hits are not reads.
 READ_BYTES=0
 WRITTEN_BYTES=0
 while read -r counter value; do
@@ -337,10 +274,7 @@ while read -r counter value; do
     write_bytes:) WRITTEN_BYTES=$value ;;
   esac
 done < /proc/$$/io
-# Apparent size of the new snapshot alone (hard links into older ones count in full),
-# unless the strategy already knows it.
 if [ -z "$${OUTPUT_BYTES:-}" ]; then OUTPUT_BYTES=$(du -sb "$OUTPUT" | cut -f1); fi
-# The Pushgateway rejects a body whose last line has no newline.
 push "# TYPE backup_duration_seconds gauge
 backup_duration_seconds $((FINISHED - STARTED))
 # TYPE backup_read_bytes gauge
