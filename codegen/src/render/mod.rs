@@ -3,8 +3,10 @@
 
 mod alert;
 mod conventions;
+pub mod drill;
 mod hcl;
 mod job;
+pub mod restore_alert;
 pub mod scripts;
 mod volume;
 mod yaml;

@@ -1,0 +1,69 @@
+//! The restore drill's script, from the `drill_*` templates plus the manifest partials the
+//! backup scripts share (one lister and one hash for writing and for checking).
+
+use super::scripts::MANIFEST_LIB;
+use crate::restore_test::{RenderedRestoreTest, RestoreTest};
+use crate::shell::quote;
+use crate::{BackupJob, Strategy};
+use handlebars::Handlebars;
+use serde_json::json;
+
+const PREAMBLE: &str = include_str!("../../templates/drill_preamble.sh.hbs");
+const PUSH: &str = include_str!("../../templates/drill_push.sh.hbs");
+const VERIFY: &str = include_str!("../../templates/verify_manifest.sh.hbs");
+const RSYNC: &str = include_str!("../../templates/drill_rsync.sh.hbs");
+const SQLITE: &str = include_str!("../../templates/drill_sqlite.sh.hbs");
+
+/// Snapshot names of each strategy, as the backup scripts write them.
+const RSYNC_SNAPSHOTS: &str = "[0-9][0-9][0-9][0-9]-[0-9][0-9]";
+const SQLITE_SNAPSHOTS: &str =
+    "[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9]";
+
+/// The drill CronJob of the app `name` (whose backup is `<name>-backup`).
+pub fn cronjob_name(name: &str) -> String {
+    format!("{name}-restore-test")
+}
+
+/// Renders the drill of a validated job (rsync or sqlite).
+pub fn render(job: &BackupJob, test: &RestoreTest) -> RenderedRestoreTest {
+    let strategy = Strategy::parse(&job.strategy).unwrap_or(Strategy::Rsync);
+    let (template, snapshots, tool, package) = match strategy {
+        Strategy::Sqlite => (SQLITE, SQLITE_SNAPSHOTS, "sqlite3", "sqlite"),
+        _ => (RSYNC, RSYNC_SNAPSHOTS, "rsync", "rsync"),
+    };
+    let cronjob = cronjob_name(&job.name);
+    let context = json!({
+        "cronjob": quote(&cronjob),
+        "backup_cronjob": format!("{}-backup", job.name),
+        "strategy": strategy.as_str(),
+        "snapshots": snapshots,
+        "tool": tool,
+        "package": package,
+        "verify_fraction": test.verify_fraction.unwrap_or(1.0),
+        "check_query": test.check_query.as_deref().map(quote),
+        "min_rows": test.min_rows.unwrap_or(1),
+    });
+    let mut registry = Handlebars::new();
+    registry.register_escape_fn(handlebars::no_escape);
+    registry.set_strict_mode(true);
+    for (name, text) in [
+        ("manifest_lib", MANIFEST_LIB),
+        ("verify_manifest", VERIFY),
+        ("drill_preamble", PREAMBLE),
+        ("drill_push", PUSH),
+        ("drill", template),
+    ] {
+        // Bundled and rendered by this crate's tests: a parse error is a Backstop bug.
+        if let Err(error) = registry.register_template_string(name, text) {
+            panic!("bundled drill template {name} does not parse: {error}");
+        }
+    }
+    let script = match registry.render("drill", &context) {
+        Ok(script) => script,
+        Err(error) => panic!("bundled drill template failed to render: {error}"),
+    };
+    RenderedRestoreTest {
+        cronjob_name: cronjob,
+        script,
+    }
+}
