@@ -88,7 +88,7 @@ LOCK=.backstop.lock
 # The Job's activeDeadlineSeconds (plus the kill's grace): a holder older than that was
 # killed by Kubernetes, even when it could not remove its lock.
 LOCK_STALE_SECONDS=43260
-LOCK_WAIT_SECONDS=10800
+LOCK_WAIT_SECONDS=1800
 RUN_PARTIAL=""
 LOCKED=""
 WORK=""
@@ -105,13 +105,20 @@ trap on_exit EXIT
 # Kubernetes stops a pod with SIGTERM (at the deadline too): exit, so that on_exit runs.
 trap 'exit 143' TERM INT HUP
 
-# Dead: malformed, or on this pod with its pid gone, or older than the deadline.
+# Dead: malformed; on this pod, its pid gone; on another pod, older than the deadline.
+# The age is read off the destination's own clock (the file server stamps both the lock
+# and this run's fresh holder file), so nodes whose clocks disagree still agree on it.
 holder_is_dead() {
   set -- $1
   if [ $# -ne 3 ]; then return 0; fi
   case "$2$3" in *[!0-9]*) return 0 ;; esac
-  if [ "$1" = "$(hostname)" ] && [ ! -d "/proc/$2" ]; then return 0; fi
-  [ "$(($(date +%s) - $3))" -gt "$LOCK_STALE_SECONDS" ]
+  if [ "$1" = "$(hostname)" ]; then
+    [ ! -d "/proc/$2" ]
+    return
+  fi
+  locked_at=$(stat -c %Y "$LOCK" 2>/dev/null) || return 1
+  now_at=$(stat -c %Y "$LOCK.$RUN_ID")
+  [ "$((now_at - locked_at))" -gt "$LOCK_STALE_SECONDS" ]
 }
 
 # Renamed, not deleted, so only one run breaks it; a lock that turns out to be another
