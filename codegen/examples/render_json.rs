@@ -2,7 +2,8 @@
 //! the core, prints the results as JSON on stdout.
 //!
 //! Input: `{"defaults": {...}, "volumes": [...], "jobs": [...], "alerts": [...],
-//! "restore_tests": [{"job": {...}, "restore_test": {...}}]}`, each
+//! "restore_tests": [{"job": {...}, "restore_test": {...}}],
+//! "restores": [{"job": {...}, "restore": {...}}]}`, each
 //! object with the model's attribute names (`mounts` as `{"folder": {"path": ..,
 //! "sub_path": ..}}`, `password_secret` as `{"name": .., "key": ..}`).
 //! Output: `{"volumes": [...], "jobs": [...], "alerts": [...]}` with the rendered objects,
@@ -12,9 +13,9 @@
 //! Run: `cargo run --release -p backstop-codegen --example render_json < spec.json`
 
 use backstop_codegen::{
-    render, render_alert, render_alert_with_restore_test, render_job, render_restore_test,
-    render_volume, BackupAlert, BackupJob, Defaults, Diagnostics, Mount, NfsBackupVolume,
-    Resources, RestoreTest, SecretRef,
+    render, render_alert, render_alert_with_restore_test, render_job, render_restore,
+    render_restore_test, render_volume, BackupAlert, BackupJob, Defaults, Diagnostics, Mount,
+    NfsBackupVolume, Resources, Restore, RestoreTest, SecretRef,
 };
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -106,6 +107,24 @@ fn main() -> ExitCode {
             Err(d) => collect(&format!("restore_tests[{i}]"), d),
         }
     }
+    let mut restores = Vec::new();
+    for (i, item) in objects(&spec, "restores").enumerate() {
+        let empty = Map::new();
+        let job_of = item.get("job").and_then(Value::as_object).unwrap_or(&empty);
+        let r = item
+            .get("restore")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let r = Restore {
+            snapshot: string(r, "snapshot"),
+            folder: string(r, "folder"),
+            overwrite: flag(r, "overwrite", false),
+        };
+        match render_restore(&defaults, &job(job_of), &r) {
+            Ok(r) => restores.push(json!({ "script": r.script })),
+            Err(d) => collect(&format!("restores[{i}]"), d),
+        }
+    }
     if !errors.is_empty() {
         for error in errors {
             eprintln!("{error}");
@@ -114,7 +133,7 @@ fn main() -> ExitCode {
     }
     println!(
         "{}",
-        json!({ "volumes": volumes, "jobs": jobs, "alerts": alerts, "restore_tests": restore_tests })
+        json!({ "volumes": volumes, "jobs": jobs, "alerts": alerts, "restore_tests": restore_tests, "restores": restores })
     );
     ExitCode::SUCCESS
 }

@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod duration;
 pub mod model;
 pub mod render;
+pub mod restore;
 pub mod restore_test;
 pub mod schedule;
 pub mod shell;
@@ -19,6 +20,7 @@ pub use model::{
     BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, Resources, SecretRef, Strategy,
 };
 
+pub use restore::{render_restore, RenderedRestore, Restore};
 pub use restore_test::{
     render_alert_with_restore_test, render_restore_test, RenderedRestoreTest, RestoreTest,
 };

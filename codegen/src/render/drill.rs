@@ -6,7 +6,7 @@ use crate::restore_test::{RenderedRestoreTest, RestoreTest};
 use crate::shell::quote;
 use crate::{BackupJob, Strategy};
 use handlebars::Handlebars;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const PREAMBLE: &str = include_str!("../../templates/drill_preamble.sh.hbs");
 const PUSH: &str = include_str!("../../templates/drill_push.sh.hbs");
@@ -15,7 +15,7 @@ const RSYNC: &str = include_str!("../../templates/drill_rsync.sh.hbs");
 const SQLITE: &str = include_str!("../../templates/drill_sqlite.sh.hbs");
 
 /// Snapshot names of each strategy, as the backup scripts write them.
-const RSYNC_SNAPSHOTS: &str = "[0-9][0-9][0-9][0-9]-[0-9][0-9]";
+pub(super) const RSYNC_SNAPSHOTS: &str = "[0-9][0-9][0-9][0-9]-[0-9][0-9]";
 const SQLITE_SNAPSHOTS: &str =
     "[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9]";
 
@@ -43,27 +43,35 @@ pub fn render(job: &BackupJob, test: &RestoreTest) -> RenderedRestoreTest {
         "check_query": test.check_query.as_deref().map(quote),
         "min_rows": test.min_rows.unwrap_or(1),
     });
-    let mut registry = Handlebars::new();
-    registry.register_escape_fn(handlebars::no_escape);
-    registry.set_strict_mode(true);
-    for (name, text) in [
-        ("manifest_lib", MANIFEST_LIB),
-        ("verify_manifest", VERIFY),
-        ("drill_preamble", PREAMBLE),
-        ("drill_push", PUSH),
-        ("drill", template),
-    ] {
-        // Bundled and rendered by this crate's tests: a parse error is a Backstop bug.
-        if let Err(error) = registry.register_template_string(name, text) {
-            panic!("bundled drill template {name} does not parse: {error}");
-        }
-    }
-    let script = match registry.render("drill", &context) {
-        Ok(script) => script,
-        Err(error) => panic!("bundled drill template failed to render: {error}"),
-    };
+    let script = render_script(
+        template,
+        &context,
+        &[("drill_preamble", PREAMBLE), ("drill_push", PUSH)],
+    );
     RenderedRestoreTest {
         cronjob_name: cronjob,
         script,
+    }
+}
+
+/// Renders `main` with the manifest partials plus `partials`. The templates are bundled
+/// and every one is rendered by this crate's tests: an error is a Backstop bug.
+pub(super) fn render_script(main: &str, context: &Value, partials: &[(&str, &str)]) -> String {
+    let mut registry = Handlebars::new();
+    registry.register_escape_fn(handlebars::no_escape);
+    registry.set_strict_mode(true);
+    let common = [
+        ("manifest_lib", MANIFEST_LIB),
+        ("verify_manifest", VERIFY),
+        ("main", main),
+    ];
+    for (name, text) in common.iter().chain(partials) {
+        if let Err(error) = registry.register_template_string(name, *text) {
+            panic!("bundled template {name} does not parse: {error}");
+        }
+    }
+    match registry.render("main", context) {
+        Ok(script) => script,
+        Err(error) => panic!("bundled template failed to render: {error}"),
     }
 }

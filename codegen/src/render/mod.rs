@@ -6,6 +6,7 @@ mod conventions;
 pub mod drill;
 mod hcl;
 mod job;
+pub mod restore;
 pub mod restore_alert;
 pub mod scripts;
 mod volume;
