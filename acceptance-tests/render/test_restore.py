@@ -11,7 +11,7 @@ import subprocess
 import stat
 import time
 
-from backstop_render_support import alpine_like_path, render, require_tool, run_script, start_script
+from backstop_render_support import alpine_like_path, render, require_tool, run_script, script_command
 from test_manifest_drill import JOB, WEEK1, backup_run, make_tree
 
 BUSYBOX = require_tool("busybox")
@@ -47,6 +47,14 @@ def setup(tmp_path, pushgateway, **restore):
     path = alpine_like_path(tmp_path / "bin", ["rsync"])
     backup_run(spec["jobs"][0]["script"], backup, path, pushgateway, WEEK1)
     return source, backup, spec["restores"][0]["script"], path
+
+
+def start_restore(script, path, env, log: pathlib.Path) -> subprocess.Popen:
+    """Starts the script in its own session with its output in a file: a pipe nobody reads
+    would fill with the trace and stop the script at a write, always at the same point."""
+    command, full_env = script_command(script, path, env)
+    with open(log, "w") as out:
+        return subprocess.Popen(command, env=full_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def restore_env(backup, target):
@@ -127,24 +135,27 @@ def test_a_restore_killed_anywhere_leaves_old_or_verified_new_content(tmp_path, 
     claim.mkdir()
     target = claim / "data"
 
-    # A whole run, timed the way the killed runs are started.
-    shutil.copytree(old_tree, target, symlinks=True)
-    started = time.monotonic()
-    process = start_script(script, path, restore_env(backup, target))
-    _, errors = process.communicate()
-    duration = time.monotonic() - started
-    assert process.returncode == 0, errors
-
-    # Kill points spread over the whole run (and past it, runs vary under load), jittered.
+    # Kill points by progress, not by time (4 helpers share 2 cores, so run times vary
+    # several-fold): a random moment after the start, after the staging copy appears, after
+    # it is marked verified, after the old content went aside; each with a random delay.
+    staging_dir = claim / ".backstop-restore-data.staging"
+    milestones = [None, staging_dir, claim / ".backstop-restore-data.verified", claim / ".backstop-restore-data.old"]
     rng = random.Random(13)
     seen = {"old": 0, "new": 0, "between": 0}
     for run in range(20):
-        shutil.rmtree(target)
+        if target.exists():
+            shutil.rmtree(target)
         shutil.copytree(old_tree, target, symlinks=True)
-        process = start_script(script, path, restore_env(backup, target))
-        time.sleep(duration * 1.5 * (run + rng.random()) / 20)
+        process = start_restore(script, path, restore_env(backup, target), tmp_path / "run.log")
+        milestone = milestones[run % 4]
+        deadline = time.monotonic() + 60
+        while milestone is not None and not milestone.exists() and process.poll() is None:
+            assert time.monotonic() < deadline, f"run {run}: {milestone.name} never appeared"
+            time.sleep(0.001)
+        # The second rename takes 0.3 s: up to 0.8 s after the first covers the end too.
+        time.sleep(rng.uniform(0, {0: 0.5, 1: 0.2, 2: 0.2, 3: 0.8}[run % 4]))
         os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+        process.wait()
         staging = claim / ".backstop-restore-data.staging"
         if target.exists():
             state = tree_state(target)
@@ -160,7 +171,7 @@ def test_a_restore_killed_anywhere_leaves_old_or_verified_new_content(tmp_path, 
         done = run_script(script, path, restore_env(backup, target))
         assert done.returncode == 0, f"run {run}: {done.stderr[-2000:]}"
         assert tree_state(target) == new and os.listdir(claim) == ["data"], f"run {run}"
-    print(f"20 kills within {duration:.2f}s runs: target old {seen['old']}, new {seen['new']}, "
+    print(f"20 kills: target old {seen['old']}, new {seen['new']}, "
           f"between the renames {seen['between']}")
     assert seen["old"] > 0 and seen["new"] + seen["between"] > 0
 

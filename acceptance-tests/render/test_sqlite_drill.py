@@ -1,6 +1,7 @@
 """The sqlite restore drill under `busybox sh` + the real sqlite3 and b3sum: the copy's
 manifest (with its page count), PRAGMA integrity_check and the user's check_query, and no
 metrics pushed for a failed drill."""
+import json
 import os
 import pathlib
 import sqlite3
@@ -8,7 +9,7 @@ import subprocess
 
 import pytest
 
-from backstop_render_support import alpine_like_path, render, require_tool, run_script
+from backstop_render_support import RENDER_JSON, alpine_like_path, render, require_tool, run_script
 
 ROWS = 500
 STAMP_GLOB = "[0-9]" * 8 + "-" + "[0-9]" * 6
@@ -123,3 +124,56 @@ def test_the_drill_fails_on_a_corrupted_page_a_short_count_or_a_bad_query(app, p
     assert done.returncode != 0 and "failed PRAGMA integrity_check" in done.stderr, done.stderr[-2000:]
     assert not DRILL_METRICS & pushgateway.metrics("app-restore-test").keys()
     assert os.listdir(tmp_path / "scratch") == []
+
+
+def restore_script(job, **restore):
+    return render({"restores": [{"job": job, "restore": restore}]})["restores"][0]["script"]
+
+
+def test_a_restore_brings_back_the_database_under_its_name_with_its_side_files(app, pushgateway, tmp_path):
+    job, backup, path = app
+    # The app calls its database app.db; the snapshot always holds db.sqlite3.
+    data = pathlib.Path(job["database"]).parent
+    os.rename(job["database"], data / "app.db")
+    job = {**job, "database": str(data / "app.db")}
+    back_up(job, backup, path, pushgateway)
+    target = tmp_path / "claim/data"
+    done = run_script(restore_script(job), path, {"BACKUP_DIR": str(backup), "TARGET_DIR": str(target)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert sorted(os.listdir(target)) == ["app.db", "attachments"]
+    assert (target / "attachments/a.bin").read_bytes() == b"\x00attachment"
+    with sqlite3.connect(target / "app.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*), max(name) FROM users").fetchone() == \
+            (ROWS, max(f"user-{i}-" + "x" * 200 for i in range(ROWS)))
+    db.close()
+    assert os.listdir(target.parent) == ["data"]
+
+
+def test_a_restore_refuses_a_copy_with_a_corrupted_page(app, pushgateway, tmp_path):
+    job, backup, path = app
+    snapshot = back_up(job, backup, path, pushgateway)
+    copy = snapshot / "db.sqlite3"
+    data = bytearray(copy.read_bytes())
+    data[3 * PAGE + 100: 3 * PAGE + 400] = b"\xff" * 300
+    copy.write_bytes(bytes(data))
+    reseal(snapshot)  # the manifest agrees with the corrupt bytes: only integrity_check sees it
+    target = tmp_path / "claim/data"
+    target.mkdir(parents=True)
+    (target / "db.sqlite3").write_text("the app's current database\n")
+    script = restore_script(job, overwrite=True, snapshot=snapshot.name)
+    done = run_script(script, path, {"BACKUP_DIR": str(backup), "TARGET_DIR": str(target)})
+    assert done.returncode != 0 and "failed PRAGMA integrity_check" in done.stderr, done.stderr[-2000:]
+    assert os.listdir(target) == ["db.sqlite3"] and (target / "db.sqlite3").read_text() == "the app's current database\n"
+    assert os.listdir(target.parent) == ["data"]
+
+
+def test_a_sqlite_restore_names_a_stamp_not_a_week(app):
+    job, _, _ = app
+    done = subprocess.run([str(RENDER_JSON)],
+                          input=json.dumps({"restores": [{"job": job, "restore": {"snapshot": "2026-15", "folder": "data"}}]}),
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert 'restore.snapshot: "2026-15" is not a sqlite snapshot name' in done.stderr, done.stderr
+    assert "like 20260406-030000" in done.stderr
+    assert "restore.folder: folder applies to rsync jobs only" in done.stderr, done.stderr

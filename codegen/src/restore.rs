@@ -1,14 +1,15 @@
 //! `restore`: copy one snapshot of a backup job back, proven against its manifest before it
-//! replaces anything. The rsync strategy so far; sqlite and dumps come later.
+//! replaces anything. The rsync and sqlite strategies so far; dumps come later.
 
 use crate::render::restore;
 use crate::{validate, AttrPath, BackupJob, Defaults, Diagnostic, Diagnostics, Strategy};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Restore {
-    /// The snapshot (e.g. `2026-15`); default: the newest complete one.
+    /// The snapshot (`2026-15` for rsync, `20260406-030000` for sqlite); default: the
+    /// newest complete one.
     pub snapshot: Option<String>,
-    /// The snapshot folder (a key of the job's `mounts`); default: the only one.
+    /// rsync: the snapshot folder (a key of the job's `mounts`); default: the only one.
     pub folder: Option<String>,
     /// Replace a non-empty target; default false (refused).
     pub overwrite: bool,
@@ -29,40 +30,59 @@ pub fn render_restore(
     diagnostics.extend(validate::job(defaults, job));
     let (folder, problems) = check(job, r);
     diagnostics.extend(problems);
-    match folder {
-        Some(folder) if diagnostics.is_empty() => Ok(restore::render(job, r, &folder)),
-        _ => Err(diagnostics),
+    if diagnostics.is_empty() {
+        Ok(restore::render(job, r, folder.as_deref()))
+    } else {
+        Err(diagnostics)
     }
+}
+
+/// `pattern` with `9` for a digit and any other character for itself.
+fn matches_digits(text: &str, pattern: &str) -> bool {
+    text.len() == pattern.len()
+        && text.bytes().zip(pattern.bytes()).all(|(c, p)| {
+            if p == b'9' {
+                c.is_ascii_digit()
+            } else {
+                c == p
+            }
+        })
 }
 
 fn check(job: &BackupJob, r: &Restore) -> (Option<String>, Diagnostics) {
     let root = AttrPath::root("restore");
     let mut diagnostics = Vec::new();
-    if Strategy::parse(&job.strategy) != Some(Strategy::Rsync) {
-        diagnostics.push(Diagnostic::new(
-            root.clone(),
-            format!("no restore exists yet for the {} strategy", job.strategy),
-            "declare restore only on rsync jobs for now",
-        ));
-    }
+    let strategy = Strategy::parse(&job.strategy);
+    let (pattern, example) = match strategy {
+        Some(Strategy::Rsync) => ("9999-99", "2026-15"),
+        Some(Strategy::Sqlite) => ("99999999-999999", "20260406-030000"),
+        _ => {
+            diagnostics.push(Diagnostic::new(
+                root.clone(),
+                format!("no restore exists yet for the {} strategy", job.strategy),
+                "declare restore only on rsync and sqlite jobs for now",
+            ));
+            return (None, diagnostics);
+        }
+    };
     if let Some(snapshot) = &r.snapshot {
-        let is_week = snapshot.len() == 7
-            && snapshot.char_indices().all(
-                |(i, c)| {
-                    if i == 4 {
-                        c == '-'
-                    } else {
-                        c.is_ascii_digit()
-                    }
-                },
-            );
-        if !is_week {
+        if !matches_digits(snapshot, pattern) {
             diagnostics.push(Diagnostic::new(
                 root.clone().attr("snapshot"),
-                format!("{snapshot:?} is not an rsync snapshot name"),
-                "write the ISO week folder, e.g. 2026-15, or leave snapshot unset for the newest complete one",
+                format!("{snapshot:?} is not a {} snapshot name", job.strategy),
+                format!("write a name like {example}, or leave snapshot unset for the newest complete one"),
             ));
         }
+    }
+    if strategy == Some(Strategy::Sqlite) {
+        if r.folder.is_some() {
+            diagnostics.push(Diagnostic::new(
+                root.attr("folder"),
+                "folder applies to rsync jobs only",
+                "remove folder: a sqlite restore brings back the copy and its side files",
+            ));
+        }
+        return (None, diagnostics);
     }
     let folders: Vec<&String> = job.mounts.keys().collect();
     let folder = match &r.folder {

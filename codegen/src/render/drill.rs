@@ -16,7 +16,7 @@ const SQLITE: &str = include_str!("../../templates/drill_sqlite.sh.hbs");
 
 /// Snapshot names of each strategy, as the backup scripts write them.
 pub(super) const RSYNC_SNAPSHOTS: &str = "[0-9][0-9][0-9][0-9]-[0-9][0-9]";
-const SQLITE_SNAPSHOTS: &str =
+pub(super) const SQLITE_SNAPSHOTS: &str =
     "[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9]";
 
 /// The drill CronJob of the app `name` (whose backup is `<name>-backup`).
