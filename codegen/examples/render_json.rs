@@ -102,7 +102,9 @@ fn main() -> ExitCode {
         match render_restore_test(&defaults, &job(job_of), &restore_test(test)) {
             Ok(r) => restore_tests.push(json!({
                 "cronjob_name": r.cronjob_name,
+                "schedule": r.schedule,
                 "script": r.script,
+                "cronjob": r.cronjob,
             })),
             Err(d) => collect(&format!("restore_tests[{i}]"), d),
         }
@@ -119,9 +121,11 @@ fn main() -> ExitCode {
             snapshot: string(r, "snapshot"),
             folder: string(r, "folder"),
             overwrite: flag(r, "overwrite", false),
+            target_claim: string(r, "target_claim"),
+            target_path: string(r, "target_path"),
         };
         match render_restore(&defaults, &job(job_of), &r) {
-            Ok(r) => restores.push(json!({ "script": r.script })),
+            Ok(r) => restores.push(json!({ "script": r.script, "job": r.job })),
             Err(d) => collect(&format!("restores[{i}]"), d),
         }
     }
@@ -276,6 +280,7 @@ fn job(o: &Map<String, Value>) -> BackupJob {
 
 fn restore_test(o: &Map<String, Value>) -> RestoreTest {
     RestoreTest {
+        schedule: string(o, "schedule"),
         verify_fraction: o.get("verify_fraction").and_then(Value::as_f64),
         check_query: string(o, "check_query"),
         min_rows: o.get("min_rows").and_then(Value::as_u64),

@@ -1,7 +1,7 @@
 //! `restore`: copy one snapshot of a backup job back, proven against its manifest before it
 //! replaces anything. The rsync and sqlite strategies so far; dumps come later.
 
-use crate::render::restore;
+use crate::render::{restore, restore_job};
 use crate::{validate, AttrPath, BackupJob, Defaults, Diagnostic, Diagnostics, Strategy};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -13,11 +13,18 @@ pub struct Restore {
     pub folder: Option<String>,
     /// Replace a non-empty target; default false (refused).
     pub overwrite: bool,
+    /// The claim to restore into; the Job is rendered only when it is set.
+    pub target_claim: Option<String>,
+    /// The folder inside the target claim that receives the data; default the snapshot
+    /// folder's name (rsync) or `data` (sqlite).
+    pub target_path: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderedRestore {
     pub script: String,
+    /// The Job running the script, when `target_claim` is set.
+    pub job: Option<serde_json::Value>,
 }
 
 /// Validates the job and the restore, then renders the restore script.
@@ -30,11 +37,34 @@ pub fn render_restore(
     diagnostics.extend(validate::job(defaults, job));
     let (folder, problems) = check(job, r);
     diagnostics.extend(problems);
-    if diagnostics.is_empty() {
-        Ok(restore::render(job, r, folder.as_deref()))
-    } else {
-        Err(diagnostics)
+    if let Some(path) = &r.target_path {
+        let bad_step = path
+            .split('/')
+            .any(|step| step.is_empty() || step == "." || step == "..");
+        if bad_step || path.chars().any(char::is_control) {
+            diagnostics.push(Diagnostic::new(
+                AttrPath::root("restore").attr("target_path"),
+                format!("{path:?} is not a folder path inside the target claim"),
+                "write a relative path without empty, . or .. steps, e.g. mail/data",
+            ));
+        }
     }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let script = restore::render(job, r, folder.as_deref());
+    let target_path = r
+        .target_path
+        .clone()
+        .unwrap_or_else(|| folder.clone().unwrap_or_else(|| "data".to_string()));
+    let rendered_job = r
+        .target_claim
+        .as_deref()
+        .map(|claim| restore_job::render(defaults, job, claim, &target_path, &script));
+    Ok(RenderedRestore {
+        script,
+        job: rendered_job,
+    })
 }
 
 /// `pattern` with `9` for a digit and any other character for itself.

@@ -2,7 +2,7 @@
 //! space and proves it against the snapshot's manifest. Drills exist for the rsync and
 //! sqlite strategies; dumps need a throwaway database server and come later.
 
-use crate::render::{drill, restore_alert};
+use crate::render::{drill, drill_cronjob, restore_alert};
 use crate::schedule::Schedule;
 use crate::{
     render_alert, validate, AttrPath, BackupAlert, BackupJob, Defaults, Diagnostic, Diagnostics,
@@ -12,6 +12,8 @@ use crate::{
 /// The drill of one backup job (`restore_test` block of a spec, `backstop_restore_test`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RestoreTest {
+    /// Cron schedule of the drill; default weekly, in a free slot after the backup.
+    pub schedule: Option<String>,
     /// Share of the regular files whose content is hashed (0 < f <= 1); every entry's
     /// metadata is checked regardless. Default 1.
     pub verify_fraction: Option<f64>,
@@ -21,11 +23,14 @@ pub struct RestoreTest {
     pub min_rows: Option<u64>,
 }
 
-/// The drill's script (the CronJob that runs it is rendered by a later step).
+/// The drill's CronJob and the script it runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderedRestoreTest {
     pub cronjob_name: String,
+    /// The schedule used (the default one when none was set): RestoreTestStale's input.
+    pub schedule: String,
     pub script: String,
+    pub cronjob: serde_json::Value,
 }
 
 /// Validates the job and its drill, then renders the drill's script.
@@ -40,7 +45,20 @@ pub fn render_restore_test(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    Ok(drill::render(job, test))
+    let schedule = match &test.schedule {
+        Some(schedule) => schedule.clone(),
+        None => drill_cronjob::default_schedule(
+            &Schedule::parse(&job.schedule).expect("validated backup schedule"),
+        ),
+    };
+    let (cronjob_name, script) = drill::render(job, test);
+    let cronjob = drill_cronjob::render(defaults, job, &cronjob_name, &schedule, &script);
+    Ok(RenderedRestoreTest {
+        cronjob_name,
+        schedule,
+        script,
+        cronjob,
+    })
 }
 
 fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
@@ -56,6 +74,15 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
             ),
             "declare restore_test only on rsync and sqlite jobs for now",
         ));
+    }
+    if let Some(schedule) = &test.schedule {
+        if let Err(message) = Schedule::parse(schedule) {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("schedule"),
+                message,
+                "write 5 cron fields, e.g. \"30 5 * * 0\" for Sundays at 05:30, or leave schedule unset for weekly after the backup",
+            ));
+        }
     }
     if let Some(fraction) = test.verify_fraction {
         if !(fraction > 0.0 && fraction <= 1.0) {

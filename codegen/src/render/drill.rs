@@ -2,7 +2,7 @@
 //! backup scripts share (one lister and one hash for writing and for checking).
 
 use super::scripts::MANIFEST_LIB;
-use crate::restore_test::{RenderedRestoreTest, RestoreTest};
+use crate::restore_test::RestoreTest;
 use crate::shell::quote;
 use crate::{BackupJob, Strategy};
 use handlebars::Handlebars;
@@ -24,8 +24,8 @@ pub fn cronjob_name(name: &str) -> String {
     format!("{name}-restore-test")
 }
 
-/// Renders the drill of a validated job (rsync or sqlite).
-pub fn render(job: &BackupJob, test: &RestoreTest) -> RenderedRestoreTest {
+/// The drill's CronJob name and script, for a validated job (rsync or sqlite).
+pub fn render(job: &BackupJob, test: &RestoreTest) -> (String, String) {
     let strategy = Strategy::parse(&job.strategy).unwrap_or(Strategy::Rsync);
     let (template, snapshots, tool, package) = match strategy {
         Strategy::Sqlite => (SQLITE, SQLITE_SNAPSHOTS, "sqlite3", "sqlite"),
@@ -48,10 +48,7 @@ pub fn render(job: &BackupJob, test: &RestoreTest) -> RenderedRestoreTest {
         &context,
         &[("drill_preamble", PREAMBLE), ("drill_push", PUSH)],
     );
-    RenderedRestoreTest {
-        cronjob_name: cronjob,
-        script,
-    }
+    (cronjob, script)
 }
 
 /// Renders `main` with the manifest partials plus `partials`. The templates are bundled

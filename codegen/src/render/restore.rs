@@ -2,7 +2,7 @@
 //! copy step (`restore_copy_*.sh.hbs`) and the shared manifest partials.
 
 use super::drill::{render_script, RSYNC_SNAPSHOTS, SQLITE_SNAPSHOTS};
-use crate::restore::{RenderedRestore, Restore};
+use crate::restore::Restore;
 use crate::shell::quote;
 use crate::{BackupJob, Strategy};
 use serde_json::json;
@@ -12,7 +12,7 @@ const COPY_RSYNC: &str = include_str!("../../templates/restore_copy_rsync.sh.hbs
 const COPY_SQLITE: &str = include_str!("../../templates/restore_copy_sqlite.sh.hbs");
 
 /// Renders the restore of a validated rsync (`folder` set) or sqlite job.
-pub fn render(job: &BackupJob, r: &Restore, folder: Option<&str>) -> RenderedRestore {
+pub fn render(job: &BackupJob, r: &Restore, folder: Option<&str>) -> String {
     let sqlite = Strategy::parse(&job.strategy) == Some(Strategy::Sqlite);
     let database = job.database.as_deref().unwrap_or_default();
     let database_name = database.rsplit('/').next().unwrap_or(database);
@@ -32,7 +32,5 @@ pub fn render(job: &BackupJob, r: &Restore, folder: Option<&str>) -> RenderedRes
         "tool": tool,
         "package": package,
     });
-    RenderedRestore {
-        script: render_script(RESTORE, &context, &[("restore_copy", copy)]),
-    }
+    render_script(RESTORE, &context, &[("restore_copy", copy)])
 }
