@@ -53,7 +53,8 @@ def alpine_like_path(directory: pathlib.Path, tools: list[str]) -> str:
     applets = subprocess.run([busybox, "--list"], capture_output=True, text=True, check=True).stdout.split()
     for applet in applets:
         (directory / applet).symlink_to(busybox)
-    for tool in tools:
+    # b3sum hashes every snapshot's manifest; the scripts `apk add` it in the image.
+    for tool in [*tools, "b3sum"]:
         link = directory / tool
         if link.exists() or link.is_symlink():
             link.unlink()

@@ -37,7 +37,7 @@ def week_of(moment: datetime.datetime) -> str:
 
 def tree_digest(root: pathlib.Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha1(p.read_bytes()).hexdigest()
-            for p in root.rglob("*") if p.is_file() and p.name != ".backstop-stats"}
+            for p in root.rglob("*") if p.is_file() and not p.name.startswith(".backstop-")}
 
 
 def listing(root: pathlib.Path) -> list[tuple]:

@@ -25,8 +25,8 @@ def epoch(fake: str) -> int:
 
 
 def files_under(root: pathlib.Path) -> dict[str, pathlib.Path]:
-    """The copied files (each snapshot also records its size in .backstop-stats)."""
-    return {str(p.relative_to(root)): p for p in root.rglob("*") if p.is_file() and p.name != ".backstop-stats"}
+    """The copied files (each snapshot also holds .backstop-stats and .backstop-manifest)."""
+    return {str(p.relative_to(root)): p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".backstop-")}
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 //! Test seam for the acceptance tests: reads a JSON document from stdin, renders it with
 //! the core, prints the results as JSON on stdout.
 //!
-//! Input: `{"defaults": {...}, "volumes": [...], "jobs": [...], "alerts": [...]}`, each
+//! Input: `{"defaults": {...}, "volumes": [...], "jobs": [...], "alerts": [...],
+//! "restore_tests": [{"job": {...}, "restore_test": {...}}],
+//! "restores": [{"job": {...}, "restore": {...}}]}`, each
 //! object with the model's attribute names (`mounts` as `{"folder": {"path": ..,
 //! "sub_path": ..}}`, `password_secret` as `{"name": .., "key": ..}`).
 //! Output: `{"volumes": [...], "jobs": [...], "alerts": [...]}` with the rendered objects,
@@ -11,8 +13,9 @@
 //! Run: `cargo run --release -p backstop-codegen --example render_json < spec.json`
 
 use backstop_codegen::{
-    render, render_alert, render_job, render_volume, BackupAlert, BackupJob, Defaults, Diagnostics,
-    Mount, NfsBackupVolume, Resources, SecretRef,
+    render, render_alert, render_alert_with_restore_test, render_job, render_restore,
+    render_restore_test, render_volume, BackupAlert, BackupJob, Defaults, Diagnostics, Mount,
+    NfsBackupVolume, Resources, Restore, RestoreTest, SecretRef,
 };
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -73,13 +76,57 @@ fn main() -> ExitCode {
     }
     let mut alerts = Vec::new();
     for (i, item) in objects(&spec, "alerts").enumerate() {
-        match render_alert(&defaults, &alert(item)) {
+        let rendered = match item.get("restore_test_schedule").and_then(Value::as_str) {
+            Some(drill_schedule) => {
+                render_alert_with_restore_test(&defaults, &alert(item), drill_schedule)
+            }
+            None => render_alert(&defaults, &alert(item)),
+        };
+        match rendered {
             Ok(a) => alerts.push(json!({
                 "rule_group": a.rule_group,
                 "prometheus_rule": a.prometheus_rule,
                 "stale_after_seconds": a.stale_after_seconds,
             })),
             Err(d) => collect(&format!("alerts[{i}]"), d),
+        }
+    }
+    let mut restore_tests = Vec::new();
+    for (i, item) in objects(&spec, "restore_tests").enumerate() {
+        let empty = Map::new();
+        let job_of = item.get("job").and_then(Value::as_object).unwrap_or(&empty);
+        let test = item
+            .get("restore_test")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        match render_restore_test(&defaults, &job(job_of), &restore_test(test)) {
+            Ok(r) => restore_tests.push(json!({
+                "cronjob_name": r.cronjob_name,
+                "schedule": r.schedule,
+                "script": r.script,
+                "cronjob": r.cronjob,
+            })),
+            Err(d) => collect(&format!("restore_tests[{i}]"), d),
+        }
+    }
+    let mut restores = Vec::new();
+    for (i, item) in objects(&spec, "restores").enumerate() {
+        let empty = Map::new();
+        let job_of = item.get("job").and_then(Value::as_object).unwrap_or(&empty);
+        let r = item
+            .get("restore")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let r = Restore {
+            snapshot: string(r, "snapshot"),
+            folder: string(r, "folder"),
+            overwrite: flag(r, "overwrite", false),
+            target_claim: string(r, "target_claim"),
+            target_path: string(r, "target_path"),
+        };
+        match render_restore(&defaults, &job(job_of), &r) {
+            Ok(r) => restores.push(json!({ "script": r.script, "job": r.job })),
+            Err(d) => collect(&format!("restores[{i}]"), d),
         }
     }
     if !errors.is_empty() {
@@ -90,7 +137,7 @@ fn main() -> ExitCode {
     }
     println!(
         "{}",
-        json!({ "volumes": volumes, "jobs": jobs, "alerts": alerts })
+        json!({ "volumes": volumes, "jobs": jobs, "alerts": alerts, "restore_tests": restore_tests, "restores": restores })
     );
     ExitCode::SUCCESS
 }
@@ -228,6 +275,15 @@ fn job(o: &Map<String, Value>) -> BackupJob {
         resources,
         suspend: flag(o, "suspend", false),
         labels: string_map(o, "labels"),
+    }
+}
+
+fn restore_test(o: &Map<String, Value>) -> RestoreTest {
+    RestoreTest {
+        schedule: string(o, "schedule"),
+        verify_fraction: o.get("verify_fraction").and_then(Value::as_f64),
+        check_query: string(o, "check_query"),
+        min_rows: o.get("min_rows").and_then(Value::as_u64),
     }
 }
 

@@ -9,6 +9,8 @@ pub mod diagnostic;
 pub mod duration;
 pub mod model;
 pub mod render;
+pub mod restore;
+pub mod restore_test;
 pub mod schedule;
 pub mod shell;
 pub mod validate;
@@ -16,6 +18,11 @@ pub mod validate;
 pub use diagnostic::{AttrPath, Diagnostic, Diagnostics, PathStep};
 pub use model::{
     BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, Resources, SecretRef, Strategy,
+};
+
+pub use restore::{render_restore, RenderedRestore, Restore};
+pub use restore_test::{
+    render_alert_with_restore_test, render_restore_test, RenderedRestoreTest, RestoreTest,
 };
 
 use serde_json::Value;

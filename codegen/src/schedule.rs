@@ -285,6 +285,11 @@ impl Schedule {
             })
     }
 
+    /// The earliest start of a day it runs on, in minutes after midnight.
+    pub fn first_start_minute_of_day(&self) -> u32 {
+        self.hours.trailing_zeros() * 60 + self.minutes.trailing_zeros()
+    }
+
     /// The longest time between two consecutive runs, in seconds.
     ///
     /// Every matching day fires at the same times of day, so the answer is the larger of

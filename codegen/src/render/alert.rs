@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 /// Used only if neither `stale_after` nor `schedule` can be read; validation rejects that
 /// input before rendering, so this is the daily job's threshold as a safe fallback.
 const FALLBACK_THRESHOLD_SECONDS: u64 = 36 * 3600;
-const STALE_FOR: &str = "30m";
+pub(super) const STALE_FOR: &str = "30m";
 const NEVER_SUCCEEDED_FOR: &str = "1h";
 const MISSING_FOR: &str = "15m";
 
@@ -83,11 +83,11 @@ pub fn default_prefix(cronjob_name: &str) -> String {
 }
 
 /// A PromQL string literal (names are validated DNS labels; escaping keeps any value safe).
-fn promql_string(value: &str) -> String {
+pub(super) fn promql_string(value: &str) -> String {
     format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-struct Rules<'a> {
+pub(super) struct Rules<'a> {
     alert: &'a BackupAlert,
     prefix: String,
     /// `{cronjob="x",namespace="n"}` for the CronJob series.
@@ -98,7 +98,7 @@ struct Rules<'a> {
 }
 
 impl<'a> Rules<'a> {
-    fn new(alert: &'a BackupAlert, threshold: u64) -> Self {
+    pub(super) fn new(alert: &'a BackupAlert, threshold: u64) -> Self {
         let namespace = promql_string(&alert.namespace);
         Rules {
             alert,
@@ -117,7 +117,13 @@ impl<'a> Rules<'a> {
         }
     }
 
-    fn rule(&self, suffix: &str, expr: String, for_: Option<&str>, summary: String) -> Value {
+    pub(super) fn rule(
+        &self,
+        suffix: &str,
+        expr: String,
+        for_: Option<&str>,
+        summary: String,
+    ) -> Value {
         let mut labels = Map::new();
         labels.insert(
             "severity".into(),

@@ -3,8 +3,13 @@
 
 mod alert;
 mod conventions;
+pub mod drill;
+pub mod drill_cronjob;
 mod hcl;
 mod job;
+pub mod restore;
+pub mod restore_alert;
+pub mod restore_job;
 pub mod scripts;
 mod volume;
 mod yaml;

@@ -20,6 +20,8 @@ const RSYNC: &str = include_str!("../../templates/rsync.sh.hbs");
 const SQLITE: &str = include_str!("../../templates/sqlite.sh.hbs");
 const DUMP: &str = include_str!("../../templates/dump.sh.hbs");
 const COMMAND: &str = include_str!("../../templates/command.sh.hbs");
+pub(super) const MANIFEST_LIB: &str = include_str!("../../templates/manifest_lib.sh.hbs");
+const WRITE_MANIFEST: &str = include_str!("../../templates/write_manifest.sh.hbs");
 
 /// Retention defaults: weekly folders for rsync, days for the others.
 pub fn default_keep(strategy: Strategy) -> u32 {
@@ -74,6 +76,8 @@ impl ScriptTemplates {
             ("push_metrics", PUSH_METRICS),
             ("prune_by_age", PRUNE_BY_AGE),
             ("make_room_by_age", MAKE_ROOM_BY_AGE),
+            ("manifest_lib", MANIFEST_LIB),
+            ("write_manifest", WRITE_MANIFEST),
         ];
         sources.extend(strategies.iter().map(|s| (s.as_str(), template_of(*s))));
         for (name, text) in sources {

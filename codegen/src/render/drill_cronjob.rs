@@ -1,0 +1,132 @@
+//! The drill's CronJob: the drill script in the backup's image, the backup claim mounted
+//! read-only, scratch space in an emptyDir, weekly by default in a slot after the backup.
+
+use super::conventions;
+use crate::schedule::Schedule;
+use crate::{BackupJob, Defaults};
+use serde_json::{json, Value};
+
+/// Where the drill restores to: an emptyDir, gone with the pod.
+pub const SCRATCH_DIR: &str = "/scratch";
+/// A drill that has not finished in 12 hours is hung: the Job fails and RestoreTestFailed fires.
+const ACTIVE_DEADLINE_SECONDS: u64 = 43_200;
+/// How long after the backup's first start of the day the drill starts by default: the
+/// backup is normally done by then, and the drill tests that night's snapshot.
+const DEFAULT_OFFSET_MINUTES: u32 = 120;
+/// The default weekday (Sunday).
+const DEFAULT_WEEKDAY: u32 = 0;
+
+/// Weekly on Sunday, two hours after the backup's first start of a day, moved on minute
+/// by minute until no start is shared with the backup (two writers of the same export).
+pub fn default_schedule(backup: &Schedule) -> String {
+    let first = backup.first_start_minute_of_day() + DEFAULT_OFFSET_MINUTES;
+    let at = |minute_of_day: u32| {
+        format!(
+            "{} {} * * {DEFAULT_WEEKDAY}",
+            minute_of_day % 60,
+            (minute_of_day / 60) % 24
+        )
+    };
+    (first..first + 1440)
+        .map(at)
+        .find(|candidate| {
+            Schedule::parse(candidate).is_ok_and(|schedule| !schedule.shares_a_start_with(backup))
+        })
+        // A backup that starts every minute of Sunday leaves no free slot: share one; the
+        // drill reads the newest snapshot with a manifest, complete whatever runs.
+        .unwrap_or_else(|| at(first))
+}
+
+pub fn render(
+    defaults: &Defaults,
+    job: &BackupJob,
+    name: &str,
+    schedule: &str,
+    script: &str,
+) -> Value {
+    let labels = conventions::labels(defaults, &job.labels);
+    let pushgateway = job
+        .pushgateway_url
+        .as_ref()
+        .or(defaults.pushgateway_url.as_ref())
+        .map(String::as_str)
+        .unwrap_or(conventions::PUSHGATEWAY_URL);
+    let image = job
+        .image
+        .as_ref()
+        .or(defaults.image.as_ref())
+        .map(String::as_str)
+        .unwrap_or(conventions::IMAGE);
+    let mut container = json!({
+        "name": "restore-test",
+        "image": image,
+        "command": ["/bin/sh", "-c", script],
+        "env": [
+            { "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR },
+            { "name": "SCRATCH_DIR", "value": SCRATCH_DIR },
+            { "name": "PUSHGATEWAY_URL", "value": pushgateway.trim_end_matches('/') },
+        ],
+        "volumeMounts": [
+            { "name": "backup", "mountPath": conventions::BACKUP_DIR, "readOnly": true },
+            { "name": "scratch", "mountPath": SCRATCH_DIR },
+        ],
+        // As the backup's container: root for `apk add` and to restore files of every
+        // owner with their owners, the rest of root's powers dropped.
+        "securityContext": {
+            "allowPrivilegeEscalation": false,
+            "privileged": false,
+            "capabilities": {
+                "drop": ["ALL"],
+                "add": ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"],
+            },
+            "seccompProfile": { "type": "RuntimeDefault" },
+        },
+    });
+    if let Some(resources) = &job.resources {
+        let mut out = serde_json::Map::new();
+        if !resources.requests.is_empty() {
+            out.insert("requests".into(), json!(resources.requests));
+        }
+        if !resources.limits.is_empty() {
+            out.insert("limits".into(), json!(resources.limits));
+        }
+        container["resources"] = Value::Object(out);
+    }
+    let mut cron_spec = json!({
+        "schedule": schedule,
+        "concurrencyPolicy": "Forbid",
+        "startingDeadlineSeconds": 300,
+        "successfulJobsHistoryLimit": 3,
+        "failedJobsHistoryLimit": 3,
+        "suspend": job.suspend,
+        "jobTemplate": {
+            "metadata": { "labels": labels },
+            "spec": {
+                // A failed drill is a finding, not a glitch to retry until it passes.
+                "backoffLimit": 0,
+                "activeDeadlineSeconds": ACTIVE_DEADLINE_SECONDS,
+                "template": {
+                    "metadata": { "labels": labels },
+                    "spec": {
+                        "restartPolicy": "Never",
+                        "dnsConfig": { "options": [{ "name": "ndots", "value": "2" }] },
+                        "containers": [container],
+                        "volumes": [
+                            { "name": "backup", "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
+                            { "name": "scratch", "emptyDir": {} },
+                        ],
+                    },
+                },
+            },
+        },
+    });
+    if let Some(time_zone) = job.time_zone.as_ref().or(defaults.time_zone.as_ref()) {
+        cron_spec["timeZone"] = json!(time_zone);
+    }
+    json!({
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": { "name": name, "namespace": job.namespace, "labels": labels },
+        "spec": cron_spec,
+    })
+}

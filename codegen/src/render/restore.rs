@@ -1,0 +1,36 @@
+//! The restore script: `restore.sh.hbs` (staging, verification, swap) with the strategy's
+//! copy step (`restore_copy_*.sh.hbs`) and the shared manifest partials.
+
+use super::drill::{render_script, RSYNC_SNAPSHOTS, SQLITE_SNAPSHOTS};
+use crate::restore::Restore;
+use crate::shell::quote;
+use crate::{BackupJob, Strategy};
+use serde_json::json;
+
+const RESTORE: &str = include_str!("../../templates/restore.sh.hbs");
+const COPY_RSYNC: &str = include_str!("../../templates/restore_copy_rsync.sh.hbs");
+const COPY_SQLITE: &str = include_str!("../../templates/restore_copy_sqlite.sh.hbs");
+
+/// Renders the restore of a validated rsync (`folder` set) or sqlite job.
+pub fn render(job: &BackupJob, r: &Restore, folder: Option<&str>) -> String {
+    let sqlite = Strategy::parse(&job.strategy) == Some(Strategy::Sqlite);
+    let database = job.database.as_deref().unwrap_or_default();
+    let database_name = database.rsplit('/').next().unwrap_or(database);
+    let (copy, snapshots, tool, package) = if sqlite {
+        (COPY_SQLITE, SQLITE_SNAPSHOTS, "sqlite3", "sqlite")
+    } else {
+        (COPY_RSYNC, RSYNC_SNAPSHOTS, "rsync", "rsync")
+    };
+    let context = json!({
+        "backup_cronjob": format!("{}-backup", job.name),
+        "strategy": job.strategy,
+        "folder": quote(folder.unwrap_or_default()),
+        "database_name": quote(database_name),
+        "snapshot": quote(r.snapshot.as_deref().unwrap_or_default()),
+        "overwrite": r.overwrite,
+        "snapshots": snapshots,
+        "tool": tool,
+        "package": package,
+    });
+    render_script(RESTORE, &context, &[("restore_copy", copy)])
+}

@@ -1,0 +1,72 @@
+//! The restore's Kubernetes Job: the restore script in the backup's image, the backup
+//! claim mounted read-only, the target claim read-write at `/restore`.
+
+use super::conventions;
+use crate::{BackupJob, Defaults};
+use serde_json::{json, Value};
+
+/// Where the target claim is mounted; the script restores into a folder inside it (a
+/// mount point itself cannot be renamed, and the swap is a rename).
+pub const RESTORE_ROOT: &str = "/restore";
+/// A restore that has not finished in 12 hours is hung.
+const ACTIVE_DEADLINE_SECONDS: u64 = 43_200;
+
+pub fn render(
+    defaults: &Defaults,
+    job: &BackupJob,
+    target_claim: &str,
+    target_path: &str,
+    script: &str,
+) -> Value {
+    let labels = conventions::labels(defaults, &job.labels);
+    let image = job
+        .image
+        .as_ref()
+        .or(defaults.image.as_ref())
+        .map(String::as_str)
+        .unwrap_or(conventions::IMAGE);
+    json!({
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": { "name": format!("{}-restore", job.name), "namespace": job.namespace, "labels": labels },
+        "spec": {
+            // A failed restore leaves the target as it was; a person decides what next.
+            "backoffLimit": 0,
+            "activeDeadlineSeconds": ACTIVE_DEADLINE_SECONDS,
+            "template": {
+                "metadata": { "labels": labels },
+                "spec": {
+                    "restartPolicy": "Never",
+                    "containers": [{
+                        "name": "restore",
+                        "image": image,
+                        "command": ["/bin/sh", "-c", script],
+                        "env": [
+                            { "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR },
+                            { "name": "TARGET_DIR", "value": format!("{RESTORE_ROOT}/{target_path}") },
+                        ],
+                        "volumeMounts": [
+                            { "name": "backup", "mountPath": conventions::BACKUP_DIR, "readOnly": true },
+                            { "name": "target", "mountPath": RESTORE_ROOT },
+                        ],
+                        // As the backup's container: root to write files of every owner
+                        // with their owners, the rest of root's powers dropped.
+                        "securityContext": {
+                            "allowPrivilegeEscalation": false,
+                            "privileged": false,
+                            "capabilities": {
+                                "drop": ["ALL"],
+                                "add": ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"],
+                            },
+                            "seccompProfile": { "type": "RuntimeDefault" },
+                        },
+                    }],
+                    "volumes": [
+                        { "name": "backup", "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
+                        { "name": "target", "persistentVolumeClaim": { "claimName": target_claim } },
+                    ],
+                },
+            },
+        },
+    })
+}

@@ -1,0 +1,139 @@
+//! `restore`: copy one snapshot of a backup job back, proven against its manifest before it
+//! replaces anything. The rsync and sqlite strategies so far; dumps come later.
+
+use crate::render::{restore, restore_job};
+use crate::{validate, AttrPath, BackupJob, Defaults, Diagnostic, Diagnostics, Strategy};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Restore {
+    /// The snapshot (`2026-15` for rsync, `20260406-030000` for sqlite); default: the
+    /// newest complete one.
+    pub snapshot: Option<String>,
+    /// rsync: the snapshot folder (a key of the job's `mounts`); default: the only one.
+    pub folder: Option<String>,
+    /// Replace a non-empty target; default false (refused).
+    pub overwrite: bool,
+    /// The claim to restore into; the Job is rendered only when it is set.
+    pub target_claim: Option<String>,
+    /// The folder inside the target claim that receives the data; default the snapshot
+    /// folder's name (rsync) or `data` (sqlite).
+    pub target_path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedRestore {
+    pub script: String,
+    /// The Job running the script, when `target_claim` is set.
+    pub job: Option<serde_json::Value>,
+}
+
+/// Validates the job and the restore, then renders the restore script.
+pub fn render_restore(
+    defaults: &Defaults,
+    job: &BackupJob,
+    r: &Restore,
+) -> Result<RenderedRestore, Diagnostics> {
+    let mut diagnostics = validate::defaults(defaults);
+    diagnostics.extend(validate::job(defaults, job));
+    let (folder, problems) = check(job, r);
+    diagnostics.extend(problems);
+    if let Some(path) = &r.target_path {
+        let bad_step = path
+            .split('/')
+            .any(|step| step.is_empty() || step == "." || step == "..");
+        if bad_step || path.chars().any(char::is_control) {
+            diagnostics.push(Diagnostic::new(
+                AttrPath::root("restore").attr("target_path"),
+                format!("{path:?} is not a folder path inside the target claim"),
+                "write a relative path without empty, . or .. steps, e.g. mail/data",
+            ));
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let script = restore::render(job, r, folder.as_deref());
+    let target_path = r
+        .target_path
+        .clone()
+        .unwrap_or_else(|| folder.clone().unwrap_or_else(|| "data".to_string()));
+    let rendered_job = r
+        .target_claim
+        .as_deref()
+        .map(|claim| restore_job::render(defaults, job, claim, &target_path, &script));
+    Ok(RenderedRestore {
+        script,
+        job: rendered_job,
+    })
+}
+
+/// `pattern` with `9` for a digit and any other character for itself.
+fn matches_digits(text: &str, pattern: &str) -> bool {
+    text.len() == pattern.len()
+        && text.bytes().zip(pattern.bytes()).all(|(c, p)| {
+            if p == b'9' {
+                c.is_ascii_digit()
+            } else {
+                c == p
+            }
+        })
+}
+
+fn check(job: &BackupJob, r: &Restore) -> (Option<String>, Diagnostics) {
+    let root = AttrPath::root("restore");
+    let mut diagnostics = Vec::new();
+    let strategy = Strategy::parse(&job.strategy);
+    let (pattern, example) = match strategy {
+        Some(Strategy::Rsync) => ("9999-99", "2026-15"),
+        Some(Strategy::Sqlite) => ("99999999-999999", "20260406-030000"),
+        _ => {
+            diagnostics.push(Diagnostic::new(
+                root.clone(),
+                format!("no restore exists yet for the {} strategy", job.strategy),
+                "declare restore only on rsync and sqlite jobs for now",
+            ));
+            return (None, diagnostics);
+        }
+    };
+    if let Some(snapshot) = &r.snapshot {
+        if !matches_digits(snapshot, pattern) {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("snapshot"),
+                format!("{snapshot:?} is not a {} snapshot name", job.strategy),
+                format!("write a name like {example}, or leave snapshot unset for the newest complete one"),
+            ));
+        }
+    }
+    if strategy == Some(Strategy::Sqlite) {
+        if r.folder.is_some() {
+            diagnostics.push(Diagnostic::new(
+                root.attr("folder"),
+                "folder applies to rsync jobs only",
+                "remove folder: a sqlite restore brings back the copy and its side files",
+            ));
+        }
+        return (None, diagnostics);
+    }
+    let folders: Vec<&String> = job.mounts.keys().collect();
+    let folder = match &r.folder {
+        Some(folder) if job.mounts.contains_key(folder) => Some(folder.clone()),
+        Some(folder) => {
+            diagnostics.push(Diagnostic::new(
+                root.attr("folder"),
+                format!("{folder:?} is not one of the job's mounts"),
+                format!("write one of {folders:?}"),
+            ));
+            None
+        }
+        None if folders.len() == 1 => Some(folders[0].clone()),
+        None => {
+            diagnostics.push(Diagnostic::new(
+                root.attr("folder"),
+                "the job has several mounts, so the folder to restore must be named",
+                format!("write one of {folders:?}"),
+            ));
+            None
+        }
+    };
+    (folder, diagnostics)
+}

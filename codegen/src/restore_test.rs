@@ -1,0 +1,148 @@
+//! `restore_test`: a drill that restores the newest snapshot of a backup job into scratch
+//! space and proves it against the snapshot's manifest. Drills exist for the rsync and
+//! sqlite strategies; dumps need a throwaway database server and come later.
+
+use crate::render::{drill, drill_cronjob, restore_alert};
+use crate::schedule::Schedule;
+use crate::{
+    render_alert, validate, AttrPath, BackupAlert, BackupJob, Defaults, Diagnostic, Diagnostics,
+    RenderedAlert, Strategy,
+};
+
+/// The drill of one backup job (`restore_test` block of a spec, `backstop_restore_test`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RestoreTest {
+    /// Cron schedule of the drill; default weekly, in a free slot after the backup.
+    pub schedule: Option<String>,
+    /// Share of the regular files whose content is hashed (0 < f <= 1); every entry's
+    /// metadata is checked regardless. Default 1.
+    pub verify_fraction: Option<f64>,
+    /// sqlite: a query returning one number, e.g. `SELECT count(*) FROM users`.
+    pub check_query: Option<String>,
+    /// sqlite: the least number `check_query` may return. Default 1.
+    pub min_rows: Option<u64>,
+}
+
+/// The drill's CronJob and the script it runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedRestoreTest {
+    pub cronjob_name: String,
+    /// The schedule used (the default one when none was set): RestoreTestStale's input.
+    pub schedule: String,
+    pub script: String,
+    pub cronjob: serde_json::Value,
+}
+
+/// Validates the job and its drill, then renders the drill's script.
+pub fn render_restore_test(
+    defaults: &Defaults,
+    job: &BackupJob,
+    test: &RestoreTest,
+) -> Result<RenderedRestoreTest, Diagnostics> {
+    let mut diagnostics = validate::defaults(defaults);
+    diagnostics.extend(validate::job(defaults, job));
+    diagnostics.extend(check(job, test));
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let schedule = match &test.schedule {
+        Some(schedule) => schedule.clone(),
+        None => drill_cronjob::default_schedule(
+            &Schedule::parse(&job.schedule).expect("validated backup schedule"),
+        ),
+    };
+    let (cronjob_name, script) = drill::render(job, test);
+    let cronjob = drill_cronjob::render(defaults, job, &cronjob_name, &schedule, &script);
+    Ok(RenderedRestoreTest {
+        cronjob_name,
+        schedule,
+        script,
+        cronjob,
+    })
+}
+
+fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
+    let root = AttrPath::root("restore_test");
+    let mut diagnostics = Vec::new();
+    let strategy = Strategy::parse(&job.strategy);
+    if !matches!(strategy, Some(Strategy::Rsync | Strategy::Sqlite) | None) {
+        diagnostics.push(Diagnostic::new(
+            root.clone(),
+            format!(
+                "no restore drill exists yet for the {} strategy",
+                job.strategy
+            ),
+            "declare restore_test only on rsync and sqlite jobs for now",
+        ));
+    }
+    if let Some(schedule) = &test.schedule {
+        if let Err(message) = Schedule::parse(schedule) {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("schedule"),
+                message,
+                "write 5 cron fields, e.g. \"30 5 * * 0\" for Sundays at 05:30, or leave schedule unset for weekly after the backup",
+            ));
+        }
+    }
+    if let Some(fraction) = test.verify_fraction {
+        if !(fraction > 0.0 && fraction <= 1.0) {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("verify_fraction"),
+                format!("{fraction} is not a share of the files"),
+                "write a number above 0 and at most 1, e.g. 0.1 to hash a tenth of the files (1 hashes all)",
+            ));
+        }
+    }
+    if let Some(query) = &test.check_query {
+        if strategy != Some(Strategy::Sqlite) {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("check_query"),
+                "check_query applies to sqlite jobs only",
+                "remove check_query; an rsync drill checks every file against the manifest",
+            ));
+        } else if query.trim().is_empty() || query.contains('\0') {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("check_query"),
+                "check_query is empty",
+                "write a query that returns one number, e.g. SELECT count(*) FROM users",
+            ));
+        }
+    }
+    if test.min_rows.is_some() && test.check_query.is_none() {
+        diagnostics.push(Diagnostic::new(
+            root.attr("min_rows"),
+            "min_rows has no check_query to apply to",
+            "add check_query, or remove min_rows",
+        ));
+    }
+    diagnostics
+}
+
+/// The backup's alert rules plus the drill's RestoreTestFailed and RestoreTestStale, for a
+/// backup that has a drill running on `drill_schedule`; `render_alert` alone renders the
+/// rules of a backup without one, unchanged.
+pub fn render_alert_with_restore_test(
+    defaults: &Defaults,
+    alert: &BackupAlert,
+    drill_schedule: &str,
+) -> Result<RenderedAlert, Diagnostics> {
+    let schedule = Schedule::parse(drill_schedule).map_err(|message| {
+        vec![Diagnostic::new(
+            AttrPath::root("restore_test").attr("schedule"),
+            message,
+            "write 5 cron fields, e.g. \"30 4 * * 0\" for Sundays at 04:30",
+        )]
+    });
+    let mut rendered = render_alert(defaults, alert);
+    match (&mut rendered, schedule) {
+        (Ok(rendered), Ok(schedule)) => {
+            let app = alert.cronjob_name.strip_suffix("-backup");
+            let drill = drill::cronjob_name(app.unwrap_or(&alert.cronjob_name));
+            restore_alert::add_rules(rendered, alert, &drill, &schedule);
+        }
+        (Ok(_), Err(diagnostics)) => return Err(diagnostics),
+        (Err(diagnostics), Err(more)) => diagnostics.extend(more),
+        (Err(_), Ok(_)) => {}
+    }
+    rendered
+}
