@@ -1,6 +1,6 @@
 """Every example is planned by real Terraform against the built provider, and the
 generated docs embed only those examples and document every attribute Terraform reports.
-Expected values come from the conventions (CONVENTIONS.md), never from the output."""
+Expected values come from the conventions (docs/guides/conventions.md), never from the output."""
 from __future__ import annotations
 
 import json
@@ -132,7 +132,7 @@ def test_alert_example_renders_the_stale_and_never_succeeded_pair(provider_dir, 
 def test_function_example_gives_the_conventional_thresholds(provider_dir, tmp_path):
     example = EXAMPLES / "functions" / "stale_after" / "function.tf"
     outputs = planned_outputs(plan_json(registry_stack(tmp_path, example), provider_dir))
-    # CONVENTIONS.md: 36 h for daily jobs, 8 d for weekly ones.
+    # docs/guides/conventions.md: 36 h for daily jobs, 8 d for weekly ones.
     assert outputs == {"daily_backup_stale_after": "36h", "weekly_backup_stale_after": "8d"}
 
 

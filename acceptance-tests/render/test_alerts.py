@@ -9,7 +9,7 @@ from backstop_render_support import render, require_tool
 
 CRONJOB, NAMESPACE, PREFIX = "mailserver-backup", "mail", "Mailserver"
 DAILY = "0 3 * * *"
-# A daily job: longest gap 24h, plus half of it as grace -> 36h (CONVENTIONS §3).
+# A daily job: longest gap 24h, plus half of it as grace -> 36h (conventions §3).
 THRESHOLD_HOURS = 36
 THRESHOLD = THRESHOLD_HOURS * 3600
 THRESHOLD_TEXT = f"{THRESHOLD_HOURS}h"

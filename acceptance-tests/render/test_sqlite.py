@@ -139,7 +139,7 @@ def read_only_job(base, data, database):
 @pytest.mark.parametrize("app_running", [True, False], ids=["app-running", "app-stopped"])
 def test_a_wal_database_on_a_read_only_source_is_backed_up(read_only_source, pushgateway, app_running):
     base, data, backup = read_only_source
-    database = data / "vault.db"  # any name: the copy is always db.sqlite3 (CONVENTIONS §2)
+    database = data / "vault.db"  # any name: the copy is always db.sqlite3 (conventions §2)
     app = wal_database(database, 300)
     if app_running:
         assert (data / "vault.db-wal").stat().st_size > 0, "the rows must sit in the WAL for this case"

@@ -1,4 +1,4 @@
-//! The rendered objects follow CONVENTIONS.md §1-§3; each test names the rule it protects.
+//! The rendered objects follow docs/guides/conventions.md §1-§3; each test names the rule it protects.
 
 use backstop_codegen::{
     render, render_alert, render_job, render_volume, BackupAlert, BackupJob, Defaults, Mount,
@@ -282,7 +282,7 @@ fn alert_prefix_defaults_to_the_pascal_case_app() {
     assert_eq!(
         rendered.stale_after_seconds,
         24 * 3600,
-        "every 6 h -> 24 h (CONVENTIONS §3)"
+        "every 6 h -> 24 h (conventions §3)"
     );
     assert_eq!(
         rendered.prometheus_rule["metadata"]["name"],

@@ -1,4 +1,4 @@
-//! The alert rules that watch one backup CronJob (CONVENTIONS §3), built on the
+//! The alert rules that watch one backup CronJob (conventions §3), built on the
 //! kube-state-metrics series (see `shared/reference/ecosystem.md` §1): a success series
 //! that is absent, not 0, until the first success; Job series joined to their CronJob
 //! through `kube_job_owner`.

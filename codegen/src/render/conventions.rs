@@ -1,4 +1,4 @@
-//! The defaults of CONVENTIONS.md in one place, and the label set every object carries.
+//! The defaults of docs/guides/conventions.md in one place, and the label set every object carries.
 //! A value set on the object wins over the provider-level `Defaults`, which win over these.
 
 use crate::Defaults;

@@ -1,4 +1,4 @@
-//! The backup CronJob (CONVENTIONS §2): the script in a pinned alpine container, the
+//! The backup CronJob (conventions §2): the script in a pinned alpine container, the
 //! source claim read-only twice over, the NFS claim read-write at `/backup`.
 
 use super::conventions;

@@ -1,4 +1,4 @@
-//! The NFS PersistentVolume and the claim bound to it (CONVENTIONS §1).
+//! The NFS PersistentVolume and the claim bound to it (conventions §1).
 
 use super::conventions;
 use crate::{Defaults, NfsBackupVolume, RenderedVolume};

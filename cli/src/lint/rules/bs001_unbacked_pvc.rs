@@ -41,7 +41,7 @@
 //! Claims created through Helm values have no name the fix can use: write those by hand.
 //!
 //! ## References
-//! - CONVENTIONS.md, "The policy" and section 4
+//! - docs/guides/conventions.md, "The policy" and section 4
 //! - Exempt a claim with a reason in `backstop.toml` (`[[exempt]] pvc = "ns/name"`) or
 //!   `# backstop:ignore BS001 <reason>` on its resource.
 

@@ -31,7 +31,7 @@
 //! No automatic fix: the destination is a decision (which NFS server and export).
 //!
 //! ## References
-//! - CONVENTIONS.md sections 1 and 2 ("Destination: the NFS claim mounted read-write at /backup")
+//! - docs/guides/conventions.md sections 1 and 2 ("The destination claim is mounted read-write at `/backup`")
 
 use super::{finding, is_backup, job_name, Ctx, Finding, Severity};
 

@@ -34,7 +34,7 @@
 //! No automatic fix yet; adding both flags is safe unless the job really writes to its source.
 //!
 //! ## References
-//! - CONVENTIONS.md section 2 ("Source PVC mounted read-only twice over")
+//! - docs/guides/conventions.md section 2 ("The source claim is mounted read-only twice over")
 
 use super::{finding, is_backup, job_name, source_volumes, Ctx, Finding, Severity};
 

@@ -32,7 +32,7 @@
 //! No automatic fix: the app pod's labels are a decision of the app.
 //!
 //! ## References
-//! - CONVENTIONS.md section 2 ("RWO source PVC: the Job pod must land on the node ...")
+//! - docs/guides/conventions.md section 2 ("A `ReadWriteOnce` source claim can be attached to one node only")
 
 use super::{finding, is_backup, job_name, source_volumes, Ctx, Finding, Severity};
 

@@ -28,7 +28,7 @@
 //! `backstop generate backup` writes the alert together with the job it generates.
 //!
 //! ## References
-//! - CONVENTIONS.md section 3
+//! - docs/guides/conventions.md section 3
 
 use super::{finding, is_backup, Ctx, Finding, Severity};
 use crate::lint::model::AlertKind;

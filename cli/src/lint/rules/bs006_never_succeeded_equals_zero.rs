@@ -28,7 +28,7 @@
 //! No automatic fix; the replacement above is proven with `promtool test rules`.
 //!
 //! ## References
-//! - CONVENTIONS.md section 3 ("Original defect")
+//! - docs/guides/conventions.md section 3 (`<App>BackupNeverSucceeded`)
 //! - kube-state-metrics CronJob metrics
 
 use super::{finding, Ctx, Finding, Severity};

@@ -24,7 +24,7 @@
 //! No automatic fix; Backstop's rendered scripts use the epoch form.
 //!
 //! ## References
-//! - CONVENTIONS.md section 2, "rsync snapshots" ("Original defect")
+//! - docs/guides/conventions.md section 2, "Strategies" (rsync)
 
 use super::{finding, job_name, Ctx, Finding, Severity};
 

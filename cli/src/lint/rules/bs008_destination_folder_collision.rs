@@ -30,7 +30,7 @@
 //! No automatic fix: the folder names are part of the restore procedure.
 //!
 //! ## References
-//! - CONVENTIONS.md section 2 ("subPath layout is mirrored", "Original defect")
+//! - docs/guides/conventions.md section 2 ("Each declared mount lands in its own declared folder")
 
 use super::{finding, is_backup, job_name, Ctx, Finding, Severity};
 

@@ -20,7 +20,7 @@
 //! not moved automatically.
 //!
 //! ## References
-//! - CONVENTIONS.md section 2 ("Two NFS writers should not start in the same slot")
+//! - docs/guides/conventions.md section 2 ("Two backups writing to the same NFS server should not start in the same minute slot")
 
 use super::{finding, job_name, Ctx, Finding, Severity};
 use crate::lint::model::{Job, Stack};

@@ -24,7 +24,7 @@
 //! No automatic fix: the right tag is the one you tested.
 //!
 //! ## References
-//! - CONVENTIONS.md section 2 ("Pin a tag; the originals use the floating `alpine`")
+//! - docs/guides/conventions.md section 2 ("a floating tag lets a rebuild change the tools under a working job")
 
 use super::{finding, is_backup, job_name, Ctx, Finding, Severity};
 

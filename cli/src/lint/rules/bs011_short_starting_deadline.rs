@@ -22,7 +22,7 @@
 //! No automatic fix yet; raising the deadline is safe.
 //!
 //! ## References
-//! - CONVENTIONS.md section 2 ("startingDeadlineSeconds: 10 ... should not be copied")
+//! - docs/guides/conventions.md section 2 ("a starting deadline of minutes rather than seconds")
 //! - Kubernetes CronJob documentation, "Job creation"
 
 use super::{finding, job_name, Ctx, Finding, Severity};
