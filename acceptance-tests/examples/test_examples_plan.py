@@ -147,7 +147,7 @@ def test_vaultwarden_stack_plans_an_integrity_checked_sqlite_backup(provider_dir
     ]
     job = resources["module.vaultwarden_backup.backstop_backup_job.this"]
     assert "PRAGMA integrity_check" in job_script(job)
-    assert ".backup" in job_script(job)
+    assert "VACUUM INTO" in job_script(job)  # one consistent read transaction, also under a busy writer
     manifests = planned_outputs(plan)["manifests"]
     assert {m["kind"] for m in manifests.values()} == {"PersistentVolume", "PersistentVolumeClaim", "CronJob",
                                                        "PrometheusRule"}

@@ -69,12 +69,23 @@ def script_command(script: str, path: str, env: dict, faketime: str | None = Non
         command = [require_tool("runuser"), "-u", user, "--", *command]
     full_env = {"PATH": path, "HOME": "/nonexistent", **_CONTAINER_ENV.get(script, {}), **env}
     if faketime:
+        clear_dead_faketime_ipc()
         # faketime is an LD_PRELOAD library: it works on the dynamically linked Debian busybox.
         # NO_FAKE_STAT keeps file times real, so rsync's size+mtime check sees the files'
         # true times instead of times shifted per simulated week.
         command = [require_tool("faketime"), faketime, *command]
         full_env["NO_FAKE_STAT"] = "1"
     return command, full_env
+
+
+def clear_dead_faketime_ipc() -> None:
+    """The faketime wrapper shares its clock through /dev/shm objects named by its pid and
+    refuses to start ("sem_open: File exists") when a wrapper that was killed (the SIGKILL
+    tests kill whole process groups) left them behind and its pid has come round again."""
+    for leftover in pathlib.Path("/dev/shm").glob("*faketime_*_*"):
+        pid = leftover.name.rsplit("_", 1)[-1]
+        if pid.isdigit() and not pathlib.Path(f"/proc/{pid}").exists():
+            leftover.unlink(missing_ok=True)
 
 
 def run_script(script: str, path: str, env: dict, faketime: str | None = None, timeout: int = 300,

@@ -23,6 +23,10 @@ BASE = datetime.datetime(2026, 4, 6, 3, 0, 0)
 # The reasons a run of a pair may fail; anything else is a defect.
 CLEAR_FAILURES = ("still holds", "refusing to run", "refusing to back up")
 FAILURE_LINES: list[str] = []  # the message of every run of a pair that failed, printed per test
+# Runs refused because the other run of their pair, whose clock is later, published first:
+# the earlier clock then sees a newer copy and must refuse (which run takes the lock first
+# is up to the scheduler when the offset is small). Counted, not failed.
+CLOCK_REFUSALS: list[str] = []
 
 
 def fake(moment: datetime.datetime) -> str:
@@ -38,12 +42,23 @@ def run_pair(script, path, env, first: datetime.datetime, second: datetime.datet
     for process in (a, b):
         out, err = process.communicate(timeout=300)
         results.append((process.returncode, err))
-    for code, err in results:
+    for (code, err), moment, (other_code, _), other_moment in zip(
+            results, (first, second), reversed(results), (second, first)):
         assert code == 0 or any(reason in err for reason in CLEAR_FAILURES), err[-3000:]
         if code != 0:
-            FAILURE_LINES.append(next(line for line in err.splitlines()
-                                      if any(r in line for r in CLEAR_FAILURES) and not line.startswith("+")))
+            line = next(line for line in err.splitlines()
+                        if any(r in line for r in CLEAR_FAILURES) and not line.startswith("+"))
+            FAILURE_LINES.append(line)
+            if "refusing to run" in line and other_code == 0 and other_moment > moment:
+                CLOCK_REFUSALS.append(line)
     return results
+
+
+def all_published(successes: int) -> bool:
+    """Every run of every pair published, but for the clock refusals run_pair counted."""
+    refused = len(CLOCK_REFUSALS)
+    CLOCK_REFUSALS.clear()
+    return successes + refused == 2 * PAIRS
 
 
 def no_leftovers(backup: pathlib.Path):
@@ -127,7 +142,7 @@ def test_overlapping_rsync_pairs(tmp_path, pushgateway):
         assert (after > success_before) == bool(ok), (pair, results)
     print(f"rsync pairs: {successes} runs succeeded, {failures} failed clearly; one run took {duration:.2f}s; failures: {FAILURE_LINES}")
     FAILURE_LINES.clear()
-    assert successes == 2 * PAIRS, "the second run of a pair waits for the first instead of failing"
+    assert all_published(successes), "the second run of a pair waits for the first instead of failing"
 
 
 # --- sqlite ---------------------------------------------------------------------------
@@ -196,7 +211,7 @@ def test_overlapping_sqlite_pairs(tmp_path, pushgateway):
     db.close()
     print(f"sqlite pairs: {successes} of {2 * PAIRS} runs published; one run took {duration:.2f}s; failures: {FAILURE_LINES}")
     FAILURE_LINES.clear()
-    assert successes == 2 * PAIRS
+    assert all_published(successes)
 
 
 # --- pg_dumpall -----------------------------------------------------------------------
@@ -253,7 +268,7 @@ def test_overlapping_dump_pairs(private_dir, tmp_path, pushgateway):  # noqa: F8
             successes += len(new)
         print(f"dump pairs: {successes} of {2 * PAIRS} runs published; one run took {duration:.2f}s; failures: {FAILURE_LINES}")
         FAILURE_LINES.clear()
-        assert successes == 2 * PAIRS
+        assert all_published(successes)
     finally:
         server.stop()
 
