@@ -16,8 +16,8 @@ pub enum Format {
     Yaml,
     /// Kubernetes manifests as one JSON array.
     Json,
-    /// Terraform for the hashicorp/kubernetes provider: typed resources for the PV, PVC
-    /// and CronJob, a kubernetes_manifest for the PrometheusRule.
+    /// Terraform for the hashicorp/kubernetes provider: typed resources for the PV, PVC,
+    /// CronJobs and the restore Job, a kubernetes_manifest for the PrometheusRule.
     Hcl,
 }
 
@@ -27,7 +27,9 @@ pub enum Format {
     long_about = "Render the backup objects declared in a standalone HCL spec.\n\n\
 The spec holds an optional `backstop { }` block of defaults and any number of\n\
 `nfs_backup_volume \"ID\" { }`, `backup_job \"ID\" { }` and `backup_alert \"ID\" { }` blocks,\n\
-with the same attributes as the Terraform provider's resources. A block's `name`\n\
+with the same attributes as the Terraform provider's resources, and `restore_test \"ID\" { }`\n\
+(a job's drill CronJob) and `restore \"ID\" { }` (a restore Job) blocks naming their job as\n\
+`job = backup_job.X`. A block's `name`\n\
 defaults to its ID; values may refer to other objects, e.g.\n\
 `destination_claim = nfs_backup_volume.mail.claim_name` or\n\
 `schedule = backup_job.mail.schedule`.\n\n\
