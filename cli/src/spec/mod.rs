@@ -29,7 +29,7 @@ use eval::Evaluator;
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::Span;
 use serde_json::Map;
-use source::did_you_mean;
+pub use source::did_you_mean;
 
 pub enum Object {
     Volume(NfsBackupVolume),
