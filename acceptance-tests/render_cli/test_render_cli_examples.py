@@ -15,7 +15,7 @@ _root = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_root)
 require_tool = _root.require_tool
 
-EXAMPLES = ["mailserver.hcl", "vaultwarden.hcl", "dbaas.hcl"]
+EXAMPLES = ["mailserver.hcl", "vaultwarden.hcl", "dbaas.hcl", "restore.hcl"]
 
 
 def render(backstop_bin, repo, example, out, fmt):

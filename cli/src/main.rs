@@ -4,6 +4,7 @@
 mod generate;
 mod lint;
 mod render;
+mod restore;
 mod spec;
 mod status;
 
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 #[command(
     name = "backstop",
     version,
-    about = "Compliant Kubernetes app backups: render them, lint for them, generate them"
+    about = "Compliant Kubernetes app backups: render them, restore them, lint for them, generate them"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     // No doc comment: it would replace the long help that render::Args carries.
     Render(render::Args),
+    // No doc comment: it would replace the long help that restore::Args carries.
+    Restore(restore::Args),
     /// Find every stack that lacks a compliant backup.
     Lint(lint::Args),
     /// Print the documentation of a lint rule.
@@ -39,6 +42,7 @@ enum Command {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Render(args) => render::run(args),
+        Command::Restore(args) => restore::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Rule(args) => lint::rule(args),
         Command::Status(args) => status::run(args),

@@ -43,6 +43,22 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "prometheusrule-",
         ],
     ),
+    (
+        "restore.hcl",
+        &[
+            "cronjob-mailserver-backup",
+            "cronjob-mailserver-restore-test",
+            "cronjob-vaultwarden-backup",
+            "cronjob-vaultwarden-restore-test",
+            "job-mailserver-restore",
+            "persistentvolume-mailserver-backup-host",
+            "persistentvolume-vaultwarden-backup-host",
+            "persistentvolumeclaim-mailserver-backup-host",
+            "persistentvolumeclaim-vaultwarden-backup-host",
+            "prometheusrule-mailserver",
+            "prometheusrule-vaultwarden",
+        ],
+    ),
 ];
 
 #[test]

@@ -4,8 +4,8 @@
 //! here independently of the renderer's, and compared with the manifest field for field.
 
 use backstop_codegen::{
-    render, render_job, render_volume, BackupJob, Defaults, Mount, NfsBackupVolume, Resources,
-    SecretRef,
+    render, render_job, render_restore, render_restore_test, render_volume, BackupJob, Defaults,
+    Mount, NfsBackupVolume, Resources, Restore, RestoreTest, SecretRef,
 };
 use hcl::eval::{Context, Evaluate};
 use serde_json::{Map, Value};
@@ -211,6 +211,38 @@ fn cronjob_hcl_is_equivalent_to_the_manifest_for_every_strategy() {
         );
         assert_equivalent(&rendered.cronjob, "kubernetes_cron_job_v1");
     }
+}
+
+#[test]
+fn drill_cronjob_and_restore_job_hcl_are_equivalent_to_the_manifests() {
+    let defaults = Defaults::default();
+    let mut checked = 0;
+    for job in jobs()
+        .into_iter()
+        .filter(|j| j.strategy == "rsync" || j.strategy == "sqlite")
+    {
+        let drill = render_restore_test(&defaults, &job, &RestoreTest::default())
+            .unwrap_or_else(|d| panic!("{}: {d:?}", job.strategy));
+        assert_equivalent(&drill.cronjob, "kubernetes_cron_job_v1");
+        let restore = Restore {
+            folder: job
+                .mounts
+                .keys()
+                .next()
+                .cloned()
+                .filter(|_| job.strategy == "rsync"),
+            target_claim: Some("restored".to_string()),
+            ..Restore::default()
+        };
+        let rendered = render_restore(&defaults, &job, &restore)
+            .unwrap_or_else(|d| panic!("{}: {d:?}", job.strategy));
+        assert_equivalent(
+            &rendered.job.expect("a target claim renders the Job"),
+            "kubernetes_job_v1",
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "rsync and sqlite jobs are among the cases");
 }
 
 #[test]

@@ -34,7 +34,7 @@ pub fn check(spec: &Spec, invalid: &[usize]) -> Vec<(OwnerIndex, Diagnostic)> {
         let found = match &object.object {
             Object::Job(job) => job_claim(job, &volumes),
             Object::Alert(alert) => alert_target(alert, &jobs),
-            Object::Volume(_) => Vec::new(),
+            Object::Volume(_) | Object::RestoreTest { .. } | Object::Restore { .. } => Vec::new(),
         };
         errors.extend(found.into_iter().map(|d| (OwnerIndex::Object(index), d)));
     }

@@ -3,11 +3,11 @@
 //! every object rendered: any error prints every diagnostic and exits 1.
 
 mod consistency;
-mod objects;
-mod output;
+pub(crate) mod objects;
+pub(crate) mod output;
 
 use crate::spec::{self, Owner, SourceFile, SpecError};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -16,8 +16,8 @@ pub enum Format {
     Yaml,
     /// Kubernetes manifests as one JSON array.
     Json,
-    /// Terraform for the hashicorp/kubernetes provider: typed resources for the PV, PVC
-    /// and CronJob, a kubernetes_manifest for the PrometheusRule.
+    /// Terraform for the hashicorp/kubernetes provider: typed resources for the PV, PVC,
+    /// CronJobs and the restore Job, a kubernetes_manifest for the PrometheusRule.
     Hcl,
 }
 
@@ -27,7 +27,9 @@ pub enum Format {
     long_about = "Render the backup objects declared in a standalone HCL spec.\n\n\
 The spec holds an optional `backstop { }` block of defaults and any number of\n\
 `nfs_backup_volume \"ID\" { }`, `backup_job \"ID\" { }` and `backup_alert \"ID\" { }` blocks,\n\
-with the same attributes as the Terraform provider's resources. A block's `name`\n\
+with the same attributes as the Terraform provider's resources, and `restore_test \"ID\" { }`\n\
+(a job's drill CronJob) and `restore \"ID\" { }` (a restore Job) blocks naming their job as\n\
+`job = backup_job.X`. A block's `name`\n\
 defaults to its ID; values may refer to other objects, e.g.\n\
 `destination_claim = nfs_backup_volume.mail.claim_name` or\n\
 `schedule = backup_job.mail.schedule`.\n\n\
@@ -52,57 +54,25 @@ pub struct Args {
 pub fn run(args: Args) -> ExitCode {
     match render(&args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(errors) => {
-            for error in &errors {
-                eprintln!("{error}");
-            }
-            eprintln!(
-                "error: {} problem(s) in {}; nothing was rendered",
-                errors.len(),
-                args.file.display()
-            );
-            ExitCode::FAILURE
-        }
+        Err(errors) => report(&args.file, &errors),
     }
 }
 
-fn render(args: &Args) -> Result<(), Vec<SpecError>> {
-    let text = std::fs::read_to_string(&args.file).map_err(|e| {
-        vec![SpecError {
-            file: args.file.clone(),
-            line: 0,
-            column: 0,
-            summary: format!("cannot read the spec: {e}"),
-            address: None,
-            hint: Some("check the path and that the file is readable UTF-8 text".to_string()),
-        }]
-    })?;
-    let loaded = spec::load(SourceFile::new(&args.file, text))?;
-    let spec = &loaded.spec;
-    let mut errors = loaded.errors;
-    // Objects that could not be read are left out; the others are still validated so
-    // that one run reports every error. Incomplete defaults would only add noise.
-    let rendered = if loaded.defaults_complete {
-        objects::render_all(spec)
-    } else {
-        Ok(Vec::new())
-    };
-    let rendered = match rendered {
-        Ok(rendered) if errors.is_empty() => rendered,
-        Ok(_) => Vec::new(),
-        Err(located) => {
-            errors.extend(
-                located
-                    .into_iter()
-                    .map(|(owner, diagnostic)| spec.locate(owner.resolve(spec), &diagnostic)),
-            );
-            Vec::new()
-        }
-    };
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| (e.line, e.column));
-        return Err(errors);
+/// Prints every error of the spec at `file`; exit code 1.
+pub(crate) fn report(file: &Path, errors: &[SpecError]) -> ExitCode {
+    for error in errors {
+        eprintln!("{error}");
     }
+    eprintln!(
+        "error: {} problem(s) in {}; nothing was rendered",
+        errors.len(),
+        file.display()
+    );
+    ExitCode::FAILURE
+}
+
+fn render(args: &Args) -> Result<(), Vec<SpecError>> {
+    let (_, rendered) = load_and_render(&args.file)?;
     let io_error = |summary: String| {
         vec![SpecError {
             file: args.file.clone(),
@@ -118,6 +88,51 @@ fn render(args: &Args) -> Result<(), Vec<SpecError>> {
             .map_err(|e| io_error(format!("cannot write to stdout: {e}"))),
         Some(dir) => output::write_dir(&rendered, args.format, dir).map_err(io_error),
     }
+}
+
+/// Reads the spec at `file` and renders every object of it; on any error, every error,
+/// located. `backstop restore` reads a spec the same way, so it accepts exactly the specs
+/// `render` accepts.
+pub(crate) fn load_and_render(
+    file: &Path,
+) -> Result<(spec::Spec, Vec<objects::Rendered>), Vec<SpecError>> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        vec![SpecError {
+            file: file.to_path_buf(),
+            line: 0,
+            column: 0,
+            summary: format!("cannot read the spec: {e}"),
+            address: None,
+            hint: Some("check the path and that the file is readable UTF-8 text".to_string()),
+        }]
+    })?;
+    let loaded = spec::load(SourceFile::new(file, text))?;
+    let spec = loaded.spec;
+    let mut errors = loaded.errors;
+    // Objects that could not be read are left out; the others are still validated so
+    // that one run reports every error. Incomplete defaults would only add noise.
+    let rendered = if loaded.defaults_complete {
+        objects::render_all(&spec)
+    } else {
+        Ok(Vec::new())
+    };
+    let rendered = match rendered {
+        Ok(rendered) if errors.is_empty() => rendered,
+        Ok(_) => Vec::new(),
+        Err(located) => {
+            errors.extend(
+                located
+                    .into_iter()
+                    .map(|(owner, diagnostic)| spec.locate(owner.resolve(&spec), &diagnostic)),
+            );
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| (e.line, e.column));
+        return Err(errors);
+    }
+    Ok((spec, rendered))
 }
 
 impl objects::OwnerIndex {

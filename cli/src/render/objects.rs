@@ -1,15 +1,18 @@
 //! Renders every object of a spec, or collects every diagnostic of every object.
 
 use crate::spec::{Object, Spec};
+use backstop_codegen::PathStep;
 use backstop_codegen::{
-    render_alert, render_volume, validate, AttrPath, Diagnostic, Diagnostics, JobRenderer,
+    render_alert, render_alert_with_restore_test, render_restore, render_restore_test,
+    render_volume, validate, AttrPath, BackupAlert, BackupJob, Defaults, Diagnostic, Diagnostics,
+    JobRenderer, RenderedRestoreTest, Restore, RestoreTest,
 };
 use serde_json::Value;
 use std::collections::HashMap;
 
 /// One Kubernetes object ready for output.
 pub struct Rendered {
-    /// `PersistentVolume`, `PersistentVolumeClaim`, `CronJob` or `PrometheusRule`.
+    /// `PersistentVolume`, `PersistentVolumeClaim`, `CronJob`, `Job` or `PrometheusRule`.
     pub kind: &'static str,
     pub name: String,
     pub manifest: Value,
@@ -36,16 +39,20 @@ pub fn render_all(spec: &Spec) -> Result<Vec<Rendered>, Vec<(OwnerIndex, Diagnos
     let mut rendered = Vec::new();
     // Parses the script templates once for all the jobs of the spec.
     let jobs = JobRenderer::new();
+    // Drills first: an alert on a job with a drill renders the drill's alerts too.
+    let drills = render_drills(spec);
     // Two objects of one kind, name and namespace would overwrite each other in the cluster.
     let mut seen: HashMap<(&str, Option<String>, String), usize> = HashMap::new();
     for (index, object) in spec.objects.iter().enumerate() {
         let result: Result<Vec<Rendered>, Diagnostics> = if defaults_errors.is_empty() {
-            render_one(spec, &jobs, &object.object)
+            render_one(spec, &jobs, &drills, index)
         } else {
             Err(match &object.object {
                 Object::Volume(v) => validate::volume(defaults, v),
                 Object::Job(j) => validate::job(defaults, j),
                 Object::Alert(a) => validate::alert(defaults, a),
+                // Drills and restores are checked against their job once the defaults are valid.
+                Object::RestoreTest { .. } | Object::Restore { .. } => Vec::new(),
             })
         };
         match result {
@@ -84,13 +91,114 @@ pub fn render_all(spec: &Spec) -> Result<Vec<Rendered>, Vec<(OwnerIndex, Diagnos
     }
 }
 
+/// The backup job a drill or restore names (by block id), when it was read without error.
+pub fn job_of<'a>(spec: &'a Spec, id: &str) -> Option<&'a BackupJob> {
+    spec.objects.iter().find_map(|o| match &o.object {
+        Object::Job(job) if o.id == id => Some(job.as_ref()),
+        _ => None,
+    })
+}
+
+/// A drill or restore of a job that is itself invalid is not checked: the job's own
+/// errors say what to fix, and repeating them on every block naming it is noise.
+fn valid_job<'a>(spec: &'a Spec, id: &str) -> Option<&'a BackupJob> {
+    job_of(spec, id).filter(|job| validate::job(&spec.defaults, job).is_empty())
+}
+
+/// The core's errors on a drill or restore are rooted at `restore_test` / `restore`; in a
+/// spec they are located in the block itself.
+pub fn in_block(diagnostics: Diagnostics) -> Diagnostics {
+    diagnostics
+        .into_iter()
+        .map(|mut d| {
+            if matches!(d.path.0.first(), Some(PathStep::Attr(root)) if root == "restore_test" || root == "restore")
+            {
+                d.path.0.remove(0);
+            }
+            d
+        })
+        .collect()
+}
+
+/// Each drill of the spec, by object index, rendered once.
+type Drills<'a> = HashMap<usize, (&'a BackupJob, Result<RenderedRestoreTest, Diagnostics>)>;
+
+fn render_drills(spec: &Spec) -> Drills<'_> {
+    spec.objects
+        .iter()
+        .enumerate()
+        .filter_map(|(index, o)| match &o.object {
+            Object::RestoreTest { job, test } => {
+                let job = valid_job(spec, job)?;
+                Some((index, (job, drill(&spec.defaults, job, test))))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn drill(
+    defaults: &Defaults,
+    job: &BackupJob,
+    test: &RestoreTest,
+) -> Result<RenderedRestoreTest, Diagnostics> {
+    render_restore_test(defaults, job, test).map_err(in_block)
+}
+
+/// The schedule of the drill of the CronJob `alert` watches, if the spec declares one.
+fn drill_schedule_for<'a>(alert: &BackupAlert, drills: &'a Drills) -> Option<&'a str> {
+    drills.values().find_map(|(job, rendered)| {
+        let watched = alert.cronjob_name.strip_suffix("-backup") == Some(job.name.as_str())
+            && alert.namespace == job.namespace;
+        match rendered {
+            Ok(rendered) if watched => Some(rendered.schedule.as_str()),
+            _ => None,
+        }
+    })
+}
+
+/// The restore's Job; a spec's restore must name the claim it restores into.
+pub fn restore_job(
+    defaults: &Defaults,
+    job: &BackupJob,
+    restore: &Restore,
+) -> Result<Rendered, Diagnostics> {
+    let no_target = restore.target_claim.is_none().then(|| {
+        Diagnostic::new(
+            AttrPath::root("target_claim"),
+            "a restore needs the claim to restore into",
+            "set target_claim, e.g. target_claim = backup_job.<id>.source_claim to restore into the app's own claim (a non-empty target is refused unless overwrite = true)",
+        )
+    });
+    let manifest = match render_restore(defaults, job, restore) {
+        Ok(rendered) => match (rendered.job, no_target) {
+            (Some(manifest), None) => manifest,
+            (_, missing) => return Err(missing.into_iter().collect()),
+        },
+        Err(diagnostics) => {
+            return Err(in_block(diagnostics).into_iter().chain(no_target).collect())
+        }
+    };
+    let name = manifest
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    Ok(Rendered {
+        kind: "Job",
+        name,
+        manifest,
+    })
+}
+
 fn render_one(
     spec: &Spec,
     jobs: &JobRenderer,
-    object: &Object,
+    drills: &Drills,
+    index: usize,
 ) -> Result<Vec<Rendered>, Diagnostics> {
     let defaults = &spec.defaults;
-    Ok(match object {
+    Ok(match &spec.objects[index].object {
         Object::Volume(v) => {
             let r = render_volume(defaults, v)?;
             vec![
@@ -114,8 +222,26 @@ fn render_one(
                 manifest: r.cronjob,
             }]
         }
+        Object::RestoreTest { .. } => match drills.get(&index) {
+            Some((_, rendered)) => {
+                let r = rendered.clone()?;
+                vec![Rendered {
+                    kind: "CronJob",
+                    name: r.cronjob_name,
+                    manifest: r.cronjob,
+                }]
+            }
+            None => Vec::new(),
+        },
+        Object::Restore { job, restore } => match valid_job(spec, job) {
+            Some(job) => vec![restore_job(defaults, job, restore)?],
+            None => Vec::new(),
+        },
         Object::Alert(a) => {
-            let r = render_alert(defaults, a)?;
+            let r = match drill_schedule_for(a, drills) {
+                Some(schedule) => render_alert_with_restore_test(defaults, a, schedule)?,
+                None => render_alert(defaults, a)?,
+            };
             let name = r
                 .prometheus_rule
                 .pointer("/metadata/name")
@@ -148,6 +274,7 @@ fn duplicate(spec: &Spec, first: usize, index: usize, object: &Rendered) -> Diag
     };
     let attribute = match spec.objects.get(index).map(|o| &o.object) {
         Some(Object::Alert(_)) => "cronjob_name",
+        Some(Object::RestoreTest { .. } | Object::Restore { .. }) => "job",
         _ => "name",
     };
     Diagnostic::new(

@@ -5,7 +5,7 @@ use super::schema::Type;
 use super::source::did_you_mean;
 use backstop_codegen::{
     AttrPath, BackupAlert, BackupJob, Defaults, Diagnostic, Diagnostics, Mount, NfsBackupVolume,
-    Resources, SecretRef,
+    Resources, Restore, RestoreTest, SecretRef,
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -75,6 +75,19 @@ impl<'a> Fields<'a> {
             None => {
                 self.diagnostics
                     .push(wrong_type(AttrPath::root(name), Type::Number, value));
+                None
+            }
+        }
+    }
+
+    /// Any number, whole or fractional; its range is the core's to check.
+    pub fn fraction(&mut self, name: &str) -> Option<f64> {
+        let value = self.get(name)?;
+        match value.as_f64() {
+            Some(n) => Some(n),
+            None => {
+                self.diagnostics
+                    .push(wrong_type(AttrPath::root(name), Type::Fraction, value));
                 None
             }
         }
@@ -319,5 +332,39 @@ pub fn alert(f: &mut Fields, label: &str) -> BackupAlert {
         failed: f.bool("failed").unwrap_or(default.failed),
         missing: f.bool("missing").unwrap_or(default.missing),
         suspended: f.bool("suspended").unwrap_or(default.suspended),
+    }
+}
+
+/// The block id of the backup job a drill or restore belongs to (the loader resolved
+/// `job = backup_job.ID` to `ID`); required. A `job` that is `written` but did not resolve
+/// was reported where it is written.
+pub fn job_id(f: &mut Fields, written: bool) -> Option<String> {
+    let job = f.string("job");
+    if job.is_none() && !written {
+        f.diagnostics.push(Diagnostic::new(
+            AttrPath::root("job"),
+            "this block has no `job`",
+            "name the backup it belongs to, e.g. job = backup_job.mailserver",
+        ));
+    }
+    job
+}
+
+pub fn restore_test(f: &mut Fields) -> RestoreTest {
+    RestoreTest {
+        schedule: f.string("schedule"),
+        verify_fraction: f.fraction("verify_fraction"),
+        check_query: f.string("check_query"),
+        min_rows: f.number("min_rows").map(u64::from),
+    }
+}
+
+pub fn restore(f: &mut Fields) -> Restore {
+    Restore {
+        snapshot: f.string("snapshot"),
+        folder: f.string("folder"),
+        overwrite: f.bool("overwrite").unwrap_or(false),
+        target_claim: f.string("target_claim"),
+        target_path: f.string("target_path"),
     }
 }

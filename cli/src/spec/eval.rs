@@ -106,6 +106,52 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The label of the job that `backup_job.ID` names, for a drill's or restore's `job`.
+    pub fn job_ref(&self, expr: &Expression) -> Result<String, SpecError> {
+        let parts = match expr {
+            Expression::Traversal(traversal) => {
+                reference_parts(&traversal.expr, &traversal.operators)
+            }
+            _ => None,
+        };
+        let block_type = Kind::Job.block_type();
+        let Some([root, label]) = parts.as_deref() else {
+            let hint = match expr {
+                Expression::String(s) => format!("write job = {block_type}.{}", s.value()),
+                _ => format!("write job = {block_type}.<id>, e.g. {block_type}.mailserver"),
+            };
+            return Err(self
+                .error_at(expr, format!("`job` must name a {block_type} block"))
+                .hint(hint));
+        };
+        if root != block_type {
+            return Err(self
+                .error_at(
+                    expr,
+                    format!("`job` must name a {block_type} block, not a {root}"),
+                )
+                .hint(format!("write job = {block_type}.<id>")));
+        }
+        if self.blocks.contains_key(&(block_type, label.clone())) {
+            return Ok(label.clone());
+        }
+        let labels = self
+            .blocks
+            .keys()
+            .filter(|(t, _)| *t == block_type)
+            .map(|(_, l)| l.as_str());
+        let hint = match did_you_mean(label, labels) {
+            Some(close) => format!("did you mean {block_type}.{close}?"),
+            None => format!("declare a {block_type} \"{label}\" block, or fix the reference"),
+        };
+        Err(self
+            .error_at(
+                expr,
+                format!("there is no {block_type} \"{label}\" in this file"),
+            )
+            .hint(hint))
+    }
+
     fn unsupported_reference(&self, expr: &Expression) -> SpecError {
         self.error_at(expr, "this reference is not one a spec can resolve").hint(
             "refer to another object as <block type>.<id>.<attribute>, e.g. nfs_backup_volume.mail.claim_name or backup_job.mail.cronjob_name",

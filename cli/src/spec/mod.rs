@@ -1,6 +1,8 @@
 //! The `backstop render` spec: an HCL file with one optional `backstop {}` block of
 //! defaults and any number of `nfs_backup_volume "ID" {}`, `backup_job "ID" {}` and
-//! `backup_alert "ID" {}` blocks, whose attributes are the provider's.
+//! `backup_alert "ID" {}` blocks, whose attributes are the provider's, plus
+//! `restore_test "ID" { job = backup_job.X }` (the job's drill) and
+//! `restore "ID" { job = backup_job.X }` (a restore of the job's snapshot) blocks.
 //!
 //! - `name` of a volume or job defaults to the block label; an alert's `cronjob_name`
 //!   defaults to `<label>-backup`.
@@ -16,20 +18,33 @@ mod schema;
 mod source;
 
 pub use schema::Kind;
+use schema::Type;
 pub use source::{SourceFile, SpecError};
 
-use backstop_codegen::{BackupAlert, BackupJob, Defaults, Diagnostic, NfsBackupVolume};
+use backstop_codegen::{
+    BackupAlert, BackupJob, Defaults, Diagnostic, NfsBackupVolume, Restore, RestoreTest,
+};
 use convert::Fields;
 use eval::Evaluator;
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::Span;
 use serde_json::Map;
-use source::did_you_mean;
+pub use source::did_you_mean;
 
 pub enum Object {
     Volume(NfsBackupVolume),
     Job(Box<BackupJob>),
     Alert(BackupAlert),
+    /// The drill of the backup_job with block id `job`.
+    RestoreTest {
+        job: String,
+        test: RestoreTest,
+    },
+    /// A restore of the backup_job with block id `job`.
+    Restore {
+        job: String,
+        restore: Restore,
+    },
 }
 
 pub struct SpecObject {
@@ -80,9 +95,14 @@ impl Spec {
             .and_then(|i| self.body.get(i))
             .and_then(Structure::as_block);
         let offset = block.map_or(0, |b| locate::offset(b, &diagnostic.path));
+        let address = if diagnostic.path.0.is_empty() {
+            prefix
+        } else {
+            format!("{prefix}.{}", diagnostic.path)
+        };
         self.source
             .error(offset, diagnostic.summary.clone())
-            .at(format!("{prefix}.{}", diagnostic.path))
+            .at(address)
             .hint(diagnostic.detail.clone())
     }
 }
@@ -140,6 +160,16 @@ pub fn load(source: SourceFile) -> Result<Loaded, Vec<SpecError>> {
             Kind::Volume => Some(Object::Volume(convert::volume(&mut fields, &d.label))),
             Kind::Job => Some(Object::Job(Box::new(convert::job(&mut fields, &d.label)))),
             Kind::Alert => Some(Object::Alert(convert::alert(&mut fields, &d.label))),
+            Kind::RestoreTest => {
+                let job = convert::job_id(&mut fields, block.body.has_attribute("job"));
+                let test = convert::restore_test(&mut fields);
+                job.map(|job| Object::RestoreTest { job, test })
+            }
+            Kind::Restore => {
+                let job = convert::job_id(&mut fields, block.body.has_attribute("job"));
+                let restore = convert::restore(&mut fields);
+                job.map(|job| Object::Restore { job, restore })
+            }
         };
         for diagnostic in &fields.diagnostics {
             let offset = locate::offset(block, &diagnostic.path);
@@ -306,7 +336,14 @@ fn evaluate_block(
                     );
                     continue;
                 }
-                match evaluator.eval(&attribute.value) {
+                let value = if kind.attribute_type(name) == Some(Type::JobRef) {
+                    evaluator
+                        .job_ref(&attribute.value)
+                        .map(serde_json::Value::String)
+                } else {
+                    evaluator.eval(&attribute.value)
+                };
+                match value {
                     Ok(value) => {
                         values.insert(name.to_string(), value);
                     }

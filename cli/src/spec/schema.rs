@@ -15,6 +15,10 @@ pub enum Type {
     SecretRef,
     /// `{ requests = { cpu = "100m" }, limits = { memory = "256Mi" } }`
     Resources,
+    /// A number above 0 and at most 1, e.g. `0.1`.
+    Fraction,
+    /// `backup_job.ID`: the backup job a drill or restore belongs to.
+    JobRef,
 }
 
 impl Type {
@@ -30,6 +34,8 @@ impl Type {
             Type::Resources => {
                 "an object { requests = { cpu = \"100m\" }, limits = { memory = \"256Mi\" } }"
             }
+            Type::Fraction => "a number, e.g. 0.1",
+            Type::JobRef => "a reference to a backup job, e.g. backup_job.mailserver",
         }
     }
 }
@@ -40,10 +46,19 @@ pub enum Kind {
     Volume,
     Job,
     Alert,
+    RestoreTest,
+    Restore,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Defaults, Kind::Volume, Kind::Job, Kind::Alert];
+    pub const ALL: [Kind; 6] = [
+        Kind::Defaults,
+        Kind::Volume,
+        Kind::Job,
+        Kind::Alert,
+        Kind::RestoreTest,
+        Kind::Restore,
+    ];
 
     /// The block type as written in the spec.
     pub fn block_type(self) -> &'static str {
@@ -52,6 +67,8 @@ impl Kind {
             Kind::Volume => "nfs_backup_volume",
             Kind::Job => "backup_job",
             Kind::Alert => "backup_alert",
+            Kind::RestoreTest => "restore_test",
+            Kind::Restore => "restore",
         }
     }
 
@@ -65,6 +82,8 @@ impl Kind {
             Kind::Volume => VOLUME,
             Kind::Job => JOB,
             Kind::Alert => ALERT,
+            Kind::RestoreTest => RESTORE_TEST,
+            Kind::Restore => RESTORE,
         }
     }
 
@@ -81,7 +100,7 @@ impl Kind {
             Kind::Defaults => &[],
             Kind::Volume => &["claim_name", "volume_name"],
             Kind::Job => &["cronjob_name"],
-            Kind::Alert => &[],
+            Kind::Alert | Kind::RestoreTest | Kind::Restore => &[],
         }
     }
 }
@@ -153,4 +172,21 @@ const ALERT: &[(&str, Type)] = &[
     ("failed", Type::Bool),
     ("missing", Type::Bool),
     ("suspended", Type::Bool),
+];
+
+const RESTORE_TEST: &[(&str, Type)] = &[
+    ("job", Type::JobRef),
+    ("schedule", Type::String),
+    ("verify_fraction", Type::Fraction),
+    ("check_query", Type::String),
+    ("min_rows", Type::Number),
+];
+
+const RESTORE: &[(&str, Type)] = &[
+    ("job", Type::JobRef),
+    ("snapshot", Type::String),
+    ("folder", Type::String),
+    ("overwrite", Type::Bool),
+    ("target_claim", Type::String),
+    ("target_path", Type::String),
 ];

@@ -25,6 +25,7 @@ const MAP_ATTRIBUTES: [&str; 7] = [
 fn resource_type(kind: &str) -> Option<&'static str> {
     match kind {
         "CronJob" => Some("kubernetes_cron_job_v1"),
+        "Job" => Some("kubernetes_job_v1"),
         "PersistentVolume" => Some("kubernetes_persistent_volume"),
         "PersistentVolumeClaim" => Some("kubernetes_persistent_volume_claim"),
         _ => None,

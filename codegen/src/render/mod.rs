@@ -44,7 +44,7 @@ pub fn alert(defaults: &Defaults, a: &BackupAlert) -> RenderedAlert {
 }
 
 /// Typed HCL for the hashicorp/kubernetes provider (`kubernetes_cron_job_v1`,
-/// `kubernetes_persistent_volume`, `kubernetes_persistent_volume_claim`), equivalent field
+/// `kubernetes_job_v1`, `kubernetes_persistent_volume`, `kubernetes_persistent_volume_claim`), equivalent field
 /// for field to the manifest. `resource_name` is the Terraform resource label. Empty for
 /// other kinds (the PrometheusRule has no typed resource there).
 pub fn kubernetes_hcl(resource_name: &str, manifest: &Value) -> String {
