@@ -1,7 +1,9 @@
 //! The defaults of docs/guides/conventions.md in one place, and the label set every object carries.
 //! A value set on the object wins over the provider-level `Defaults`, which win over these.
 
+use crate::model::Resources;
 use crate::Defaults;
+use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// Pinned (the originals float on `alpine`, so a rebuild can change the tools under a job).
@@ -22,6 +24,9 @@ pub const STATIC_STORAGE_CLASS: &str = "backstop-static-nfs";
 pub const MOUNT_OPTIONS: [&str; 5] = ["nfsvers=4", "soft", "timeo=30", "retrans=3", "actimeo=5"];
 /// Where the destination claim is mounted in the job pod; the script reads it from `$BACKUP_DIR`.
 pub const BACKUP_DIR: &str = "/backup";
+/// A controller that is late by up to five minutes still starts a scheduled run (the
+/// originals' 10 s skipped runs whenever the controller was busy).
+pub const STARTING_DEADLINE_SECONDS: u32 = 300;
 pub const MANAGED_BY_KEY: &str = "app.kubernetes.io/managed-by";
 pub const MANAGED_BY: &str = "backstop";
 
@@ -39,4 +44,47 @@ pub fn mount_options(defaults: &Defaults, own: &Option<Vec<String>>) -> Vec<Stri
     own.clone()
         .or_else(|| defaults.mount_options.clone())
         .unwrap_or_else(|| MOUNT_OPTIONS.iter().map(|o| o.to_string()).collect())
+}
+
+/// The container image: the object's, else the provider's, else the pinned default.
+pub fn image<'a>(defaults: &'a Defaults, own: Option<&'a String>) -> &'a str {
+    own.or(defaults.image.as_ref())
+        .map(String::as_str)
+        .unwrap_or(IMAGE)
+}
+
+/// The Pushgateway's base URL: the object's, else the provider's, else the convention's,
+/// without a trailing slash (the scripts append `/metrics/job/...`).
+pub fn pushgateway_url<'a>(defaults: &'a Defaults, own: Option<&'a String>) -> &'a str {
+    own.or(defaults.pushgateway_url.as_ref())
+        .map(String::as_str)
+        .unwrap_or(PUSHGATEWAY_URL)
+        .trim_end_matches('/')
+}
+
+/// The security context of every container Backstop renders (backup, drill, restore): root
+/// is needed for `apk add` and to read and write files of every owner with their owners;
+/// the rest of root's powers are dropped.
+pub fn container_security_context() -> Value {
+    json!({
+        "allowPrivilegeEscalation": false,
+        "privileged": false,
+        "capabilities": {
+            "drop": ["ALL"],
+            "add": ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"],
+        },
+        "seccompProfile": { "type": "RuntimeDefault" },
+    })
+}
+
+/// A container's `resources`: only the maps that are set.
+pub fn resources(resources: &Resources) -> Value {
+    let mut out = Map::new();
+    if !resources.requests.is_empty() {
+        out.insert("requests".to_string(), json!(resources.requests));
+    }
+    if !resources.limits.is_empty() {
+        out.insert("limits".to_string(), json!(resources.limits));
+    }
+    Value::Object(out)
 }

@@ -45,18 +45,8 @@ pub fn render(
     script: &str,
 ) -> Value {
     let labels = conventions::labels(defaults, &job.labels);
-    let pushgateway = job
-        .pushgateway_url
-        .as_ref()
-        .or(defaults.pushgateway_url.as_ref())
-        .map(String::as_str)
-        .unwrap_or(conventions::PUSHGATEWAY_URL);
-    let image = job
-        .image
-        .as_ref()
-        .or(defaults.image.as_ref())
-        .map(String::as_str)
-        .unwrap_or(conventions::IMAGE);
+    let pushgateway = conventions::pushgateway_url(defaults, job.pushgateway_url.as_ref());
+    let image = conventions::image(defaults, job.image.as_ref());
     let mut container = json!({
         "name": "restore-test",
         "image": image,
@@ -64,38 +54,21 @@ pub fn render(
         "env": [
             { "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR },
             { "name": "SCRATCH_DIR", "value": SCRATCH_DIR },
-            { "name": "PUSHGATEWAY_URL", "value": pushgateway.trim_end_matches('/') },
+            { "name": "PUSHGATEWAY_URL", "value": pushgateway },
         ],
         "volumeMounts": [
             { "name": "backup", "mountPath": conventions::BACKUP_DIR, "readOnly": true },
             { "name": "scratch", "mountPath": SCRATCH_DIR },
         ],
-        // As the backup's container: root for `apk add` and to restore files of every
-        // owner with their owners, the rest of root's powers dropped.
-        "securityContext": {
-            "allowPrivilegeEscalation": false,
-            "privileged": false,
-            "capabilities": {
-                "drop": ["ALL"],
-                "add": ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"],
-            },
-            "seccompProfile": { "type": "RuntimeDefault" },
-        },
+        "securityContext": conventions::container_security_context(),
     });
     if let Some(resources) = &job.resources {
-        let mut out = serde_json::Map::new();
-        if !resources.requests.is_empty() {
-            out.insert("requests".into(), json!(resources.requests));
-        }
-        if !resources.limits.is_empty() {
-            out.insert("limits".into(), json!(resources.limits));
-        }
-        container["resources"] = Value::Object(out);
+        container["resources"] = conventions::resources(resources);
     }
     let mut cron_spec = json!({
         "schedule": schedule,
         "concurrencyPolicy": "Forbid",
-        "startingDeadlineSeconds": 300,
+        "startingDeadlineSeconds": conventions::STARTING_DEADLINE_SECONDS,
         "successfulJobsHistoryLimit": 3,
         "failedJobsHistoryLimit": 3,
         "suspend": job.suspend,

@@ -3,16 +3,13 @@
 
 use super::conventions;
 use super::scripts::{self, ScriptTemplates};
-use crate::model::{BackupJob, Resources, Strategy};
+use crate::model::{BackupJob, Strategy};
 use crate::schedule::Schedule;
 use crate::{Defaults, RenderedJob};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 const SOURCE_VOLUME: &str = "source";
 const DESTINATION_VOLUME: &str = "backup";
-/// A controller that is late by up to five minutes still starts the run (the originals'
-/// 10 s skipped runs whenever the controller was busy).
-const STARTING_DEADLINE_SECONDS: u32 = 300;
 
 /// Bounds of the default `activeDeadlineSeconds` (half the shortest gap between runs): a
 /// run every 5 minutes still gets 10 minutes (Forbid skips the runs it overlaps), a weekly
@@ -71,7 +68,7 @@ pub fn render_with(
     let mut cron_spec = json!({
         "schedule": job.schedule,
         "concurrencyPolicy": "Forbid",
-        "startingDeadlineSeconds": STARTING_DEADLINE_SECONDS,
+        "startingDeadlineSeconds": conventions::STARTING_DEADLINE_SECONDS,
         "successfulJobsHistoryLimit": 10,
         "failedJobsHistoryLimit": 5,
         "suspend": job.suspend,
@@ -129,26 +126,17 @@ fn pod_spec(defaults: &Defaults, job: &BackupJob, strategy: Strategy, script: &s
 
     let mut container = json!({
         "name": "backup",
-        "image": job.image.as_ref().or(defaults.image.as_ref()).map(String::as_str).unwrap_or(conventions::IMAGE),
+        "image": conventions::image(defaults, job.image.as_ref()),
         "command": ["/bin/sh", "-c", script],
         "env": null,
         "volumeMounts": null,
-        // Root is needed for `apk add` and to read and preserve files of every owner; the
-        // rest of root's powers are dropped.
-        "securityContext": {
-            "allowPrivilegeEscalation": false,
-            "privileged": false,
-            "capabilities": {
-                "drop": ["ALL"],
-                "add": ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"],
-            },
-            "seccompProfile": { "type": "RuntimeDefault" },
-        },
+        "securityContext": null,
     });
+    container["securityContext"] = conventions::container_security_context();
     container["env"] = env(defaults, job, strategy);
     container["volumeMounts"] = Value::Array(mounts);
     if let Some(resources) = &job.resources {
-        container["resources"] = resources_json(resources);
+        container["resources"] = conventions::resources(resources);
     }
 
     let mut spec = json!({
@@ -176,15 +164,10 @@ fn pod_spec(defaults: &Defaults, job: &BackupJob, strategy: Strategy, script: &s
 }
 
 fn env(defaults: &Defaults, job: &BackupJob, strategy: Strategy) -> Value {
-    let pushgateway = job
-        .pushgateway_url
-        .as_ref()
-        .or(defaults.pushgateway_url.as_ref())
-        .map(String::as_str)
-        .unwrap_or(conventions::PUSHGATEWAY_URL);
+    let pushgateway = conventions::pushgateway_url(defaults, job.pushgateway_url.as_ref());
     let mut env = vec![
         json!({ "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR }),
-        json!({ "name": "PUSHGATEWAY_URL", "value": pushgateway.trim_end_matches('/') }),
+        json!({ "name": "PUSHGATEWAY_URL", "value": pushgateway }),
     ];
     if let (Some(variable), Some(secret)) = (scripts::password_env(strategy), &job.password_secret)
     {
@@ -202,15 +185,4 @@ fn env(defaults: &Defaults, job: &BackupJob, strategy: Strategy) -> Value {
             .map(|(name, value)| json!({ "name": name, "value": value })),
     );
     Value::Array(env)
-}
-
-fn resources_json(resources: &Resources) -> Value {
-    let mut out = Map::new();
-    if !resources.requests.is_empty() {
-        out.insert("requests".to_string(), json!(resources.requests));
-    }
-    if !resources.limits.is_empty() {
-        out.insert("limits".to_string(), json!(resources.limits));
-    }
-    Value::Object(out)
 }

@@ -19,12 +19,7 @@ pub fn render(
     script: &str,
 ) -> Value {
     let labels = conventions::labels(defaults, &job.labels);
-    let image = job
-        .image
-        .as_ref()
-        .or(defaults.image.as_ref())
-        .map(String::as_str)
-        .unwrap_or(conventions::IMAGE);
+    let image = conventions::image(defaults, job.image.as_ref());
     json!({
         "apiVersion": "batch/v1",
         "kind": "Job",
@@ -49,17 +44,7 @@ pub fn render(
                             { "name": "backup", "mountPath": conventions::BACKUP_DIR, "readOnly": true },
                             { "name": "target", "mountPath": RESTORE_ROOT },
                         ],
-                        // As the backup's container: root to write files of every owner
-                        // with their owners, the rest of root's powers dropped.
-                        "securityContext": {
-                            "allowPrivilegeEscalation": false,
-                            "privileged": false,
-                            "capabilities": {
-                                "drop": ["ALL"],
-                                "add": ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"],
-                            },
-                            "seccompProfile": { "type": "RuntimeDefault" },
-                        },
+                        "securityContext": conventions::container_security_context(),
                     }],
                     "volumes": [
                         { "name": "backup", "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
