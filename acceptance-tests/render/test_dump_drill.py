@@ -123,3 +123,187 @@ def test_retention_prunes_a_dumps_manifest_with_it(postgres, tmp_path, pushgatew
     assert sorted(p.name for p in backup.iterdir()) == sorted([
         "backup-20200201-000000.sql.gz", "backup-20200201-000000.sql.gz.manifest",
         dump.name, f"{dump.name}.manifest"])
+
+
+def mariadb_version() -> str:
+    """The installed server's major.minor (`mariadbd --version`: "... Ver 10.11.19-MariaDB...")."""
+    text = subprocess.run([shutil.which("mariadbd", path="/usr/sbin:/usr/bin") or require_tool("mariadbd"), "--version"],
+                          capture_output=True, text=True, check=True).stdout
+    return ".".join(text.split(" Ver ")[1].split(".")[:2])
+
+
+# The versions of the servers installed here, which the tests stand in for the images with.
+SERVER_VERSION = {"pg_dumpall": lambda: postgres_bin().parent.name, "mysqldump": mariadb_version}
+SERVER_TOOLS = {"pg_dumpall": ["initdb", "pg_ctl", "psql"],
+                "mysqldump": ["mariadb-install-db", "mariadbd", "mariadb", "mariadb-admin"]}
+
+
+def drill_rendered(strategy: str, **test) -> dict:
+    test = {"server_version": SERVER_VERSION[strategy](), **test}
+    return render({"restore_tests": [{"job": {**JOB, "strategy": strategy}, "restore_test": test}]})["restore_tests"][0]
+
+
+def drill_path(tmp_path: pathlib.Path, strategy: str) -> str:
+    """busybox, b3sum and the server's binaries, as the postgres / mariadb image has them,
+    plus su-exec (the alpine image's tool to drop root) as a stand-in over runuser."""
+    path = pathlib.Path(alpine_like_path(tmp_path / "drill-bin", []))
+    for tool in SERVER_TOOLS[strategy]:
+        found = postgres_bin() / tool if strategy == "pg_dumpall" else shutil.which(tool, path="/usr/sbin:/usr/bin")
+        (path / tool).symlink_to(found or require_tool(tool))
+    su_exec = path / "su-exec"
+    su_exec.write_text(f'#!/bin/sh\nuser=$1\nshift\nexec {require_tool("runuser")} -u "$user" -- "$@"\n')
+    su_exec.chmod(0o755)
+    return str(path)
+
+
+def run_drill(rendered: dict, strategy: str, backup: pathlib.Path, scratch: pathlib.Path, path: str, pushgateway):
+    env = {e["name"]: e["value"] for e in
+           rendered["cronjob"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    env.update({"BACKUP_DIR": str(backup), "SCRATCH_DIR": str(scratch), "PUSHGATEWAY_URL": pushgateway.url})
+    return run_script(rendered["script"], path, env)
+
+
+CHECK = {"pg_dumpall": {"check_query": "SELECT count(*) FROM notes", "check_database": "app"},
+         "mysqldump": {"check_query": "SELECT COUNT(*) FROM notes", "check_database": "app"}}
+
+
+def reseal(dump: pathlib.Path) -> None:
+    """Rewrites the dump's manifest to agree with its current bytes: a dump that was already
+    bad when the backup hashed it, which only loading it can show."""
+    manifest = pathlib.Path(f"{dump}.manifest")
+    lines = manifest.read_text().split("\n")
+    for i, line in enumerate(lines):
+        fields = line.split("\t")
+        if fields[0] == dump.name:
+            fields[3] = str(dump.stat().st_size)
+            fields[7] = b3(dump)
+            lines[i] = "\t".join(fields)
+    manifest.write_text("\n".join(lines))
+
+
+@pytest.fixture
+def drill_setup(private_dir, tmp_path):
+    """A backup folder and a scratch folder the server users can reach (not under tmp_path)."""
+    base = pathlib.Path(tempfile.mkdtemp(prefix="drill-", dir=private_dir))
+    base.chmod(0o755)
+    (base / "backup").mkdir()
+    (base / "scratch").mkdir()
+    yield base / "backup", base / "scratch"
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.parametrize("strategy", ["pg_dumpall", "mysqldump"])
+def test_the_drill_loads_a_real_dump_into_a_throwaway_server_and_runs_the_check_query(
+        strategy, postgres, mariadb, drill_setup, tmp_path, pushgateway):
+    server = postgres if strategy == "pg_dumpall" else mariadb
+    backup, scratch = drill_setup
+    dump = back_up(strategy, server, backup, backup_path(tmp_path, strategy), pushgateway)
+    rendered = drill_rendered(strategy, min_rows=ROWS, **CHECK[strategy])
+    done = run_drill(rendered, strategy, backup, scratch, drill_path(backup.parent, strategy), pushgateway)
+    assert done.returncode == 0, done.stderr[-3000:]
+    metrics = pushgateway.metrics("dbaas-restore-test")
+    assert DRILL_METRICS <= metrics.keys()
+    assert metrics["backup_restore_test_files"] == 1 and metrics["backup_restore_test_bytes"] == dump.stat().st_size
+    # The throwaway server is stopped and its data gone with the drill.
+    assert os.listdir(scratch) == []
+
+
+@pytest.mark.parametrize("strategy", ["pg_dumpall", "mysqldump"])
+def test_the_drill_fails_on_a_cut_or_flipped_dump_and_pushes_nothing(
+        strategy, postgres, mariadb, drill_setup, tmp_path, pushgateway):
+    server = postgres if strategy == "pg_dumpall" else mariadb
+    backup, scratch = drill_setup
+    path = drill_path(backup.parent, strategy)
+    dump = back_up(strategy, server, backup, backup_path(tmp_path, strategy), pushgateway)
+    pristine = dump.read_bytes()
+    manifest = pathlib.Path(f"{dump}.manifest")
+    pristine_manifest = manifest.read_text()
+    good = drill_rendered(strategy, min_rows=ROWS, **CHECK[strategy])
+    sql = gzip.decompress(pristine)
+
+    def cut_gzip():
+        dump.write_bytes(pristine[: len(pristine) // 2])
+
+    def cut_gzip_resealed():
+        cut_gzip()
+        reseal(dump)
+
+    def cut_sql_resealed():
+        # A whole gzip stream of half the SQL: only the load and the checks can tell.
+        dump.write_bytes(gzip.compress(sql[: len(sql) // 2]))
+        reseal(dump)
+
+    def cut_before_app_resealed():
+        # Whole statements only, ending before the app database's part: a dump that loads
+        # without an error; the manifest's database list sees what is missing.
+        marker = b'-- Database "app" dump' if strategy == "pg_dumpall" else b"-- Current Database: `app`"
+        dump.write_bytes(gzip.compress(sql[: sql.index(marker)]))
+        reseal(dump)
+
+    def flip_byte():
+        data = bytearray(pristine)
+        data[len(data) // 2] ^= 0x01
+        dump.write_bytes(bytes(data))
+
+    def no_manifest():
+        manifest.unlink()
+
+    def cut_manifest():
+        manifest.write_text(pristine_manifest[: pristine_manifest.index("#end")])
+
+    cases = [
+        (cut_gzip, good, "size differs"),
+        (cut_gzip_resealed, good, "unexpected end of file"),
+        (cut_sql_resealed, good, ""),
+        (cut_before_app_resealed, good, "lacks databases its manifest lists: app"),
+        (flip_byte, good, "content differs"),
+        (no_manifest, good, "has no manifest"),
+        (cut_manifest, good, "cut short"),
+        (lambda: None, drill_rendered(strategy, min_rows=ROWS + 1, **CHECK[strategy]), f"fewer than min_rows {ROWS + 1}"),
+    ]
+    for damage, rendered, message in cases:
+        dump.write_bytes(pristine)
+        manifest.write_text(pristine_manifest)
+        damage()
+        done = run_drill(rendered, strategy, backup, scratch, path, pushgateway)
+        assert done.returncode != 0, (damage.__name__, done.stderr[-3000:])
+        assert message in done.stderr, (damage.__name__, done.stderr[-3000:])
+        print(strategy, damage.__name__, "->", [l for l in done.stderr.splitlines() if not l.startswith("+")][-1:])
+        assert os.listdir(scratch) == []
+    assert not DRILL_METRICS & pushgateway.metrics("dbaas-restore-test").keys()
+
+
+def test_dump_drill_cronjobs_run_in_the_server_image_and_pass_strict_schema_validation(tmp_path):
+    import yaml
+    files = []
+    for strategy, image, shell in (("pg_dumpall", "postgres:16-alpine", "/bin/sh"), ("mysqldump", "mariadb:11.4", "/bin/bash")):
+        for test in ({}, {"min_rows": 10, **CHECK[strategy], "schedule": "15 4 * * 6"}):
+            version = image.split(":")[1].removesuffix("-alpine")
+            rendered = render({"restore_tests": [{"job": {**JOB, "strategy": strategy},
+                                                  "restore_test": {"server_version": version, **test}}]})["restore_tests"][0]
+            pod = rendered["cronjob"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+            [container] = pod["containers"]
+            assert container["image"] == image and container["command"] == [shell, "-c", rendered["script"]]
+            assert {"SETUID", "SETGID"} <= set(container["securityContext"]["capabilities"]["add"])
+            volumes = {v["name"]: v for v in pod["volumes"]}
+            assert volumes["backup"]["persistentVolumeClaim"]["readOnly"] is True and volumes["scratch"] == {"name": "scratch", "emptyDir": {}}
+            path = tmp_path / f"{strategy}-{len(files)}.yaml"
+            path.write_text(yaml.safe_dump(rendered["cronjob"]))
+            files.append(str(path))
+    done = subprocess.run([require_tool("kubernetes-validate"), "--strict", "-k", "1.33.0", *files],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_dump_drill_states_its_server_version():
+    import json
+    from backstop_render_support import RENDER_JSON
+    cases = [({"strategy": "pg_dumpall"}, {}, "restore_test.server_version: a dump drill needs the version"),
+             ({"strategy": "pg_dumpall"}, {"server_version": "16.2"}, 'restore_test.server_version: "16.2" is not a major version'),
+             ({"strategy": "mysqldump"}, {"server_version": "11.4; rm -rf /"}, "is not a major.minor version"),
+             ({"strategy": "mysqldump"}, {"server_version": "11.4", "check_database": "app"}, "restore_test.check_database: check_database applies"),
+             ({"strategy": "mysqldump"}, {"server_version": "11.4", "check_query": "SELECT 1", "check_database": "a\nb"}, "is not a database name")]
+    for job, test, message in cases:
+        done = subprocess.run([str(RENDER_JSON)], input=json.dumps({"restore_tests": [{"job": {**JOB, **job}, "restore_test": test}]}),
+                              capture_output=True, text=True)
+        assert done.returncode == 1 and message in done.stderr, (test, done.stderr)

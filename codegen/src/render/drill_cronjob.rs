@@ -2,6 +2,7 @@
 //! read-only, scratch space in an emptyDir, weekly by default in a slot after the backup.
 
 use super::conventions;
+use super::drill::DrillServer;
 use crate::schedule::Schedule;
 use crate::{BackupJob, Defaults};
 use serde_json::{json, Value};
@@ -43,6 +44,7 @@ pub fn render(
     name: &str,
     schedule: &str,
     script: &str,
+    server: Option<&DrillServer>,
 ) -> Value {
     let labels = conventions::labels(defaults, &job.labels);
     let pushgateway = job
@@ -51,16 +53,32 @@ pub fn render(
         .or(defaults.pushgateway_url.as_ref())
         .map(String::as_str)
         .unwrap_or(conventions::PUSHGATEWAY_URL);
-    let image = job
-        .image
-        .as_ref()
-        .or(defaults.image.as_ref())
-        .map(String::as_str)
-        .unwrap_or(conventions::IMAGE);
+    // A dump drill runs in the throwaway server's image; the others in the backup's.
+    let image = match server {
+        Some(server) => server.image.as_str(),
+        None => job
+            .image
+            .as_ref()
+            .or(defaults.image.as_ref())
+            .map(String::as_str)
+            .unwrap_or(conventions::IMAGE),
+    };
+    let shell = server.map_or("/bin/sh", |server| server.shell);
+    let mut capabilities = vec![
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "DAC_READ_SEARCH",
+        "FOWNER",
+        "FSETID",
+    ];
+    if server.is_some() {
+        // The database servers refuse root: the script starts them as the image's user.
+        capabilities.extend(["SETUID", "SETGID"]);
+    }
     let mut container = json!({
         "name": "restore-test",
         "image": image,
-        "command": ["/bin/sh", "-c", script],
+        "command": [shell, "-c", script],
         "env": [
             { "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR },
             { "name": "SCRATCH_DIR", "value": SCRATCH_DIR },
@@ -77,7 +95,7 @@ pub fn render(
             "privileged": false,
             "capabilities": {
                 "drop": ["ALL"],
-                "add": ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"],
+                "add": capabilities,
             },
             "seccompProfile": { "type": "RuntimeDefault" },
         },
