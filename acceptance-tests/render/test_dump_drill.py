@@ -307,3 +307,123 @@ def test_a_dump_drill_states_its_server_version():
         done = subprocess.run([str(RENDER_JSON)], input=json.dumps({"restore_tests": [{"job": {**JOB, **job}, "restore_test": test}]}),
                               capture_output=True, text=True)
         assert done.returncode == 1 and message in done.stderr, (test, done.stderr)
+
+
+def restore_rendered(strategy: str, **restore) -> dict:
+    return render({"restores": [{"job": {**JOB, "strategy": strategy}, "restore": restore}]})["restores"][0]
+
+
+def restore_path(base: pathlib.Path, strategy: str) -> str:
+    """busybox, b3sum and the client the restore Job's image installs (psql / mysql)."""
+    path = pathlib.Path(alpine_like_path(base / "restore-bin", []))
+    if strategy == "pg_dumpall":
+        (path / "psql").symlink_to(postgres_bin() / "psql")
+    else:
+        (path / "mysql").symlink_to(require_tool("mysql"))
+    return str(path)
+
+
+def run_restore(rendered: dict, strategy: str, server, backup: pathlib.Path, path: str, password: str = PASSWORD):
+    container = rendered["job"]["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e["value"] for e in container["env"] if "value" in e}
+    # The password reaches the script as the Secret does: through the variable the Job names.
+    [secret] = [e for e in container["env"] if "valueFrom" in e]
+    assert secret["valueFrom"]["secretKeyRef"] == JOB["password_secret"]
+    env.update({"BACKUP_DIR": str(backup), secret["name"]: password, **engine_env(strategy, server)})
+    env.pop("PGPASSWORD" if secret["name"] == "MYSQL_PWD" else "MYSQL_PWD", None)
+    env[secret["name"]] = password
+    return run_script(rendered["script"], path, env)
+
+
+def redump(strategy: str, server) -> str:
+    """The data of the server, as text to compare: pg_dumpall's (roles, databases, rows) or
+    the app database's mysqldump, without the comments that carry times and versions."""
+    if strategy == "pg_dumpall":
+        argv = [str(postgres_bin() / "pg_dumpall"), "-h", "127.0.0.1", "-p", str(server.port), "-U", "backup"]
+        env = {**os.environ, "PGPASSWORD": PASSWORD}
+    else:
+        argv = [require_tool("mysqldump"), "--no-defaults", "-S", str(server.socket), "-u", "root", "--skip-dump-date",
+                "--databases", "app"]
+        env = dict(os.environ)
+    done = subprocess.run(argv, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    # \restrict and \unrestrict carry a random key per run (pg_dump's guard against
+    # meta-commands in data).
+    return "\n".join(l for l in done.stdout.splitlines() if not l.startswith(("--", "\\restrict", "\\unrestrict")))
+
+
+@pytest.mark.parametrize("strategy", ["pg_dumpall", "mysqldump"])
+def test_a_restore_replays_the_dump_into_a_fresh_server_and_the_data_equals_the_sources(
+        strategy, postgres, mariadb, private_dir, drill_setup, tmp_path, pushgateway):
+    source = postgres if strategy == "pg_dumpall" else mariadb
+    backup, _ = drill_setup
+    dump = back_up(strategy, source, backup, backup_path(tmp_path, strategy), pushgateway)
+    fresh = Postgres(private_dir, f"pg-fresh-{dump.name}") if strategy == "pg_dumpall" else Mariadb(private_dir, f"maria-fresh-{dump.name}")
+    try:
+        if strategy == "mysqldump":
+            escaped = PASSWORD.replace("\\", "\\\\").replace("'", "\\'")
+            fresh.sql(f"CREATE USER 'backup'@'127.0.0.1' IDENTIFIED BY '{escaped}'; "
+                      "GRANT ALL PRIVILEGES ON *.* TO 'backup'@'127.0.0.1';")
+        path = restore_path(backup.parent, strategy)
+        rendered = restore_rendered(strategy)
+        assert PASSWORD not in rendered["script"]
+        # A dump with one flipped byte is refused before the server sees any of it.
+        pristine = dump.read_bytes()
+        data = bytearray(pristine)
+        data[len(data) // 2] ^= 0x01
+        dump.write_bytes(bytes(data))
+        done = run_restore(rendered, strategy, fresh, backup, path)
+        assert done.returncode != 0 and "does not match its manifest" in done.stderr, done.stderr[-3000:]
+        dump.write_bytes(pristine)
+        assert "app" not in redump_databases(strategy, fresh)
+        # The newest complete dump, replayed: the data equals the source's.
+        done = run_restore(rendered, strategy, fresh, backup, path)
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert redump(strategy, fresh) == redump(strategy, source)
+        # Again, now that its databases exist: refused, nothing changed.
+        before = redump(strategy, fresh)
+        done = run_restore(restore_rendered(strategy, snapshot=dump.name), strategy, fresh, backup, path)
+        assert done.returncode != 0 and "already has databases the dump holds: app" in done.stderr, done.stderr[-3000:]
+        assert redump(strategy, fresh) == before
+    finally:
+        fresh.stop()
+
+
+def redump_databases(strategy: str, server) -> list[str]:
+    if strategy == "pg_dumpall":
+        return server.psql("SELECT datname FROM pg_database").split("\n")
+    return server.sql("SHOW DATABASES").split("\n")
+
+
+def test_dump_restore_jobs_pass_strict_schema_validation_and_read_the_backup_read_only(tmp_path):
+    import yaml
+    files = []
+    for strategy in ("pg_dumpall", "mysqldump"):
+        for restore in ({}, {"snapshot": "backup-20260406-030000.sql.gz"}, {"snapshot": "backup-20260406-0300.sql.gz"}):
+            job = restore_rendered(strategy, **restore)["job"]
+            pod = job["spec"]["template"]["spec"]
+            [container] = pod["containers"]
+            env = {e["name"]: e for e in container["env"]}
+            assert env["DB_HOST"]["value"] == "127.0.0.1" and env["DB_USER"]["value"] == "backup"
+            password = "PGPASSWORD" if strategy == "pg_dumpall" else "MYSQL_PWD"
+            assert env[password]["valueFrom"]["secretKeyRef"] == JOB["password_secret"]
+            assert pod["volumes"] == [{"name": "backup", "persistentVolumeClaim": {"claimName": "dbaas-backup-host", "readOnly": True}}]
+            path = tmp_path / f"restore-{len(files)}.yaml"
+            path.write_text(yaml.safe_dump(job))
+            files.append(str(path))
+    done = subprocess.run([require_tool("kubernetes-validate"), "--strict", "-k", "1.33.0", *files],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_dump_restore_refuses_file_restore_options_with_the_attribute_path():
+    import json
+    from backstop_render_support import RENDER_JSON
+    cases = [({"snapshot": "2026-15"}, 'restore.snapshot: "2026-15" is not a pg_dumpall snapshot name'),
+             ({"overwrite": True}, "restore.overwrite: overwrite does not apply to pg_dumpall jobs"),
+             ({"target_claim": "db"}, "restore.target_claim: target_claim does not apply"),
+             ({"folder": "data"}, "restore.folder: folder does not apply")]
+    for restore, message in cases:
+        done = subprocess.run([str(RENDER_JSON)], input=json.dumps({"restores": [{"job": {**JOB, "strategy": "pg_dumpall"}, "restore": restore}]}),
+                              capture_output=True, text=True)
+        assert done.returncode == 1 and message in done.stderr, (restore, done.stderr)
