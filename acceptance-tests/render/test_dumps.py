@@ -140,6 +140,7 @@ def test_pg_dumpall_dump_restores_into_a_fresh_server(private_dir, tmp_path, pus
         # A wrong password fails the job and leaves no file behind and no new success.
         before = pushgateway.metrics("dbaas-backup")["backup_last_success_timestamp"]
         dump.rename(tmp_path / "kept.sql.gz")
+        pathlib.Path(f"{dump}.manifest").rename(tmp_path / "kept.sql.gz.manifest")
         done = run_script(job["script"], path, {**env, "PGPASSWORD": "wrong"})
         assert done.returncode != 0
         assert list(backup.iterdir()) == []

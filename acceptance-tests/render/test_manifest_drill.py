@@ -253,15 +253,14 @@ def test_invalid_drills_are_refused_with_the_attribute_path(tmp_path):
     cases = [
         ({"verify_fraction": 0}, "restore_test.verify_fraction"),
         ({"verify_fraction": 1.5}, "restore_test.verify_fraction"),
-        ({"check_query": "SELECT 1"}, "restore_test.check_query: check_query applies to sqlite jobs only"),
+        ({"check_query": "SELECT 1"}, "restore_test.check_query: check_query applies to sqlite and dump jobs only"),
         ({"min_rows": 3}, "restore_test.min_rows"),
     ]
     for test, message in cases:
         done = subprocess.run([render_json], input=json.dumps({"restore_tests": [{"job": job, "restore_test": test}]}),
                               capture_output=True, text=True)
         assert done.returncode == 1 and message in done.stderr, (test, done.stderr)
-    dump = {**JOB, "strategy": "pg_dumpall", "host": "db", "user": "u", "mounts": {},
-            "password_secret": {"name": "s", "key": "k"}}
-    done = subprocess.run([render_json], input=json.dumps({"restore_tests": [{"job": dump, "restore_test": {}}]}),
+    command = {**JOB, "strategy": "command", "command": "true"}
+    done = subprocess.run([render_json], input=json.dumps({"restore_tests": [{"job": command, "restore_test": {}}]}),
                           capture_output=True, text=True)
-    assert done.returncode == 1 and "no restore drill exists yet for the pg_dumpall strategy" in done.stderr, done.stderr
+    assert done.returncode == 1 and "no restore drill exists for the command strategy" in done.stderr, done.stderr

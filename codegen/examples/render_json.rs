@@ -284,6 +284,8 @@ fn restore_test(o: &Map<String, Value>) -> RestoreTest {
         verify_fraction: o.get("verify_fraction").and_then(Value::as_f64),
         check_query: string(o, "check_query"),
         min_rows: o.get("min_rows").and_then(Value::as_u64),
+        check_database: string(o, "check_database"),
+        server_version: string(o, "server_version"),
     }
 }
 

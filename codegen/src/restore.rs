@@ -1,13 +1,13 @@
 //! `restore`: copy one snapshot of a backup job back, proven against its manifest before it
-//! replaces anything. The rsync and sqlite strategies so far; dumps come later.
+//! replaces anything; for dumps, replay one against the database server.
 
 use crate::render::{restore, restore_job};
 use crate::{validate, AttrPath, BackupJob, Defaults, Diagnostic, Diagnostics, Strategy};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Restore {
-    /// The snapshot (`2026-15` for rsync, `20260406-030000` for sqlite); default: the
-    /// newest complete one.
+    /// The snapshot (`2026-15` for rsync, `20260406-030000` for sqlite,
+    /// `backup-20260406-030000.sql.gz` for dumps); default: the newest complete one.
     pub snapshot: Option<String>,
     /// rsync: the snapshot folder (a key of the job's `mounts`); default: the only one.
     pub folder: Option<String>,
@@ -23,7 +23,8 @@ pub struct Restore {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderedRestore {
     pub script: String,
-    /// The Job running the script, when `target_claim` is set.
+    /// The Job running the script, when `target_claim` is set (always for dumps, which
+    /// restore into the database server).
     pub job: Option<serde_json::Value>,
 }
 
@@ -51,6 +52,17 @@ pub fn render_restore(
     }
     if !diagnostics.is_empty() {
         return Err(diagnostics);
+    }
+    if matches!(
+        Strategy::parse(&job.strategy),
+        Some(Strategy::PgDumpall | Strategy::Mysqldump)
+    ) {
+        let script = restore::render_dump(job, r);
+        let rendered_job = restore_job::render_dump(defaults, job, &script);
+        return Ok(RenderedRestore {
+            script,
+            job: Some(rendered_job),
+        });
     }
     let script = restore::render(job, r, folder.as_deref());
     let target_path = r
@@ -86,23 +98,51 @@ fn check(job: &BackupJob, r: &Restore) -> (Option<String>, Diagnostics) {
     let (pattern, example) = match strategy {
         Some(Strategy::Rsync) => ("9999-99", "2026-15"),
         Some(Strategy::Sqlite) => ("99999999-999999", "20260406-030000"),
+        Some(Strategy::PgDumpall | Strategy::Mysqldump) => (
+            "backup-99999999-999999.sql.gz",
+            "backup-20260406-030000.sql.gz",
+        ),
         _ => {
             diagnostics.push(Diagnostic::new(
                 root.clone(),
-                format!("no restore exists yet for the {} strategy", job.strategy),
-                "declare restore only on rsync and sqlite jobs for now",
+                format!(
+                    "no restore exists for the {} strategy: Backstop cannot know what its snapshots hold",
+                    job.strategy
+                ),
+                "restore a command job's snapshots by hand",
             ));
             return (None, diagnostics);
         }
     };
     if let Some(snapshot) = &r.snapshot {
-        if !matches_digits(snapshot, pattern) {
+        // Dumps of releases before seconds were added are named without them.
+        let older_dump = pattern.starts_with("backup-")
+            && matches_digits(snapshot, "backup-99999999-9999.sql.gz");
+        if !matches_digits(snapshot, pattern) && !older_dump {
             diagnostics.push(Diagnostic::new(
                 root.clone().attr("snapshot"),
                 format!("{snapshot:?} is not a {} snapshot name", job.strategy),
                 format!("write a name like {example}, or leave snapshot unset for the newest complete one"),
             ));
         }
+    }
+    if matches!(strategy, Some(Strategy::PgDumpall | Strategy::Mysqldump)) {
+        let not_for_dumps = [
+            ("folder", r.folder.is_some()),
+            ("target_claim", r.target_claim.is_some()),
+            ("target_path", r.target_path.is_some()),
+            ("overwrite", r.overwrite),
+        ];
+        for (attr, set) in not_for_dumps {
+            if set {
+                diagnostics.push(Diagnostic::new(
+                    root.clone().attr(attr),
+                    format!("{attr} does not apply to {} jobs: a dump is replayed against the job's database server, and into databases that do not exist there yet", job.strategy),
+                    format!("remove {attr}; to replace databases, drop them on the server first"),
+                ));
+            }
+        }
+        return (None, diagnostics);
     }
     if strategy == Some(Strategy::Sqlite) {
         if r.folder.is_some() {

@@ -1,6 +1,7 @@
 //! `restore_test`: a drill that restores the newest snapshot of a backup job into scratch
-//! space and proves it against the snapshot's manifest. Drills exist for the rsync and
-//! sqlite strategies; dumps need a throwaway database server and come later.
+//! space and proves it against the snapshot's manifest. rsync and sqlite drills restore
+//! files; pg_dumpall and mysqldump drills load the dump into a throwaway server of the
+//! stated version, started in the drill pod.
 
 use crate::render::{drill, drill_cronjob, restore_alert};
 use crate::schedule::Schedule;
@@ -17,10 +18,16 @@ pub struct RestoreTest {
     /// Share of the regular files whose content is hashed (0 < f <= 1); every entry's
     /// metadata is checked regardless. Default 1.
     pub verify_fraction: Option<f64>,
-    /// sqlite: a query returning one number, e.g. `SELECT count(*) FROM users`.
+    /// sqlite and dumps: a query returning one number, e.g. `SELECT count(*) FROM users`.
     pub check_query: Option<String>,
-    /// sqlite: the least number `check_query` may return. Default 1.
+    /// The least number `check_query` may return. Default 1.
     pub min_rows: Option<u64>,
+    /// Dumps: the database `check_query` runs in (default `postgres` / `mysql`).
+    pub check_database: Option<String>,
+    /// Dumps (required): the version of the throwaway server, at least the source's:
+    /// PostgreSQL's major version (`16`, image `postgres:16-alpine`) or MariaDB's
+    /// (`11.4`, image `mariadb:11.4`).
+    pub server_version: Option<String>,
 }
 
 /// The drill's CronJob and the script it runs.
@@ -52,7 +59,15 @@ pub fn render_restore_test(
         ),
     };
     let (cronjob_name, script) = drill::render(job, test);
-    let cronjob = drill_cronjob::render(defaults, job, &cronjob_name, &schedule, &script);
+    let server = drill::server_image(job, test);
+    let cronjob = drill_cronjob::render(
+        defaults,
+        job,
+        &cronjob_name,
+        &schedule,
+        &script,
+        server.as_ref(),
+    );
     Ok(RenderedRestoreTest {
         cronjob_name,
         schedule,
@@ -65,16 +80,15 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
     let root = AttrPath::root("restore_test");
     let mut diagnostics = Vec::new();
     let strategy = Strategy::parse(&job.strategy);
-    if !matches!(strategy, Some(Strategy::Rsync | Strategy::Sqlite) | None) {
+    let dump = matches!(strategy, Some(Strategy::PgDumpall | Strategy::Mysqldump));
+    if strategy == Some(Strategy::Command) {
         diagnostics.push(Diagnostic::new(
             root.clone(),
-            format!(
-                "no restore drill exists yet for the {} strategy",
-                job.strategy
-            ),
-            "declare restore_test only on rsync and sqlite jobs for now",
+            "no restore drill exists for the command strategy: Backstop cannot know what its snapshots hold",
+            "remove restore_test from command jobs",
         ));
     }
+    diagnostics.extend(check_server(strategy, test, &root));
     if let Some(schedule) = &test.schedule {
         if let Err(message) = Schedule::parse(schedule) {
             diagnostics.push(Diagnostic::new(
@@ -94,10 +108,10 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
         }
     }
     if let Some(query) = &test.check_query {
-        if strategy != Some(Strategy::Sqlite) {
+        if strategy != Some(Strategy::Sqlite) && !dump {
             diagnostics.push(Diagnostic::new(
                 root.clone().attr("check_query"),
-                "check_query applies to sqlite jobs only",
+                "check_query applies to sqlite and dump jobs only",
                 "remove check_query; an rsync drill checks every file against the manifest",
             ));
         } else if query.trim().is_empty() || query.contains('\0') {
@@ -105,6 +119,21 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
                 root.clone().attr("check_query"),
                 "check_query is empty",
                 "write a query that returns one number, e.g. SELECT count(*) FROM users",
+            ));
+        }
+    }
+    if let Some(database) = &test.check_database {
+        if !dump || test.check_query.is_none() {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("check_database"),
+                "check_database applies to a check_query of a pg_dumpall or mysqldump job only",
+                "remove check_database, or add check_query on a dump job",
+            ));
+        } else if database.is_empty() || database.chars().any(char::is_control) {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("check_database"),
+                format!("{database:?} is not a database name"),
+                "write the name of a database the dump holds, e.g. app",
             ));
         }
     }
@@ -116,6 +145,48 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
         ));
     }
     diagnostics
+}
+
+/// server_version: required for dump drills (the server must be at least as new as the
+/// source), meaningless for the others.
+fn check_server(strategy: Option<Strategy>, test: &RestoreTest, root: &AttrPath) -> Diagnostics {
+    let path = root.clone().attr("server_version");
+    let (pattern, example) = match strategy {
+        Some(Strategy::PgDumpall) => ("major version", "\"16\""),
+        Some(Strategy::Mysqldump) => ("major.minor version", "\"11.4\""),
+        _ => {
+            return match test.server_version {
+                Some(_) => vec![Diagnostic::new(
+                    path,
+                    "server_version applies to pg_dumpall and mysqldump jobs only",
+                    "remove server_version",
+                )],
+                None => Vec::new(),
+            };
+        }
+    };
+    let well_formed = |version: &str| {
+        let parts: Vec<&str> = version.split('.').collect();
+        let digits = |part: &&str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        parts.iter().all(digits)
+            && match strategy {
+                Some(Strategy::PgDumpall) => parts.len() == 1,
+                _ => parts.len() <= 2,
+            }
+    };
+    match &test.server_version {
+        None => vec![Diagnostic::new(
+            path,
+            "a dump drill needs the version of the throwaway server it loads the dump into",
+            format!("set server_version to the source server's {pattern} or newer, e.g. {example}"),
+        )],
+        Some(version) if !well_formed(version) => vec![Diagnostic::new(
+            path,
+            format!("{version:?} is not a {pattern}"),
+            format!("write the {pattern}, e.g. {example}"),
+        )],
+        Some(_) => Vec::new(),
+    }
 }
 
 /// The backup's alert rules plus the drill's RestoreTestFailed and RestoreTestStale, for a

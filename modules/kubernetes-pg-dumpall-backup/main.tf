@@ -258,11 +258,32 @@ cat "$WORK/errors" >&2
 PREVIOUS_BYTES=0
 if [ -n "$NEWEST" ]; then PREVIOUS_BYTES=$(stat -c %s "$NEWEST"); fi
 check_shrink 1 "$(stat -c %s "$PARTIAL")" 1 "$PREVIOUS_BYTES"
+command -v b3sum >/dev/null || apk add --no-cache b3sum
+write_dump_manifest() {
+  partial=$1
+  file=$2
+  hash=$(b3sum --no-names "$partial")
+  gzip -dc "$partial" | sed -n 's/^-- Database "\(.*\)" dump$/\1/p' >"$WORK/databases"
+  {
+    printf '#backstop-manifest\t1\tblake3\n'
+    awk '{ gsub(/\\/, "\\\\"); gsub(/\t/, "\\t"); print "#meta\tdatabase\t" $0 }' "$WORK/databases"
+    set -- $(stat -c '%a %s %Y %i' "$partial")
+    printf '%s\tf\t%s\t%s\t%s\t%s\t-\t%s\n#end\t1\n' "$file" "$1" "$2" "$3" "$4" "$hash"
+  } >".partial-$file.manifest-$RUN_ID"
+  mv -T ".partial-$file.manifest-$RUN_ID" "$file.manifest"
+}
+prune_manifests() {
+  for manifest in backup-*.sql.gz.manifest; do
+    if [ -e "$manifest" ] && [ ! -e "$${manifest%.manifest}" ]; then rm -f "$manifest"; fi
+  done
+}
+write_dump_manifest "$PARTIAL" "$FILE"
 require_lock
 mv -T "$PARTIAL" "$FILE"
 RUN_PARTIAL=""
 consume_allow_shrink
 prune_by_age "$FILE"
+prune_manifests
 
 OUTPUT="$BACKUP_DIR/$FILE"
 FINISHED=$(date +%s)

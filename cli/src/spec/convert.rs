@@ -356,6 +356,8 @@ pub fn restore_test(f: &mut Fields) -> RestoreTest {
         verify_fraction: f.fraction("verify_fraction"),
         check_query: f.string("check_query"),
         min_rows: f.number("min_rows").map(u64::from),
+        check_database: f.string("check_database"),
+        server_version: f.string("server_version"),
     }
 }
 

@@ -180,6 +180,8 @@ const RESTORE_TEST: &[(&str, Type)] = &[
     ("verify_fraction", Type::Fraction),
     ("check_query", Type::String),
     ("min_rows", Type::Number),
+    ("check_database", Type::String),
+    ("server_version", Type::String),
 ];
 
 const RESTORE: &[(&str, Type)] = &[

@@ -13,20 +13,66 @@ const PUSH: &str = include_str!("../../templates/drill_push.sh.hbs");
 const VERIFY: &str = include_str!("../../templates/verify_manifest.sh.hbs");
 const RSYNC: &str = include_str!("../../templates/drill_rsync.sh.hbs");
 const SQLITE: &str = include_str!("../../templates/drill_sqlite.sh.hbs");
+const DUMP: &str = include_str!("../../templates/drill_dump.sh.hbs");
+const VERIFY_DUMP: &str = include_str!("../../templates/verify_dump.sh.hbs");
+const SERVER_POSTGRES: &str = include_str!("../../templates/drill_server_postgres.sh.hbs");
+const SERVER_MARIADB: &str = include_str!("../../templates/drill_server_mariadb.sh.hbs");
 
 /// Snapshot names of each strategy, as the backup scripts write them.
 pub(super) const RSYNC_SNAPSHOTS: &str = "[0-9][0-9][0-9][0-9]-[0-9][0-9]";
 pub(super) const SQLITE_SNAPSHOTS: &str =
     "[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9]";
+/// Dumps as the dump script names them (older ones without seconds sort first).
+pub(super) const DUMP_SNAPSHOTS: &str = "backup-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9].sql.gz backup-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9].sql.gz";
+
+/// The throwaway server of a dump drill: its image, the shell that runs the script there
+/// (the MariaDB image is Ubuntu's, whose /bin/sh has no pipefail) and the command that
+/// installs b3sum in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrillServer {
+    pub image: String,
+    pub shell: &'static str,
+    install_b3sum: &'static str,
+    user: &'static str,
+    name: &'static str,
+}
+
+/// The server image a dump drill runs in, for a validated dump job and drill.
+pub fn server_image(job: &BackupJob, test: &RestoreTest) -> Option<DrillServer> {
+    let version = test.server_version.as_deref()?;
+    match Strategy::parse(&job.strategy)? {
+        Strategy::PgDumpall => Some(DrillServer {
+            image: format!("postgres:{version}-alpine"),
+            shell: "/bin/sh",
+            install_b3sum: "command -v b3sum >/dev/null || apk add --no-cache b3sum",
+            user: "postgres",
+            name: "PostgreSQL",
+        }),
+        Strategy::Mysqldump => Some(DrillServer {
+            image: format!("mariadb:{version}"),
+            shell: "/bin/bash",
+            install_b3sum: "command -v b3sum >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends b3sum; }",
+            user: "mysql",
+            name: "MariaDB",
+        }),
+        _ => None,
+    }
+}
 
 /// The drill CronJob of the app `name` (whose backup is `<name>-backup`).
 pub fn cronjob_name(name: &str) -> String {
     format!("{name}-restore-test")
 }
 
-/// The drill's CronJob name and script, for a validated job (rsync or sqlite).
+/// The drill's CronJob name and script, for a validated job.
 pub fn render(job: &BackupJob, test: &RestoreTest) -> (String, String) {
     let strategy = Strategy::parse(&job.strategy).unwrap_or(Strategy::Rsync);
+    if let Some(server) = server_image(job, test) {
+        return (
+            cronjob_name(&job.name),
+            render_dump(job, test, strategy, &server),
+        );
+    }
     let (template, snapshots, tool, package) = match strategy {
         Strategy::Sqlite => (SQLITE, SQLITE_SNAPSHOTS, "sqlite3", "sqlite"),
         _ => (RSYNC, RSYNC_SNAPSHOTS, "rsync", "rsync"),
@@ -49,6 +95,40 @@ pub fn render(job: &BackupJob, test: &RestoreTest) -> (String, String) {
         &[("drill_preamble", PREAMBLE), ("drill_push", PUSH)],
     );
     (cronjob, script)
+}
+
+fn render_dump(
+    job: &BackupJob,
+    test: &RestoreTest,
+    strategy: Strategy,
+    server: &DrillServer,
+) -> String {
+    let (server_template, default_database) = if strategy == Strategy::PgDumpall {
+        (SERVER_POSTGRES, "postgres")
+    } else {
+        (SERVER_MARIADB, "mysql")
+    };
+    let context = json!({
+        "cronjob": quote(&cronjob_name(&job.name)),
+        "backup_cronjob": format!("{}-backup", job.name),
+        "strategy": strategy.as_str(),
+        "server_name": server.name,
+        "server_user": server.user,
+        "install_b3sum": server.install_b3sum,
+        "snapshots": DUMP_SNAPSHOTS,
+        "check_query": test.check_query.as_deref().map(quote),
+        "check_database": quote(test.check_database.as_deref().unwrap_or(default_database)),
+        "min_rows": test.min_rows.unwrap_or(1),
+    });
+    render_script(
+        DUMP,
+        &context,
+        &[
+            ("drill_push", PUSH),
+            ("verify_dump", VERIFY_DUMP),
+            ("drill_server", server_template),
+        ],
+    )
 }
 
 /// Renders `main` with the manifest partials plus `partials`. The templates are bundled

@@ -2,6 +2,7 @@
 //! read-only, scratch space in an emptyDir, weekly by default in a slot after the backup.
 
 use super::conventions;
+use super::drill::DrillServer;
 use crate::schedule::Schedule;
 use crate::{BackupJob, Defaults};
 use serde_json::{json, Value};
@@ -43,14 +44,27 @@ pub fn render(
     name: &str,
     schedule: &str,
     script: &str,
+    server: Option<&DrillServer>,
 ) -> Value {
     let labels = conventions::labels(defaults, &job.labels);
     let pushgateway = conventions::pushgateway_url(defaults, job.pushgateway_url.as_ref());
-    let image = conventions::image(defaults, job.image.as_ref());
+    // A dump drill runs in the throwaway server's image; the others in the backup's.
+    let image = match server {
+        Some(server) => server.image.as_str(),
+        None => conventions::image(defaults, job.image.as_ref()),
+    };
+    let shell = server.map_or("/bin/sh", |server| server.shell);
+    let mut security_context = conventions::container_security_context();
+    if server.is_some() {
+        // The database servers refuse root: the script starts them as the image's user.
+        if let Some(add) = security_context["capabilities"]["add"].as_array_mut() {
+            add.extend(["SETUID", "SETGID"].map(Value::from));
+        }
+    }
     let mut container = json!({
         "name": "restore-test",
         "image": image,
-        "command": ["/bin/sh", "-c", script],
+        "command": [shell, "-c", script],
         "env": [
             { "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR },
             { "name": "SCRATCH_DIR", "value": SCRATCH_DIR },
@@ -60,7 +74,7 @@ pub fn render(
             { "name": "backup", "mountPath": conventions::BACKUP_DIR, "readOnly": true },
             { "name": "scratch", "mountPath": SCRATCH_DIR },
         ],
-        "securityContext": conventions::container_security_context(),
+        "securityContext": security_context,
     });
     if let Some(resources) = &job.resources {
         container["resources"] = conventions::resources(resources);

@@ -1,8 +1,8 @@
 //! The restore's Kubernetes Job: the restore script in the backup's image, the backup
 //! claim mounted read-only, the target claim read-write at `/restore`.
 
-use super::conventions;
-use crate::{BackupJob, Defaults};
+use super::{conventions, scripts};
+use crate::{BackupJob, Defaults, Strategy};
 use serde_json::{json, Value};
 
 /// Where the target claim is mounted; the script restores into a folder inside it (a
@@ -49,6 +49,71 @@ pub fn render(
                     "volumes": [
                         { "name": "backup", "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
                         { "name": "target", "persistentVolumeClaim": { "claimName": target_claim } },
+                    ],
+                },
+            },
+        },
+    })
+}
+
+/// The restore Job of a dump: the backup claim read-only, the database server's address
+/// and user from the job, the password from the job's Secret; no target claim.
+pub fn render_dump(defaults: &Defaults, job: &BackupJob, script: &str) -> Value {
+    let labels = conventions::labels(defaults, &job.labels);
+    let image = job
+        .image
+        .as_ref()
+        .or(defaults.image.as_ref())
+        .map(String::as_str)
+        .unwrap_or(conventions::IMAGE);
+    let mut env = vec![
+        json!({ "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR }),
+        json!({ "name": "DB_HOST", "value": job.host.clone().unwrap_or_default() }),
+        json!({ "name": "DB_USER", "value": job.user.clone().unwrap_or_default() }),
+    ];
+    let strategy = Strategy::parse(&job.strategy).unwrap_or(Strategy::PgDumpall);
+    if let (Some(variable), Some(secret)) = (scripts::password_env(strategy), &job.password_secret)
+    {
+        env.push(json!({
+            "name": variable,
+            "valueFrom": { "secretKeyRef": { "name": secret.name, "key": secret.key } },
+        }));
+    }
+    json!({
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": { "name": format!("{}-restore", job.name), "namespace": job.namespace, "labels": labels },
+        "spec": {
+            // A failed replay is for a person to look at, not to run again on a half-filled server.
+            "backoffLimit": 0,
+            "activeDeadlineSeconds": ACTIVE_DEADLINE_SECONDS,
+            "template": {
+                "metadata": { "labels": labels },
+                "spec": {
+                    "restartPolicy": "Never",
+                    "dnsConfig": { "options": [{ "name": "ndots", "value": "2" }] },
+                    "containers": [{
+                        "name": "restore",
+                        "image": image,
+                        "command": ["/bin/sh", "-c", script],
+                        "env": env,
+                        "volumeMounts": [
+                            { "name": "backup", "mountPath": conventions::BACKUP_DIR, "readOnly": true },
+                        ],
+                        // As the backup's container: root for `apk add` and to read the
+                        // backup whatever its owner, the rest of root's powers dropped.
+                        "securityContext": {
+                            "allowPrivilegeEscalation": false,
+                            "privileged": false,
+                            "capabilities": {
+                                "drop": ["ALL"],
+                                "add": ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"],
+                            },
+                            "seccompProfile": { "type": "RuntimeDefault" },
+                        },
+                    }],
+                    "volumes": [
+                        { "name": "backup", "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
                     ],
                 },
             },

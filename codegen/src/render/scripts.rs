@@ -22,6 +22,7 @@ const DUMP: &str = include_str!("../../templates/dump.sh.hbs");
 const COMMAND: &str = include_str!("../../templates/command.sh.hbs");
 pub(super) const MANIFEST_LIB: &str = include_str!("../../templates/manifest_lib.sh.hbs");
 const WRITE_MANIFEST: &str = include_str!("../../templates/write_manifest.sh.hbs");
+const DUMP_MANIFEST: &str = include_str!("../../templates/dump_manifest.sh.hbs");
 
 /// Retention defaults: weekly folders for rsync, days for the others.
 pub fn default_keep(strategy: Strategy) -> u32 {
@@ -78,6 +79,7 @@ impl ScriptTemplates {
             ("make_room_by_age", MAKE_ROOM_BY_AGE),
             ("manifest_lib", MANIFEST_LIB),
             ("write_manifest", WRITE_MANIFEST),
+            ("dump_manifest", DUMP_MANIFEST),
         ];
         sources.extend(strategies.iter().map(|s| (s.as_str(), template_of(*s))));
         for (name, text) in sources {
@@ -205,6 +207,7 @@ fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
                 )
             };
             context["dump_command"] = json!(command);
+            context["database_marker"] = json!(quote(database_marker(strategy)));
             (tool, package)
         }
         // The user's command brings its own tools (or a custom image does).
@@ -213,6 +216,16 @@ fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
     context["tool"] = json!(tool);
     context["package"] = json!(package);
     context
+}
+
+/// The sed script that prints each database's name from the comment a dump tool writes
+/// before that database's part (`-- Database "app" dump`, ``-- Current Database: `app` ``).
+pub fn database_marker(strategy: Strategy) -> &'static str {
+    if strategy == Strategy::PgDumpall {
+        r#"s/^-- Database "\(.*\)" dump$/\1/p"#
+    } else {
+        r#"s/^-- Current Database: `\(.*\)`$/\1/p"#
+    }
 }
 
 /// `file:` URI of a database path, for sqlite3's `mode=ro` / `immutable=1` parameters:
