@@ -3,7 +3,7 @@
 
 mod render_support;
 
-use render_support::{backstop, line_of, listing, Workspace};
+use render_support::{backstop, bad_input_failures, line_of, listing, Case, Hint, Workspace};
 
 /// A valid spec: every case below changes one thing in it.
 const VALID: &str = r#"backstop {
@@ -44,16 +44,6 @@ backup_alert "mailserver" {
   schedule     = backup_job.mailserver.schedule
 }
 "#;
-
-/// One bad input: replace `from` by `to` in the valid spec; the error must name `address`
-/// on the line containing `line_marker`.
-struct Case {
-    name: &'static str,
-    from: &'static str,
-    to: &'static str,
-    address: &'static str,
-    line_marker: &'static str,
-}
 
 const JOB: &str = "backup_job \"mailserver\" {\n";
 
@@ -104,38 +94,7 @@ fn the_valid_spec_renders() {
 
 #[test]
 fn every_bad_input_is_reported_on_its_line_and_nothing_is_written() {
-    let mut failures = Vec::new();
-    for case in CASES {
-        assert!(
-            VALID.contains(case.from),
-            "{}: the valid spec lacks {:?}",
-            case.name,
-            case.from
-        );
-        let spec = VALID.replacen(case.from, case.to, 1);
-        let ws = Workspace::new();
-        ws.write("spec.hcl", &spec);
-        let out = ws.out_dir();
-        let run = backstop(&["render", "spec.hcl", "--out", "out"], &ws.dir);
-        let location = format!("spec.hcl:{}:", line_of(&spec, case.line_marker));
-        let error_line = run
-            .stderr
-            .lines()
-            .position(|l| l.starts_with(&location) && l.contains(": error: "));
-        let names_attribute = error_line
-            .and_then(|i| run.stderr.lines().nth(i + 1))
-            .is_some_and(|next| next.trim() == format!("attribute: {}", case.address));
-        if run.code != 1 || !names_attribute || !listing(&out).is_empty() {
-            failures.push(format!(
-                "{}: exit {}, expected {location} then `attribute: {}`, wrote {:?}\n{}",
-                case.name,
-                run.code,
-                case.address,
-                listing(&out),
-                run.stderr
-            ));
-        }
-    }
+    let failures = bad_input_failures(VALID, CASES, Hint::NotChecked);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -4,7 +4,7 @@
 
 mod render_support;
 
-use render_support::{backstop, line_of, listing, Workspace};
+use render_support::{backstop, bad_input_failures, listing, Case, Hint, Workspace};
 use serde_json::Value;
 
 const VALID: &str = r#"backstop {
@@ -218,16 +218,6 @@ fn hcl_output_has_typed_resources_for_the_drill_and_the_restore() {
         .contains("resource \"kubernetes_job_v1\" \"mail_restore\""));
 }
 
-/// One bad input: replace `from` by `to` in the valid spec; the error must name `address`
-/// on the line containing `line_marker`.
-struct Case {
-    name: &'static str,
-    from: &'static str,
-    to: &'static str,
-    address: &'static str,
-    line_marker: &'static str,
-}
-
 const CASES: &[Case] = &[
     Case {
         name: "job names no block",
@@ -345,42 +335,7 @@ const CASES: &[Case] = &[
 
 #[test]
 fn every_bad_input_is_reported_on_its_line_and_nothing_is_written() {
-    let mut failures = Vec::new();
-    for case in CASES {
-        assert!(
-            VALID.contains(case.from),
-            "{}: the valid spec lacks {:?}",
-            case.name,
-            case.from
-        );
-        let spec = VALID.replacen(case.from, case.to, 1);
-        let ws = Workspace::new();
-        ws.write("spec.hcl", &spec);
-        let out = ws.out_dir();
-        let run = backstop(&["render", "spec.hcl", "--out", "out"], &ws.dir);
-        let location = format!("spec.hcl:{}:", line_of(&spec, case.line_marker));
-        let error_line = run
-            .stderr
-            .lines()
-            .position(|l| l.starts_with(&location) && l.contains(": error: "));
-        let lines: Vec<&str> = run.stderr.lines().collect();
-        let names_attribute = error_line
-            .and_then(|i| lines.get(i + 1))
-            .is_some_and(|next| next.trim() == format!("attribute: {}", case.address));
-        let has_hint = error_line
-            .and_then(|i| lines.get(i + 2))
-            .is_some_and(|next| next.trim_start().starts_with("hint: "));
-        if run.code != 1 || !names_attribute || !has_hint || !listing(&out).is_empty() {
-            failures.push(format!(
-                "{}: exit {}, expected {location} then `attribute: {}` and a hint, wrote {:?}\n{}",
-                case.name,
-                run.code,
-                case.address,
-                listing(&out),
-                run.stderr
-            ));
-        }
-    }
+    let failures = bad_input_failures(VALID, CASES, Hint::Required);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -82,3 +82,68 @@ pub fn line_of(text: &str, needle: &str) -> usize {
         .map(|i| i + 1)
         .unwrap_or_else(|| panic!("{needle:?} is not in the spec"))
 }
+
+/// One bad input: replace `from` by `to` in the valid spec; the error must name `address`
+/// on the line containing `line_marker`.
+pub struct Case {
+    pub name: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub address: &'static str,
+    pub line_marker: &'static str,
+}
+
+/// Whether each error must also be followed by a `hint:` line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    Required,
+    NotChecked,
+}
+
+/// Renders `valid` with each case applied, with `--out`; returns what went wrong for each
+/// case that did not exit 1, name its attribute on its line (and a hint, when required),
+/// and leave the output folder empty.
+pub fn bad_input_failures(valid: &str, cases: &[Case], hint: Hint) -> Vec<String> {
+    let mut failures = Vec::new();
+    for case in cases {
+        assert!(
+            valid.contains(case.from),
+            "{}: the valid spec lacks {:?}",
+            case.name,
+            case.from
+        );
+        let spec = valid.replacen(case.from, case.to, 1);
+        let ws = Workspace::new();
+        ws.write("spec.hcl", &spec);
+        let out = ws.out_dir();
+        let run = backstop(&["render", "spec.hcl", "--out", "out"], &ws.dir);
+        let location = format!("spec.hcl:{}:", line_of(&spec, case.line_marker));
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        let error_line = lines
+            .iter()
+            .position(|l| l.starts_with(&location) && l.contains(": error: "));
+        let names_attribute = error_line
+            .and_then(|i| lines.get(i + 1))
+            .is_some_and(|next| next.trim() == format!("attribute: {}", case.address));
+        let has_hint = hint == Hint::NotChecked
+            || error_line
+                .and_then(|i| lines.get(i + 2))
+                .is_some_and(|next| next.trim_start().starts_with("hint: "));
+        if run.code != 1 || !names_attribute || !has_hint || !listing(&out).is_empty() {
+            failures.push(format!(
+                "{}: exit {}, expected {location} then `attribute: {}`{}, wrote {:?}\n{}",
+                case.name,
+                run.code,
+                case.address,
+                if hint == Hint::Required {
+                    " and a hint"
+                } else {
+                    ""
+                },
+                listing(&out),
+                run.stderr
+            ));
+        }
+    }
+    failures
+}
