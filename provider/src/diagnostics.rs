@@ -3,7 +3,7 @@
 
 use backstop_codegen::{Diagnostic, PathStep};
 
-use crate::proto::tfplugin6::{self as pb, attribute_path::step::Selector};
+use tfplugin6_server::proto::tfplugin6::{self as pb, attribute_path::step::Selector};
 
 pub fn error(diagnostic: &Diagnostic) -> pb::Diagnostic {
     let located = locatable_len(&diagnostic.path.0);
@@ -48,25 +48,6 @@ fn locatable_len(steps: &[PathStep]) -> usize {
 
 pub fn errors(diagnostics: &[Diagnostic]) -> Vec<pb::Diagnostic> {
     diagnostics.iter().map(error).collect()
-}
-
-/// An error about the request itself (undecodable value, unknown type name).
-pub fn plain(summary: impl Into<String>, detail: impl Into<String>) -> pb::Diagnostic {
-    pb::Diagnostic {
-        severity: pb::diagnostic::Severity::Error as i32,
-        summary: summary.into(),
-        detail: detail.into(),
-        attribute: None,
-    }
-}
-
-/// An attribute path with one step per attribute name, for `requires_replace`.
-pub fn attribute_path(name: &str) -> pb::AttributePath {
-    pb::AttributePath {
-        steps: vec![pb::attribute_path::Step {
-            selector: Some(Selector::AttributeName(name.to_string())),
-        }],
-    }
 }
 
 #[cfg(test)]

@@ -1,23 +1,20 @@
-//! The Backstop Terraform provider: a tfplugin6 gRPC server whose resources are small
-//! adapters onto `backstop_codegen`.
+//! The Backstop Terraform provider: resources that are small adapters onto
+//! `backstop_codegen`, served by the generic plugin protocol 6 server `tfplugin6_server`.
 //!
-//! Modules, each with one job: `handshake` (launch contract), `tls` (AutoMTLS), `server`
-//! (gRPC wiring), `service` (the tfplugin6 RPCs), `lifecycle` (what plan/apply/read do
-//! with values), `dynamic` (the DynamicValue codec), `schema` (attribute declarations),
-//! `resources` (one adapter per Backstop object), `functions`, `diagnostics`, `log`.
+//! Modules, each with one job: `plugin` (Backstop as the server's `Provider`),
+//! `lifecycle` (what plan/apply/read do with values), `schema` (attribute declarations),
+//! `resources` (one adapter per Backstop object), `functions`, `diagnostics` (the core's
+//! diagnostics on the wire).
 
 pub mod diagnostics;
-pub mod dynamic;
 pub mod functions;
-pub mod handshake;
 pub mod lifecycle;
-pub mod log;
-pub mod proto;
+pub mod plugin;
 pub mod resources;
 pub mod schema;
-pub mod server;
-pub mod service;
-pub mod tls;
+
+// The server's codec and wire types, under the names the resources use.
+pub use tfplugin6_server::{dynamic, proto};
 
 /// The provider's address in the registry.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/backstop/backstop";

@@ -7,9 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use support::{connect, get_schema, launch, terraform_like_identity};
-use terraform_provider_backstop::proto::plugin::{
-    grpc_controller_client::GrpcControllerClient, Empty,
-};
+use tfplugin6_server::proto::plugin::{grpc_controller_client::GrpcControllerClient, Empty};
 
 #[tokio::test]
 async fn sigint_is_ignored() {

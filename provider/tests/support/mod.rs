@@ -12,9 +12,7 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::{aws_lc_rs, verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
-use terraform_provider_backstop::proto::tfplugin6::{
-    get_provider_schema, provider_client::ProviderClient,
-};
+use tfplugin6_server::proto::tfplugin6::{get_provider_schema, provider_client::ProviderClient};
 use tonic::transport::{Channel, Endpoint};
 
 /// A certificate made the way go-plugin makes Terraform's: ECDSA P-521, SHA-512,

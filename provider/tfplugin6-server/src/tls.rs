@@ -26,10 +26,23 @@ pub struct AutoMtls {
     pub server_cert_der: Vec<u8>,
 }
 
+/// Why AutoMTLS could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    #[error("PLUGIN_CLIENT_CERT does not hold a PEM certificate: {0}")]
+    ClientCertificate(rustls_pki_types::pem::Error),
+    #[error("could not generate the server certificate: {0}")]
+    Generate(#[from] rcgen::Error),
+    #[error("{0}")]
+    ProtocolVersions(rustls::Error),
+    #[error("the generated server certificate was rejected: {0}")]
+    ServerCertificate(rustls::Error),
+}
+
 /// Builds the server side of AutoMTLS from the PEM in `PLUGIN_CLIENT_CERT`.
-pub fn auto_mtls(client_cert_pem: &str) -> Result<AutoMtls, String> {
+pub fn auto_mtls(client_cert_pem: &str) -> Result<AutoMtls, TlsError> {
     let client_cert = CertificateDer::from_pem_slice(client_cert_pem.as_bytes())
-        .map_err(|e| format!("PLUGIN_CLIENT_CERT does not hold a PEM certificate: {e}"))?;
+        .map_err(TlsError::ClientCertificate)?;
     let provider = Arc::new(aws_lc_rs::default_provider());
     let (cert_der, key_der) = server_certificate()?;
     let verifier = ExactClientCert {
@@ -38,13 +51,13 @@ pub fn auto_mtls(client_cert_pem: &str) -> Result<AutoMtls, String> {
     };
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
+        .map_err(TlsError::ProtocolVersions)?
         .with_client_cert_verifier(Arc::new(verifier))
         .with_single_cert(
             vec![CertificateDer::from(cert_der.clone())],
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_der)),
         )
-        .map_err(|e| format!("the generated server certificate was rejected: {e}"))?;
+        .map_err(TlsError::ServerCertificate)?;
     // grpc-go refuses TLS connections that do not negotiate h2 by ALPN.
     config.alpn_protocols = vec![b"h2".to_vec()];
     Ok(AutoMtls {
@@ -55,10 +68,9 @@ pub fn auto_mtls(client_cert_pem: &str) -> Result<AutoMtls, String> {
 
 /// A fresh self-signed certificate on go-plugin's template: SAN `localhost` (what the
 /// client checks), CA, client and server auth, valid from 30 s ago to absorb clock skew.
-fn server_certificate() -> Result<(Vec<u8>, Vec<u8>), String> {
-    let failed = |e: rcgen::Error| format!("could not generate the server certificate: {e}");
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(failed)?;
-    let mut params = CertificateParams::new(vec!["localhost".to_string()]).map_err(failed)?;
+fn server_certificate() -> Result<(Vec<u8>, Vec<u8>), rcgen::Error> {
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
+    let mut params = CertificateParams::new(vec!["localhost".to_string()])?;
     params
         .distinguished_name
         .push(DnType::CommonName, "localhost");
@@ -79,7 +91,7 @@ fn server_certificate() -> Result<(Vec<u8>, Vec<u8>), String> {
     let now = SystemTime::now();
     params.not_before = (now - Duration::from_secs(30)).into();
     params.not_after = (now + Duration::from_secs(30 * 24 * 3600)).into();
-    let cert = params.self_signed(&key).map_err(failed)?;
+    let cert = params.self_signed(&key)?;
     Ok((cert.der().to_vec(), key.serialize_der()))
 }
 

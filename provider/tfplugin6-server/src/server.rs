@@ -16,7 +16,8 @@ use crate::handshake;
 use crate::log::{log, Level};
 use crate::proto::plugin::{self, grpc_controller_server, grpc_stdio_server};
 use crate::proto::tfplugin6::provider_server::ProviderServer;
-use crate::service::BackstopProvider;
+use crate::provider::Provider;
+use crate::service::Service;
 use crate::tls;
 
 /// Terraform sends whole plans and states in one message; tonic's 4 MiB default is too small.
@@ -50,8 +51,24 @@ impl grpc_stdio_server::GrpcStdio for Stdio {
     }
 }
 
-/// Binds, announces the handshake and serves until Terraform asks the plugin to stop.
-pub async fn serve() -> Result<(), String> {
+/// Why the server stopped on its own.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
+    #[error("cannot listen on 127.0.0.1: {0}")]
+    Listen(std::io::Error),
+    #[error("{0}")]
+    LocalAddress(std::io::Error),
+    #[error("cannot write the handshake to stdout: {0}")]
+    Handshake(std::io::Error),
+    #[error("the gRPC server failed: {0}")]
+    Grpc(tonic::transport::Error),
+}
+
+/// Binds, announces the handshake and serves `provider` until Terraform asks the plugin
+/// to stop.
+pub async fn serve(provider: impl Provider) -> Result<(), ServeError> {
     ignore_interrupts();
     let mtls = match std::env::var("PLUGIN_CLIENT_CERT") {
         Ok(pem) if !pem.trim().is_empty() => Some(tls::auto_mtls(&pem)?),
@@ -59,14 +76,14 @@ pub async fn serve() -> Result<(), String> {
     };
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
+        .map_err(ServeError::Listen)?;
+    let address = listener.local_addr().map_err(ServeError::LocalAddress)?;
 
     // A watch channel, not a Notify: both the graceful stop and the deadline must see it.
     let (shutdown, requested) = watch::channel(false);
     let router = Server::builder()
         .add_service(
-            ProviderServer::new(BackstopProvider::default())
+            ProviderServer::new(Service::new(provider))
                 .max_decoding_message_size(MAX_MESSAGE_BYTES)
                 .max_encoding_message_size(MAX_MESSAGE_BYTES),
         )
@@ -88,7 +105,7 @@ pub async fn serve() -> Result<(), String> {
             if mtls.is_some() { "on" } else { "off" }
         ),
     );
-    handshake::announce(&line).map_err(|e| format!("cannot write the handshake to stdout: {e}"))?;
+    handshake::announce(&line).map_err(ServeError::Handshake)?;
 
     let stopped = shutdown_requested(requested.clone());
     let serving = async {
@@ -116,7 +133,7 @@ pub async fn serve() -> Result<(), String> {
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     tokio::select! {
-        result = serving => result.map_err(|e| format!("the gRPC server failed: {e}")),
+        result = serving => result.map_err(ServeError::Grpc),
         _ = deadline => {
             log(Level::Warn, "in-flight calls did not finish within 500 ms of Shutdown");
             Ok(())

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use terraform_provider_backstop::dynamic::{decode, encode, Number, Type, Value};
+use tfplugin6_server::dynamic::{decode, encode, Number, Type, Value};
 
 fn primitive_type() -> impl Strategy<Value = Type> {
     prop_oneof![

@@ -8,14 +8,20 @@ pub const MAGIC_COOKIE_VALUE: &str =
     "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 pub const PROTOCOL_VERSION: u32 = 6;
 
-/// Why this process should not serve; the text is meant for a person at a terminal.
-pub fn check_launch() -> Result<(), String> {
+/// Why this process should not serve. The binary words the first for its user: only it
+/// knows how it is installed.
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error("not started by Terraform (no magic cookie)")]
+    NotStartedByTerraform,
+    #[error("Terraform offers plugin protocol versions {offered}, but this provider speaks only version {PROTOCOL_VERSION} (Terraform 1.0 or later).")]
+    ProtocolVersion { offered: String },
+}
+
+/// Whether Terraform started this process and speaks protocol 6 with it.
+pub fn check_launch() -> Result<(), LaunchError> {
     if std::env::var(MAGIC_COOKIE_KEY).ok().as_deref() != Some(MAGIC_COOKIE_VALUE) {
-        return Err("This binary is a plugin. These are not meant to be executed directly.\n\
-             Terraform runs it: point `dev_overrides` for \"backstop/backstop\" at its directory in your \
-             Terraform CLI configuration, or install it from the registry.\n\
-             `terraform-provider-backstop --version` prints its version."
-            .to_string());
+        return Err(LaunchError::NotStartedByTerraform);
     }
     let offered = std::env::var("PLUGIN_PROTOCOL_VERSIONS").unwrap_or_default();
     if !offered.is_empty()
@@ -23,9 +29,7 @@ pub fn check_launch() -> Result<(), String> {
             .split(',')
             .any(|v| v.trim() == PROTOCOL_VERSION.to_string())
     {
-        return Err(format!(
-            "Terraform offers plugin protocol versions {offered}, but this provider speaks only version {PROTOCOL_VERSION} (Terraform 1.0 or later)."
-        ));
+        return Err(LaunchError::ProtocolVersion { offered });
     }
     Ok(())
 }

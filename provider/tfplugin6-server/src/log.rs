@@ -1,6 +1,7 @@
 //! Logging to stderr in the `[LEVEL] message` form go-plugin parses, at the level of
 //! `TF_LOG_PROVIDER` or `TF_LOG` (which Terraform passes on). Users never see these
 //! lines unless they ask, so every error a user must act on is a diagnostic instead.
+//! Each line names the provider (`set_name`), so a trace of several plugins stays readable.
 
 use std::io::Write;
 use std::sync::OnceLock;
@@ -54,12 +55,20 @@ fn threshold() -> Level {
     })
 }
 
+static NAME: OnceLock<&'static str> = OnceLock::new();
+
+/// The provider's short name (`backstop`), put before every message; set once at startup.
+pub fn set_name(name: &'static str) {
+    let _ = NAME.set(name);
+}
+
 pub fn log(level: Level, message: &str) {
     if level >= threshold() && level != Level::Off {
         // One write per line so concurrent RPCs never interleave within a line.
         let line = format!(
-            "[{}] backstop: {}\n",
+            "[{}] {}: {}\n",
             level.tag(),
+            NAME.get().copied().unwrap_or("provider"),
             message.replace('\n', " ")
         );
         let _ = std::io::stderr().lock().write_all(line.as_bytes());
