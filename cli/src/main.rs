@@ -1,6 +1,7 @@
 //! `backstop`: a thin binary over focused modules. Each subcommand lives in its own module
 //! with its own `Args` and `run`, returning the process exit code.
 
+mod exit;
 mod generate;
 mod lint;
 mod render;
@@ -40,12 +41,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let exit = match Cli::parse().command {
         Command::Render(args) => render::run(args),
         Command::Restore(args) => restore::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Rule(args) => lint::rule(args),
         Command::Status(args) => status::run(args),
         Command::Generate(command) => generate::run(command),
-    }
+    };
+    exit.into()
 }

@@ -4,16 +4,16 @@
 //! repository uses, and its alerts. Idempotent (a clean stack gets nothing), and never
 //! overwrites a file it did not write (generated files start with `HEADER`).
 
+use crate::exit::Exit;
 use crate::lint::eval::{Scope, Val};
 use crate::lint::model::{Pvc, PvcKind, Stack, VolumeSource, Workload};
-use crate::lint::rules::nfs_writers;
+use crate::lint::rules::{nfs_writers, Code};
 use crate::lint::Report;
 use backstop_codegen::render::hcl_quoted;
 use backstop_codegen::schedule::Schedule;
 use backstop_codegen::{BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, SecretRef};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 mod align;
 
@@ -43,12 +43,12 @@ pub struct Args {
     pub nfs_server: Option<String>,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> Exit {
     let stack = match std::fs::canonicalize(&args.stack) {
         Ok(path) => path,
         Err(e) => {
             eprintln!("backstop generate backup: {}: {e}", args.stack.display());
-            return ExitCode::from(2);
+            return Exit::Usage;
         }
     };
     let root = crate::lint::find_root(&stack);
@@ -58,17 +58,17 @@ pub fn run(args: Args) -> ExitCode {
         Ok(report) => report,
         Err(crate::lint::UsageError(message)) => {
             eprintln!("backstop generate backup: {message}");
-            return ExitCode::from(2);
+            return Exit::Usage;
         }
     };
     match generate(&report, &stack, args.style, args.nfs_server.as_deref()) {
         Ok(message) => {
             println!("{message}");
-            ExitCode::SUCCESS
+            Exit::Success
         }
         Err(message) => {
             eprintln!("backstop generate backup: {message}");
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }
@@ -78,7 +78,7 @@ pub fn fixable_stacks(report: &Report) -> Vec<PathBuf> {
     let mut stacks: Vec<PathBuf> = report
         .findings
         .iter()
-        .filter(|f| f.rule.code == "BS001")
+        .filter(|f| f.rule.code == Code::UnbackedPvc)
         .filter_map(|f| f.stack.as_ref())
         .filter_map(|rel| {
             report
@@ -122,7 +122,9 @@ pub fn generate(
     let unbacked: Vec<&Pvc> = report
         .findings
         .iter()
-        .filter(|f| f.rule.code == "BS001" && f.stack.as_deref() == Some(stack.rel.as_str()))
+        .filter(|f| {
+            f.rule.code == Code::UnbackedPvc && f.stack.as_deref() == Some(stack.rel.as_str())
+        })
         .filter_map(|f| stack.pvcs.iter().find(|p| p.origin.loc == f.loc))
         .collect();
     if unbacked.is_empty() {

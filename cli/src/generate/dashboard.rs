@@ -3,13 +3,13 @@
 //! variable. The repository's declared backups give each one's stale threshold, so the
 //! "age against threshold" panel shows 1.0 where the Stale alert starts.
 
+use crate::exit::Exit;
 use crate::status::declared::{self, Declared};
 use crate::status::queries::{self, RUN_FAMILIES};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -28,12 +28,12 @@ const SCHEMA_VERSION: u64 = 39;
 const NAMESPACE: &str = "namespace=~\"$namespace\"";
 const DATASOURCE: &str = "${datasource}";
 
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> Exit {
     let backups = match in_scope(&args.paths) {
         Ok(backups) => backups,
         Err(message) => {
             eprintln!("backstop generate dashboard: {message}");
-            return ExitCode::from(2);
+            return Exit::Usage;
         }
     };
     let mut text = serde_json::to_string_pretty(&dashboard(&backups)).expect("JSON serializes");
@@ -45,10 +45,10 @@ pub fn run(args: Args) -> ExitCode {
             .map_err(|e| format!("stdout: {e}")),
     };
     match written {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => Exit::Success,
         Err(message) => {
             eprintln!("backstop generate dashboard: {message}");
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }

@@ -6,9 +6,9 @@ mod pages;
 mod schema_markdown;
 
 use super::output::GeneratedTree;
+use crate::exit::Exit;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -27,12 +27,12 @@ pub struct Args {
 /// The folders under docs/ this generator owns (docs/ also holds hand-written folders).
 const OWNED: [&str; 3] = ["resources", "data-sources", "functions"];
 
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> Exit {
     let schema = match load_schema(args.schema.as_deref()) {
         Ok(schema) => schema,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            return Exit::Failure;
         }
     };
     match tree(&schema, &args.dir) {
@@ -41,7 +41,7 @@ pub fn run(args: Args) -> ExitCode {
             for e in errors {
                 eprintln!("error: {e}");
             }
-            ExitCode::FAILURE
+            Exit::Failure
         }
     }
 }

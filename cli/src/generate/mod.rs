@@ -6,7 +6,7 @@ mod docs;
 mod modules;
 mod output;
 
-use std::process::ExitCode;
+use crate::exit::Exit;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -20,7 +20,7 @@ pub enum Command {
     Modules(modules::Args),
 }
 
-pub fn run(command: Command) -> ExitCode {
+pub fn run(command: Command) -> Exit {
     match command {
         Command::Backup(args) => backup::run(args),
         Command::Dashboard(args) => dashboard::run(args),

@@ -7,9 +7,9 @@ mod readme;
 mod tf_align;
 
 use super::output::GeneratedTree;
+use crate::exit::Exit;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -21,12 +21,12 @@ pub struct Args {
     dir: PathBuf,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> Exit {
     match tree(&args.dir.join("modules")) {
         Ok(tree) => tree.finish(args.check, "backstop generate modules"),
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::FAILURE
+            Exit::Failure
         }
     }
 }

@@ -1,11 +1,11 @@
 //! A set of generated files under one root: written, or compared with what is on disk
 //! (`--check`, which CI runs so a stale generated file fails the build).
 
+use crate::exit::Exit;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 pub struct GeneratedTree {
     root: PathBuf,
@@ -88,7 +88,7 @@ impl GeneratedTree {
     }
 
     /// Writes, or with `check` reports what is stale; the exit code a generator returns.
-    pub fn finish(&self, check: bool, regenerate_command: &str) -> ExitCode {
+    pub fn finish(&self, check: bool, regenerate_command: &str) -> Exit {
         let outcome = if check {
             self.stale().map(|problems| {
                 for problem in &problems {
@@ -103,11 +103,11 @@ impl GeneratedTree {
             self.write().map(|()| true)
         };
         match outcome {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => ExitCode::FAILURE,
+            Ok(true) => Exit::Success,
+            Ok(false) => Exit::Failure,
             Err(e) => {
                 eprintln!("error: {e}");
-                ExitCode::FAILURE
+                Exit::Failure
             }
         }
     }

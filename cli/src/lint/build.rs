@@ -7,6 +7,7 @@ use super::discover::Repo;
 use super::eval::{Env, Scope, Val};
 use super::extract;
 use super::model::{Loc, Model, NfsDest, Note, Origin, Stack};
+use super::rules::Code;
 use super::stacks::StackPlan;
 use super::syntax::Block;
 use super::terragrunt::{self, ModuleSource};
@@ -230,7 +231,7 @@ impl<'r> Builder<'r> {
             .collect();
         for index in json_files {
             self.stack.notes.push(Note {
-                code: "BS101",
+                code: Code::UnresolvedValue,
                 message: format!("{} is Terraform JSON syntax, which the linter does not read; its resources are not checked", repo.files[index].rel),
                 help: "write the resources in HCL (.tf), or check this file by hand".into(),
                 loc: Loc { file: index, span: 0..0 },
@@ -241,7 +242,7 @@ impl<'r> Builder<'r> {
 
     fn note(&mut self, loc: Loc, anchors: &[Loc], message: String, help: &str) {
         self.stack.notes.push(Note {
-            code: "BS102",
+            code: Code::ModuleNotRead,
             message,
             help: help.to_string(),
             loc,

@@ -60,7 +60,7 @@ pub struct Exemption {
 pub struct Config {
     pub protected_storage_classes: Vec<String>,
     /// Codes of the rules that run.
-    pub enabled: Vec<&'static str>,
+    pub enabled: Vec<rules::Code>,
     pub exemptions: Vec<Exemption>,
     /// Globs of folders to lint as stacks, and of folders never to lint as stacks.
     pub stacks: Vec<String>,
@@ -93,23 +93,19 @@ impl Config {
         let raw: RawConfig = toml::from_str(&text)
             .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))?;
         let where_ = path.display();
-        let check_codes = |key: &str, codes: &[String]| -> Result<(), String> {
-            match codes.iter().find(|c| rules::by_code(c).is_none()) {
-                Some(unknown) => Err(format!("{where_}: `{key}` names unknown rule {unknown}; run `backstop rule --all` for the list")),
-                None => Ok(()),
-            }
+        let codes = |key: &str, texts: &[String]| -> Result<Vec<rules::Code>, String> {
+            texts
+                .iter()
+                .map(|text| rules::Code::parse(text).ok_or_else(|| format!("{where_}: `{key}` names unknown rule {text}; run `backstop rule --all` for the list")))
+                .collect()
         };
         let mut config = Config::default();
         if let Some(select) = &raw.select {
-            check_codes("select", select)?;
-            config
-                .enabled
-                .retain(|code| select.iter().any(|s| s == code));
+            let select = codes("select", select)?;
+            config.enabled.retain(|code| select.contains(code));
         }
-        check_codes("ignore", &raw.ignore)?;
-        config
-            .enabled
-            .retain(|code| !raw.ignore.iter().any(|s| s == code));
+        let ignore = codes("ignore", &raw.ignore)?;
+        config.enabled.retain(|code| !ignore.contains(code));
         if let Some(classes) = raw.protected_storage_classes {
             config.protected_storage_classes = classes;
         }

@@ -7,6 +7,7 @@ use super::model::{
     ClaimRef, EnvVar, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume, Pvc, PvcKind,
     Service, Stack, VolumeSource, Workload,
 };
+use super::rules::Code;
 use super::syntax::{Block, Expr, ExprKind, Part, Step};
 use super::values;
 
@@ -94,7 +95,7 @@ pub fn push_claim(stack: &mut Stack, mut pvc: Pvc, nfs_volume: bool, classes: &N
         .map_or(NfsVerdict::No, |c| classes.verdict(c));
     if verdict == NfsVerdict::GuessedFromName && !nfs_volume {
         stack.notes.push(Note {
-            code: "BS103",
+            code: Code::NfsClassGuessed,
             message: format!(
                 "PVC {} is taken as an NFS backup destination only because its storage class {} has `nfs` in its name; it is not checked for a backup",
                 super::rules::describe(&pvc.name),

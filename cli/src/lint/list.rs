@@ -2,6 +2,7 @@
 //! so a user sees what a run checks (and what it could not read) before trusting it.
 
 use super::model::Stack;
+use super::rules::Code;
 use super::Report;
 use serde_json::json;
 use std::fmt::Write;
@@ -47,7 +48,7 @@ fn entry(report: &Report, stack: &Stack) -> serde_json::Value {
     let not_read: Vec<serde_json::Value> = stack
         .notes
         .iter()
-        .filter(|n| n.code == "BS102")
+        .filter(|n| n.code == Code::ModuleNotRead)
         .map(|n| {
             let file = &repo.files[n.loc.file];
             json!({

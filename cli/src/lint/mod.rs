@@ -21,14 +21,14 @@ mod syntax;
 pub mod terragrunt;
 mod values;
 
+use crate::exit::Exit;
 use config::Config;
 use discover::Repo;
 use model::Model;
 use output::{Format, Summary};
-use rules::{Finding, Severity};
+use rules::{Code, Finding, Severity};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -77,17 +77,17 @@ pub struct Report {
 /// A usage or configuration error: printed, exit 2.
 pub struct UsageError(pub String);
 
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> Exit {
     match lint_command(&args) {
         Ok(code) => code,
         Err(UsageError(message)) => {
             eprintln!("backstop lint: {message}");
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }
 
-fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
+fn lint_command(args: &Args) -> Result<Exit, UsageError> {
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -112,7 +112,7 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
     if args.list_stacks {
         let text = list::render(&report, &absolute, args.format == Format::Json);
         let _ = std::io::stdout().write_all(text.as_bytes());
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::Success);
     }
     if args.fix {
         let stacks = crate::generate::backup::fixable_stacks(&report);
@@ -170,14 +170,14 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
         && std::env::var_os("NO_COLOR").is_none();
     let text = output::render(args.format, &located, &summary, colour);
     let _ = std::io::stdout().write_all(text.as_bytes());
-    let parse_errors = in_scope.iter().any(|f| f.rule.code == "BS100");
+    let parse_errors = in_scope.iter().any(|f| f.rule.code == Code::ParseError);
     let failing = in_scope.iter().any(|f| f.rule.severity >= args.severity);
     Ok(if parse_errors {
-        ExitCode::from(2)
+        Exit::Usage
     } else if failing {
-        ExitCode::from(1)
+        Exit::Failure
     } else {
-        ExitCode::SUCCESS
+        Exit::Success
     })
 }
 
@@ -217,11 +217,7 @@ pub fn lint_paths(root: &Path, config: &Config, paths: &[PathBuf]) -> Result<Rep
     let repo = Repo::load_with(root, &selection);
     check_suppressions(&repo)?;
     let model = build::build_with(&repo, &config.nfs_policy());
-    let all = rules::check(&rules::Ctx {
-        repo: &repo,
-        model: &model,
-        config,
-    });
+    let all = rules::check(&repo, &model, config);
     let total = all.len();
     let findings: Vec<Finding> = all
         .into_iter()
@@ -249,7 +245,7 @@ pub fn read_model(root: &Path, config: &Config) -> (Repo, Model) {
 fn check_suppressions(repo: &Repo) -> Result<(), UsageError> {
     for file in &repo.files {
         for s in &file.suppressions {
-            if rules::by_code(&s.code).is_none() {
+            if s.rule.is_none() {
                 return Err(UsageError(format!(
                     "{}:{}: `{}` names unknown rule `{}`; run `backstop rule --all` for the list",
                     file.rel,
@@ -274,7 +270,7 @@ fn check_suppressions(repo: &Repo) -> Result<(), UsageError> {
 
 /// Parse errors are never silenced: the file was not checked at all.
 fn is_silenced(repo: &Repo, config: &Config, finding: &Finding) -> bool {
-    if finding.rule.code == "BS100" {
+    if finding.rule.code == Code::ParseError {
         return false;
     }
     let inline = finding
@@ -292,25 +288,25 @@ fn is_silenced(repo: &Repo, config: &Config, finding: &Finding) -> bool {
             .is_some()
 }
 
-pub fn rule(args: RuleArgs) -> ExitCode {
+pub fn rule(args: RuleArgs) -> Exit {
     if args.all {
         for rule in rules::RULES.iter() {
             println!("{}  {:<8} {}", rule.code, rule.severity.as_str(), rule.name);
         }
-        return ExitCode::SUCCESS;
+        return Exit::Success;
     }
     let Some(code) = args.code else {
         eprintln!("backstop rule: give a rule code (e.g. BS001) or --all");
-        return ExitCode::from(2);
+        return Exit::Usage;
     };
-    match rules::by_code(&code) {
-        Some(rule) => {
-            println!("{}", rule.doc());
-            ExitCode::SUCCESS
+    match rules::Code::parse(&code) {
+        Some(known) => {
+            println!("{}", rules::by_code(known).doc());
+            Exit::Success
         }
         None => {
             eprintln!("backstop rule: unknown rule `{code}`; `backstop rule --all` lists them");
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }

@@ -3,6 +3,7 @@
 //! `build` (module instantiation) and `extract` (one resource at a time).
 
 use super::eval::Val;
+use super::rules::Code;
 pub use super::stacks::StackKind;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -183,7 +184,7 @@ pub struct AlertRule {
 
 #[derive(Debug, Clone)]
 pub struct Note {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub help: String,
     pub loc: Loc,

@@ -1,6 +1,7 @@
 //! The files of a repository as the linter reads them: text, byte offset -> line:col,
 //! the parsed HCL tree (or the parse error), and the inline suppressions they hold.
 
+use super::rules::Code;
 use super::syntax::{self, Block, ParseError};
 use std::ops::Range;
 use std::path::PathBuf;
@@ -23,7 +24,10 @@ pub struct SourceFile {
 /// directly above.
 #[derive(Debug, Clone)]
 pub struct Suppression {
+    /// The code as written, for messages.
     pub code: String,
+    /// The rule it names, if any does.
+    pub rule: Option<Code>,
     pub reason: String,
     pub offset: usize,
     pub line: usize,
@@ -89,7 +93,7 @@ impl SourceFile {
 
     /// True when a suppression for `code` lies inside `span` or in the run of comment lines
     /// directly above it.
-    pub fn is_suppressed(&self, code: &str, span: &Range<usize>) -> bool {
+    pub fn is_suppressed(&self, code: Code, span: &Range<usize>) -> bool {
         let (first_line, _) = self.line_col(span.start);
         let mut comment_top = first_line;
         while comment_top > 1 && is_comment(self.line_text(comment_top - 1)) {
@@ -98,7 +102,7 @@ impl SourceFile {
         let above = self.line_start(comment_top)..span.start;
         self.suppressions
             .iter()
-            .filter(|s| s.code == code)
+            .filter(|s| s.rule == Some(code))
             .any(|s| span.contains(&s.offset) || above.contains(&s.offset))
     }
 
@@ -117,6 +121,7 @@ impl SourceFile {
             let code = words.next().unwrap_or("").trim_end_matches(':').to_string();
             let reason = words.collect::<Vec<_>>().join(" ");
             found.push(Suppression {
+                rule: Code::parse(&code),
                 code,
                 reason,
                 offset: start + marker,

@@ -6,9 +6,9 @@ mod consistency;
 pub(crate) mod objects;
 pub(crate) mod output;
 
+use crate::exit::Exit;
 use crate::spec::{self, Owner, SourceFile, SpecError};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -51,15 +51,15 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> Exit {
     match render(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => Exit::Success,
         Err(errors) => report(&args.file, &errors),
     }
 }
 
 /// Prints every error of the spec at `file`; exit code 1.
-pub(crate) fn report(file: &Path, errors: &[SpecError]) -> ExitCode {
+pub(crate) fn report(file: &Path, errors: &[SpecError]) -> Exit {
     for error in errors {
         eprintln!("{error}");
     }
@@ -68,7 +68,7 @@ pub(crate) fn report(file: &Path, errors: &[SpecError]) -> ExitCode {
         errors.len(),
         file.display()
     );
-    ExitCode::FAILURE
+    Exit::Failure
 }
 
 fn render(args: &Args) -> Result<(), Vec<SpecError>> {

@@ -5,12 +5,12 @@
 //! exits 1 with every error located; a wrong command line (an unknown job, a bad flag
 //! value, a missing target claim) exits 2.
 
+use crate::exit::Exit;
 use crate::render::objects::{self, Rendered};
 use crate::render::{load_and_render, output, report, Format};
 use crate::spec::{Object, Owner, Spec, SpecObject};
 use backstop_codegen::{BackupJob, Diagnostic, PathStep, Restore};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(
@@ -65,7 +65,7 @@ struct Usage {
     hint: String,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> Exit {
     let (spec, _) = match load_and_render(&args.file) {
         Ok(loaded) => loaded,
         Err(errors) => return report(&args.file, &errors),
@@ -76,7 +76,7 @@ pub fn run(args: Args) -> ExitCode {
         Err(Failure::Spec(errors)) => return report(&args.file, &errors),
         Err(Failure::Usage(usage)) => {
             eprintln!("error: {}\n  hint: {}", usage.summary, usage.hint);
-            return ExitCode::from(2);
+            return Exit::Usage;
         }
     };
     let written = match &args.out {
@@ -85,10 +85,10 @@ pub fn run(args: Args) -> ExitCode {
         Some(dir) => output::write_dir(std::slice::from_ref(&rendered), args.format, dir),
     };
     match written {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => Exit::Success,
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::FAILURE
+            Exit::Failure
         }
     }
 }

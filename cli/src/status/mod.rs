@@ -12,12 +12,12 @@ mod prometheus;
 pub mod queries;
 mod report;
 
+use crate::exit::Exit;
 use declared::Declared;
 use output::{Context, Format};
 use prometheus::{Auth, Prometheus};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 #[derive(clap::Args)]
@@ -45,18 +45,18 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> Exit {
     match status(&args) {
         Ok(healthy) => {
             if healthy {
-                ExitCode::SUCCESS
+                Exit::Success
             } else {
-                ExitCode::from(1)
+                Exit::Failure
             }
         }
         Err(message) => {
             eprintln!("backstop status: {message}");
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }

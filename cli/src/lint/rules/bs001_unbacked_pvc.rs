@@ -45,11 +45,11 @@
 //! - Exempt a claim with a reason in `backstop.toml` (`[[exempt]] pvc = "ns/name"`) or
 //!   `# backstop:ignore BS001 <reason>` on its resource.
 
-use super::{finding, is_backup, Ctx, Finding, Severity};
+use super::{is_backup, Code, Ctx, Finding, Severity};
 use crate::lint::eval::Val;
 use crate::lint::model::{Pvc, PvcKind, Stack, VolumeSource};
 
-pub const CODE: &str = "BS001";
+pub const CODE: Code = Code::UnbackedPvc;
 pub const NAME: &str = "unbacked-pvc";
 pub const SEVERITY: Severity = Severity::Error;
 
@@ -70,7 +70,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 PvcKind::Values => "a PVC created through Helm values or a manifest".to_string(),
             };
             out.push(
-                finding(
+                ctx.finding(
                     pvc.origin.loc.clone(),
                     format!("{what} uses protected storage class `{class}` and no backup CronJob covers it"),
                     "add a backup writing to NFS (`backstop generate backup` writes one), or exempt it with a reason",

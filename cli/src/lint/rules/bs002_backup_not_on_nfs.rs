@@ -33,9 +33,9 @@
 //! ## References
 //! - docs/guides/conventions.md sections 1 and 2 ("The destination claim is mounted read-write at `/backup`")
 
-use super::{finding, is_backup, job_name, Ctx, Finding, Severity};
+use super::{is_backup, job_name, Code, Ctx, Finding, Severity};
 
-pub const CODE: &str = "BS002";
+pub const CODE: Code = Code::BackupNotOnNfs;
 pub const NAME: &str = "backup-not-on-nfs";
 pub const SEVERITY: Severity = Severity::Error;
 
@@ -47,7 +47,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             .filter(|j| is_backup(stack, j) && stack.writes_only_off_nfs(j))
         {
             out.push(
-                finding(
+                ctx.finding(
                     job.origin.loc.clone(),
                     format!("backup CronJob {} writes to no NFS-backed volume", job_name(job)),
                     "mount an NFS claim (nfs_volume module or backstop_nfs_backup_volume) read-write at /backup",

@@ -36,9 +36,9 @@
 //! ## References
 //! - docs/guides/conventions.md section 2 ("The source claim is mounted read-only twice over")
 
-use super::{finding, is_backup, job_name, source_volumes, Ctx, Finding, Severity};
+use super::{is_backup, job_name, source_volumes, Code, Ctx, Finding, Severity};
 
-pub const CODE: &str = "BS003";
+pub const CODE: Code = Code::SourceNotReadOnly;
 pub const NAME: &str = "source-not-read-only";
 pub const SEVERITY: Severity = Severity::Error;
 
@@ -66,7 +66,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     continue;
                 }
                 out.push(
-                    finding(
+                    ctx.finding(
                         job.origin.loc.clone(),
                         format!("backup CronJob {} mounts source volume `{volume}` writable: {} not set", job_name(job), missing.join(" and ")),
                         "set read_only = true on the volume's persistent_volume_claim and on every volume_mount of it",

@@ -34,9 +34,9 @@
 //! ## References
 //! - docs/guides/conventions.md section 2 ("A `ReadWriteOnce` source claim can be attached to one node only")
 
-use super::{finding, is_backup, job_name, source_volumes, Ctx, Finding, Severity};
+use super::{is_backup, job_name, source_volumes, Code, Ctx, Finding, Severity};
 
-pub const CODE: &str = "BS004";
+pub const CODE: Code = Code::RwoWithoutAffinity;
 pub const NAME: &str = "rwo-without-affinity";
 pub const SEVERITY: Severity = Severity::Error;
 
@@ -58,7 +58,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             });
             if let Some(pvc) = rwo {
                 out.push(
-                    finding(
+                    ctx.finding(
                         job.origin.loc.clone(),
                         format!("backup CronJob {} mounts ReadWriteOnce claim {} without a required pod affinity on kubernetes.io/hostname", job_name(job), super::describe(&pvc.name)),
                         "add affinity.pod_affinity.required_during_scheduling_ignored_during_execution on the app pod's labels with topology_key = \"kubernetes.io/hostname\"",

@@ -30,10 +30,10 @@
 //! ## References
 //! - docs/guides/conventions.md section 3
 
-use super::{finding, is_backup, Ctx, Finding, Severity};
+use super::{is_backup, Code, Ctx, Finding, Severity};
 use crate::lint::model::AlertKind;
 
-pub const CODE: &str = "BS005";
+pub const CODE: Code = Code::MissingAlert;
 pub const NAME: &str = "missing-alert";
 pub const SEVERITY: Severity = Severity::Error;
 
@@ -61,7 +61,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             }
             out.push(
-                finding(
+                ctx.finding(
                     job.origin.loc.clone(),
                     format!("backup CronJob `{name}` has no {} alert in the repository", missing.join(" and no ")),
                     format!("add a backstop_backup_alert with cronjob_name = \"{name}\", or rules naming cronjob=\"{name}\""),

@@ -31,15 +31,15 @@
 //! - docs/guides/conventions.md section 3 (`<App>BackupNeverSucceeded`)
 //! - kube-state-metrics CronJob metrics
 
-use super::{finding, Ctx, Finding, Severity};
+use super::{Code, Ctx, Finding, Severity};
 
-pub const CODE: &str = "BS006";
+pub const CODE: Code = Code::NeverSucceededEqualsZero;
 pub const NAME: &str = "never-succeeded-equals-zero";
 pub const SEVERITY: Severity = Severity::Error;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for rule in ctx.model.alerts.iter().filter(|a| a.compares_to_zero) {
-        let mut f = finding(
+        let mut f = ctx.finding(
             rule.loc.clone(),
             format!("NeverSucceeded rule for `{}` compares last_successful_time to 0; the series is absent until the first success, so it never fires", rule.cronjob),
             "alert on `kube_cronjob_info{...} unless on(namespace, cronjob) kube_cronjob_status_last_successful_time`",

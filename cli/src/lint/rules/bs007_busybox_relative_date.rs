@@ -26,9 +26,9 @@
 //! ## References
 //! - docs/guides/conventions.md section 2, "Strategies" (rsync)
 
-use super::{finding, job_name, Ctx, Finding, Severity};
+use super::{job_name, Code, Ctx, Finding, Severity};
 
-pub const CODE: &str = "BS007";
+pub const CODE: Code = Code::BusyboxRelativeDate;
 pub const NAME: &str = "busybox-relative-date";
 pub const SEVERITY: Severity = Severity::Error;
 
@@ -46,7 +46,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             };
             out.push(
-                finding(
+                ctx.finding(
                     job.origin.loc.clone(),
                     format!("CronJob {} runs `date {expr}` in a busybox image, which rejects relative dates", job_name(job)),
                     "compute the date from the epoch: date -d \"@$(( $(date +%s) - N * 86400 ))\"",

@@ -32,9 +32,9 @@
 //! ## References
 //! - docs/guides/conventions.md section 2 ("Each declared mount lands in its own declared folder")
 
-use super::{finding, is_backup, job_name, Ctx, Finding, Severity};
+use super::{is_backup, job_name, Code, Ctx, Finding, Severity};
 
-pub const CODE: &str = "BS008";
+pub const CODE: Code = Code::DestinationFolderCollision;
 pub const NAME: &str = "destination-folder-collision";
 pub const SEVERITY: Severity = Severity::Error;
 
@@ -49,7 +49,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             };
             out.push(
-                finding(
+                ctx.finding(
                     job.origin.loc.clone(),
                     format!("backup CronJob {}: `{a}` and `{b}` both land in destination folder `{folder}`", job_name(job)),
                     "give every source its own, declared destination folder",

@@ -22,11 +22,11 @@
 //! ## References
 //! - docs/guides/conventions.md section 2 ("Two backups writing to the same NFS server should not start in the same minute slot")
 
-use super::{finding, job_name, Ctx, Finding, Severity};
+use super::{job_name, Code, Ctx, Finding, Severity};
 use crate::lint::model::{Job, Stack};
 use backstop_codegen::schedule::Schedule;
 
-pub const CODE: &str = "BS009";
+pub const CODE: Code = Code::ScheduleCollision;
 pub const NAME: &str = "schedule-collision";
 pub const SEVERITY: Severity = Severity::Warning;
 
@@ -55,7 +55,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(
-            finding(
+            ctx.finding(
                 job.origin.loc.clone(),
                 format!(
                     "NFS writer {} (`{}`) starts in the same minute as {}",

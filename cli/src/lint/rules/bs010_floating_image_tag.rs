@@ -26,9 +26,9 @@
 //! ## References
 //! - docs/guides/conventions.md section 2 ("a floating tag lets a rebuild change the tools under a working job")
 
-use super::{finding, is_backup, job_name, Ctx, Finding, Severity};
+use super::{is_backup, job_name, Code, Ctx, Finding, Severity};
 
-pub const CODE: &str = "BS010";
+pub const CODE: Code = Code::FloatingImageTag;
 pub const NAME: &str = "floating-image-tag";
 pub const SEVERITY: Severity = Severity::Warning;
 
@@ -44,7 +44,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             };
             out.push(
-                finding(
+                ctx.finding(
                     job.origin.loc.clone(),
                     format!(
                         "backup CronJob {} uses floating image `{image}`",

@@ -25,9 +25,9 @@
 //! - docs/guides/conventions.md section 2 ("a starting deadline of minutes rather than seconds")
 //! - Kubernetes CronJob documentation, "Job creation"
 
-use super::{finding, job_name, Ctx, Finding, Severity};
+use super::{job_name, Code, Ctx, Finding, Severity};
 
-pub const CODE: &str = "BS011";
+pub const CODE: Code = Code::ShortStartingDeadline;
 pub const NAME: &str = "short-starting-deadline";
 pub const SEVERITY: Severity = Severity::Warning;
 
@@ -43,7 +43,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             }
             out.push(
-                finding(
+                ctx.finding(
                     job.origin.loc.clone(),
                     format!("CronJob {} has starting_deadline_seconds = {seconds}: a controller that late skips the run", job_name(job)),
                     "raise starting_deadline_seconds to at least 60 (300 is common), or remove it",

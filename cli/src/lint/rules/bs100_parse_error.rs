@@ -22,10 +22,10 @@
 //! ## References
 //! - HCL native syntax specification
 
-use super::{finding, Ctx, Finding, Severity};
+use super::{Code, Ctx, Finding, Severity};
 use crate::lint::model::Loc;
 
-pub const CODE: &str = "BS100";
+pub const CODE: Code = Code::ParseError;
 pub const NAME: &str = "parse-error";
 pub const SEVERITY: Severity = Severity::Error;
 
@@ -43,7 +43,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             .char_indices()
             .nth(error.column.saturating_sub(1))
             .map_or(line_start, |(i, _)| line_start + i);
-        let mut f = finding(
+        let mut f = ctx.finding(
             Loc {
                 file: index,
                 span: offset..offset + 1,

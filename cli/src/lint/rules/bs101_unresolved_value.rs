@@ -25,12 +25,12 @@
 //! ## References
 //! - `backstop.toml` `[[exempt]]`
 
-use super::{finding, job_name, Ctx, Finding, Severity};
+use super::{job_name, Code, Ctx, Finding, Severity};
 use crate::lint::eval::Val;
 use crate::lint::model::{Pvc, PvcKind};
 use backstop_codegen::schedule::Schedule;
 
-pub const CODE: &str = "BS101";
+pub const CODE: Code = Code::UnresolvedValue;
 pub const NAME: &str = "unresolved-value";
 pub const SEVERITY: Severity = Severity::Info;
 
@@ -41,7 +41,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             };
             out.push(
-                finding(
+                ctx.finding(
                     pvc.origin.loc.clone(),
                     format!("storage class of {} is not static ({why}); cannot tell whether it needs a backup", subject(pvc)),
                     "use a literal, local or variable default, or exempt the claim with a reason",
@@ -57,7 +57,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             };
             if let Some(problem) = problem {
                 out.push(
-                    finding(
+                    ctx.finding(
                         job.origin.loc.clone(),
                         format!("schedule of backup CronJob {} cannot be read: {problem}; its start times are not compared with other NFS writers (BS009)", job_name(job)),
                         "write a five-field cron expression (a literal, local or variable default)",
@@ -67,7 +67,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
         for note in stack.notes.iter().filter(|n| n.code == CODE) {
-            let mut f = finding(note.loc.clone(), note.message.clone(), note.help.clone());
+            let mut f = ctx.finding(note.loc.clone(), note.message.clone(), note.help.clone());
             f.anchors = note.anchors.clone();
             f.stack = Some(stack.rel.clone());
             out.push(f);

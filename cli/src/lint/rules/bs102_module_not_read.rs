@@ -24,16 +24,16 @@
 //! ## References
 //! - Terraform: module sources, local paths
 
-use super::{finding, Ctx, Finding, Severity};
+use super::{Code, Ctx, Finding, Severity};
 
-pub const CODE: &str = "BS102";
+pub const CODE: Code = Code::ModuleNotRead;
 pub const NAME: &str = "module-not-read";
 pub const SEVERITY: Severity = Severity::Warning;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for stack in &ctx.model.stacks {
         for note in stack.notes.iter().filter(|n| n.code == CODE) {
-            let mut f = finding(note.loc.clone(), note.message.clone(), note.help.clone());
+            let mut f = ctx.finding(note.loc.clone(), note.message.clone(), note.help.clone());
             f.anchors = note.anchors.clone();
             f.stack = Some(stack.rel.clone());
             out.push(f);

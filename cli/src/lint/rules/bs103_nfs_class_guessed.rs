@@ -27,16 +27,16 @@
 //! ## References
 //! - `backstop.toml` `nfs_storage_classes`, `protected_storage_classes`
 
-use super::{finding, Ctx, Finding, Severity};
+use super::{Code, Ctx, Finding, Severity};
 
-pub const CODE: &str = "BS103";
+pub const CODE: Code = Code::NfsClassGuessed;
 pub const NAME: &str = "nfs-class-guessed";
 pub const SEVERITY: Severity = Severity::Info;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for stack in &ctx.model.stacks {
         for note in stack.notes.iter().filter(|n| n.code == CODE) {
-            let mut f = finding(note.loc.clone(), note.message.clone(), note.help.clone());
+            let mut f = ctx.finding(note.loc.clone(), note.message.clone(), note.help.clone());
             f.anchors = note.anchors.clone();
             f.stack = Some(stack.rel.clone());
             out.push(f);

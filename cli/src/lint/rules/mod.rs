@@ -24,7 +24,10 @@ mod bs101_unresolved_value;
 mod bs102_module_not_read;
 mod bs103_nfs_class_guessed;
 
+mod code;
+
 pub use bs009_schedule_collision::nfs_writers;
+pub use code::Code;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Severity {
@@ -50,7 +53,7 @@ impl fmt::Display for Severity {
 }
 
 pub struct Rule {
-    pub code: &'static str,
+    pub code: Code,
     pub name: &'static str,
     pub severity: Severity,
     /// The rule's own source file; its leading `//!` lines are the documentation.
@@ -115,14 +118,19 @@ pub static RULES: [Rule; 15] = [
     rule!(bs103_nfs_class_guessed),
 ];
 
-pub fn by_code(code: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+pub fn by_code(code: Code) -> &'static Rule {
+    RULES
+        .iter()
+        .find(|r| r.code == code)
+        .expect("every code has its rule")
 }
 
+/// What a rule's `check` reads, and the rule itself, which its findings carry.
 pub struct Ctx<'a> {
     pub repo: &'a Repo,
     pub model: &'a Model,
     pub config: &'a Config,
+    rule: &'static Rule,
 }
 
 #[derive(Debug, Clone)]
@@ -141,37 +149,38 @@ pub struct Finding {
 
 impl fmt::Debug for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code)
+        f.write_str(self.code.as_str())
     }
 }
 
 /// Runs the enabled rules and returns their findings, unfiltered.
-pub fn check(ctx: &Ctx) -> Vec<Finding> {
+pub fn check(repo: &Repo, model: &Model, config: &Config) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for rule in RULES
-        .iter()
-        .filter(|r| ctx.config.enabled.contains(&r.code))
-    {
-        let start = findings.len();
-        (rule.check)(ctx, &mut findings);
-        for finding in &mut findings[start..] {
-            finding.rule = rule;
-        }
+    for rule in RULES.iter().filter(|r| config.enabled.contains(&r.code)) {
+        let ctx = Ctx {
+            repo,
+            model,
+            config,
+            rule,
+        };
+        (rule.check)(&ctx, &mut findings);
     }
     findings
 }
 
-/// A finding of the rule `check` is running (the registry stamps the rule in).
-pub fn finding(loc: Loc, message: String, help: impl Into<String>) -> Finding {
-    Finding {
-        rule: &RULES[0],
-        loc,
-        message,
-        help: help.into(),
-        stack: None,
-        namespace: None,
-        pvc: None,
-        anchors: Vec::new(),
+impl Ctx<'_> {
+    /// A finding of the rule this context runs.
+    pub fn finding(&self, loc: Loc, message: String, help: impl Into<String>) -> Finding {
+        Finding {
+            rule: self.rule,
+            loc,
+            message,
+            help: help.into(),
+            stack: None,
+            namespace: None,
+            pvc: None,
+            anchors: Vec::new(),
+        }
     }
 }
 
