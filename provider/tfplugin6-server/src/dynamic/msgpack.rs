@@ -81,36 +81,11 @@ impl<'a> Reader<'a> {
     fn value(&mut self, ty: &Type) -> Result<Value, String> {
         let start = self.pos;
         let marker = self.marker()?;
-        match marker {
-            Marker::Null => return Ok(Value::Null),
-            Marker::FixExt1
-            | Marker::FixExt2
-            | Marker::FixExt4
-            | Marker::FixExt8
-            | Marker::FixExt16 => {
-                let len = match marker {
-                    Marker::FixExt1 => 1,
-                    Marker::FixExt2 => 2,
-                    Marker::FixExt4 => 4,
-                    Marker::FixExt8 => 8,
-                    _ => 16,
-                };
-                self.take(1 + len)?;
-                return Ok(Value::Unknown);
-            }
-            Marker::Ext8 | Marker::Ext16 | Marker::Ext32 => {
-                let width = match marker {
-                    Marker::Ext8 => 1,
-                    Marker::Ext16 => 2,
-                    _ => 4,
-                };
-                let len = self.uint(width)?;
-                let len = self.count(len)?;
-                // Any extension is an unknown (type 12 carries refinements we need not honour).
-                self.take(1 + len)?;
-                return Ok(Value::Unknown);
-            }
-            _ => {}
+        if marker == Marker::Null {
+            return Ok(Value::Null);
+        }
+        if self.skip_extension(marker)? {
+            return Ok(Value::Unknown);
         }
         let mistyped = || {
             format!(
@@ -142,18 +117,7 @@ impl<'a> Reader<'a> {
             }
             Type::Tuple(types) => {
                 let len = self.array_len(marker).ok_or_else(mistyped)??;
-                if len != types.len() {
-                    return Err(format!(
-                        "msgpack byte {start}: a tuple of {} elements is required ({len} given)",
-                        types.len()
-                    ));
-                }
-                Ok(Value::Tuple(
-                    types
-                        .iter()
-                        .map(|t| self.value(t))
-                        .collect::<Result<_, _>>()?,
-                ))
+                self.tuple(start, types, len)
             }
             Type::Map(e) => {
                 let len = self.map_len(marker).ok_or_else(mistyped)??;
@@ -166,40 +130,96 @@ impl<'a> Reader<'a> {
             }
             Type::Object(attrs) => {
                 let len = self.map_len(marker).ok_or_else(mistyped)??;
-                if len != attrs.len() {
-                    return Err(format!("msgpack byte {start}: an object with {} attributes is required ({len} given)", attrs.len()));
-                }
-                let mut entries = BTreeMap::new();
-                for _ in 0..len {
-                    let key = self.key()?;
-                    let attr_type = attrs
-                        .get(&key)
-                        .ok_or_else(|| format!("unsupported attribute {key:?}"))?;
-                    let value = self.value(attr_type)?;
-                    if entries.insert(key.clone(), value).is_some() {
-                        return Err(format!("attribute {key:?} is given twice"));
-                    }
-                }
-                Ok(Value::Object(entries))
+                self.object(start, attrs, len)
             }
             Type::Dynamic => {
                 let len = self.array_len(marker).ok_or_else(mistyped)??;
-                if len != 2 {
-                    return Err(format!("msgpack byte {start}: a dynamic value is a [type, value] pair ({len} elements given)"));
-                }
-                let type_marker = self.marker()?;
-                let type_len = match type_marker {
-                    Marker::Bin8 | Marker::Bin16 | Marker::Bin32 => self.bin_len(type_marker)?,
-                    other => self
-                        .str_len(other)
-                        .ok_or_else(|| "a dynamic value's type must be JSON bytes".to_string())?,
-                };
-                let type_json: serde_json::Value = serde_json::from_slice(self.take(type_len)?)
-                    .map_err(|e| format!("a dynamic value's type is not JSON: {e}"))?;
-                let inner = Type::from_json(&type_json)?;
-                self.value(&inner)
+                self.dynamic(start, len)
             }
         }
+    }
+
+    /// Skips an extension value, which cty uses only for unknowns; false for any other marker.
+    fn skip_extension(&mut self, marker: Marker) -> Result<bool, String> {
+        let len = match marker {
+            Marker::FixExt1 => 1,
+            Marker::FixExt2 => 2,
+            Marker::FixExt4 => 4,
+            Marker::FixExt8 => 8,
+            Marker::FixExt16 => 16,
+            Marker::Ext8 | Marker::Ext16 | Marker::Ext32 => {
+                let width = match marker {
+                    Marker::Ext8 => 1,
+                    Marker::Ext16 => 2,
+                    _ => 4,
+                };
+                let len = self.uint(width)?;
+                self.count(len)?
+            }
+            _ => return Ok(false),
+        };
+        // The type byte, then the payload (type 12 carries refinements we need not honour).
+        self.take(1 + len)?;
+        Ok(true)
+    }
+
+    fn tuple(&mut self, start: usize, types: &[Type], len: usize) -> Result<Value, String> {
+        if len != types.len() {
+            return Err(format!(
+                "msgpack byte {start}: a tuple of {} elements is required ({len} given)",
+                types.len()
+            ));
+        }
+        Ok(Value::Tuple(
+            types
+                .iter()
+                .map(|t| self.value(t))
+                .collect::<Result<_, _>>()?,
+        ))
+    }
+
+    fn object(
+        &mut self,
+        start: usize,
+        attrs: &BTreeMap<String, Type>,
+        len: usize,
+    ) -> Result<Value, String> {
+        if len != attrs.len() {
+            return Err(format!(
+                "msgpack byte {start}: an object with {} attributes is required ({len} given)",
+                attrs.len()
+            ));
+        }
+        let mut entries = BTreeMap::new();
+        for _ in 0..len {
+            let key = self.key()?;
+            let attr_type = attrs
+                .get(&key)
+                .ok_or_else(|| format!("unsupported attribute {key:?}"))?;
+            let value = self.value(attr_type)?;
+            if entries.insert(key.clone(), value).is_some() {
+                return Err(format!("attribute {key:?} is given twice"));
+            }
+        }
+        Ok(Value::Object(entries))
+    }
+
+    /// DynamicPseudoType on the wire: `[type JSON, value]`.
+    fn dynamic(&mut self, start: usize, len: usize) -> Result<Value, String> {
+        if len != 2 {
+            return Err(format!("msgpack byte {start}: a dynamic value is a [type, value] pair ({len} elements given)"));
+        }
+        let type_marker = self.marker()?;
+        let type_len = match type_marker {
+            Marker::Bin8 | Marker::Bin16 | Marker::Bin32 => self.bin_len(type_marker)?,
+            other => self
+                .str_len(other)
+                .ok_or_else(|| "a dynamic value's type must be JSON bytes".to_string())?,
+        };
+        let type_json: serde_json::Value = serde_json::from_slice(self.take(type_len)?)
+            .map_err(|e| format!("a dynamic value's type is not JSON: {e}"))?;
+        let inner = Type::from_json(&type_json)?;
+        self.value(&inner)
     }
 
     fn number(&mut self, marker: Marker) -> Option<Result<Value, String>> {
