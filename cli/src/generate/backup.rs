@@ -203,65 +203,26 @@ fn plan(
     let file = &report.repo.files[pvc.origin.loc.file];
     let (line, _) = file.line_col(pvc.origin.loc.span.start);
     let at = format!("{}:{line}", file.rel);
-    let Val::Str(name) = &pvc.name else {
-        return Err(format!(
-            "{at}: the claim's name is not static; write its backup by hand"
-        ));
-    };
-    let Val::Str(namespace) = &pvc.namespace else {
-        return Err(format!(
-            "{at}: the claim's namespace is not static; write its backup by hand"
-        ));
-    };
-    if stack
-        .pvcs
-        .iter()
-        .filter(|p| p.origin.loc == pvc.origin.loc)
-        .count()
-        > 1
-    {
-        return Err(format!("{at}: this resource creates several claims (for_each, count or a module used more than once); write their backups by hand"));
-    }
-    let (claim_name, claim_expr) = match pvc.kind {
-        PvcKind::Typed => (name.clone(), format!("{}.metadata[0].name", pvc.origin.addr)),
-        PvcKind::ClaimTemplate => {
-            let Val::Str(owner) = &pvc.owner else { return Err(format!("{at}: the StatefulSet's name is not static")) };
-            let claim = format!("{name}-{owner}-0");
-            (claim.clone(), format!("{claim:?}"))
-        }
-        PvcKind::Values => return Err(format!("{at}: a PVC created through Helm values has no name to back up; write its backup by hand")),
-    };
+    let claim = Claim::of(stack, pvc, &at)?;
     let workload = stack.workloads.iter().find(|w| mounts_claim(stack, w, pvc));
     let dump = match workload {
-        Some(w) => database_dump(stack, w, namespace).map_err(|why| format!("{at}: {why}"))?,
+        Some(w) => {
+            database_dump(stack, w, &claim.namespace).map_err(|why| format!("{at}: {why}"))?
+        }
         None => None,
     };
-    let rwo = pvc
-        .access_modes
-        .iter()
-        .any(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod");
-    let colocate_with: BTreeMap<String, String> = if dump.is_some() {
-        BTreeMap::new() // A dump reaches the database over the network, from any node.
-    } else if rwo {
-        let labels = workload.map(|w| w.labels.clone()).unwrap_or_default();
-        if labels.is_empty() {
-            return Err(format!("{at}: claim `{name}` is ReadWriteOnce and no Deployment/StatefulSet with pod labels mounts it; the backup cannot be co-located"));
-        }
-        labels.into_iter().collect()
-    } else {
-        BTreeMap::new()
-    };
+    let colocate_with = colocation(pvc, workload, dump.is_some(), &claim.name, &at)?;
     let schedule = free_slot(taken).ok_or("no free daily slot between 01:00 and 05:55")?;
     let volume = NfsBackupVolume {
-        name: format!("{name}-backup-host"),
-        namespace: namespace.clone(),
+        name: format!("{}-backup-host", claim.name),
+        namespace: claim.namespace.clone(),
         nfs_server: nfs_server.map(str::to_string),
         ..NfsBackupVolume::default()
     };
     let job = match dump {
         Some(dump) => BackupJob {
-            name: name.clone(),
-            namespace: namespace.clone(),
+            name: claim.name.clone(),
+            namespace: claim.namespace.clone(),
             schedule: schedule.clone(),
             strategy: dump.strategy.into(),
             host: Some(dump.host),
@@ -271,11 +232,11 @@ fn plan(
             ..BackupJob::default()
         },
         None => BackupJob {
-            name: name.clone(),
-            namespace: namespace.clone(),
+            name: claim.name.clone(),
+            namespace: claim.namespace.clone(),
             schedule: schedule.clone(),
             strategy: "rsync".into(),
-            source_claim: Some(claim_name),
+            source_claim: Some(claim.claim_name.clone()),
             mounts: workload
                 .map(|w| mounts_of(stack, w, pvc))
                 .filter(|m| !m.is_empty())
@@ -286,34 +247,121 @@ fn plan(
         },
     };
     let alert = BackupAlert {
-        cronjob_name: format!("{name}-backup"),
-        namespace: namespace.clone(),
+        cronjob_name: format!("{}-backup", claim.name),
+        namespace: claim.namespace.clone(),
         schedule: Some(schedule),
         ..BackupAlert::default()
     };
-    let problems: Vec<String> = backstop_codegen::validate::volume(defaults, &volume)
-        .into_iter()
-        .chain(backstop_codegen::validate::job(defaults, &job))
-        .chain(backstop_codegen::validate::alert(defaults, &alert))
-        .map(|d| d.to_string())
-        .collect();
-    if !problems.is_empty() {
-        return Err(format!(
-            "{at}: the generated values do not validate: {}",
-            problems.join("; ")
-        ));
-    }
-    let label: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
+    validate_generated(defaults, &volume, &job, &alert)
+        .map_err(|problems| format!("{at}: the generated values do not validate: {problems}"))?;
     Ok(Plan {
-        label,
-        claim_expr,
+        label: claim.label(),
+        claim_expr: claim.expr,
         volume,
         job,
         alert,
     })
+}
+
+/// The claim a backup is generated for, when everything naming it is static.
+struct Claim {
+    /// The PVC's name (a claim template's own name), which names the backup objects.
+    name: String,
+    namespace: String,
+    /// The claim the Pods mount (`<template>-<statefulset>-0` for a claim template).
+    claim_name: String,
+    /// How the generated file refers to it.
+    expr: String,
+}
+
+impl Claim {
+    fn of(stack: &Stack, pvc: &Pvc, at: &str) -> Result<Claim, String> {
+        let Val::Str(name) = &pvc.name else {
+            return Err(format!(
+                "{at}: the claim's name is not static; write its backup by hand"
+            ));
+        };
+        let Val::Str(namespace) = &pvc.namespace else {
+            return Err(format!(
+                "{at}: the claim's namespace is not static; write its backup by hand"
+            ));
+        };
+        if stack
+            .pvcs
+            .iter()
+            .filter(|p| p.origin.loc == pvc.origin.loc)
+            .count()
+            > 1
+        {
+            return Err(format!("{at}: this resource creates several claims (for_each, count or a module used more than once); write their backups by hand"));
+        }
+        let (claim_name, expr) = match pvc.kind {
+            PvcKind::Typed => (name.clone(), format!("{}.metadata[0].name", pvc.origin.addr)),
+            PvcKind::ClaimTemplate => {
+                let Val::Str(owner) = &pvc.owner else { return Err(format!("{at}: the StatefulSet's name is not static")) };
+                let claim = format!("{name}-{owner}-0");
+                (claim.clone(), format!("{claim:?}"))
+            }
+            PvcKind::Values => return Err(format!("{at}: a PVC created through Helm values has no name to back up; write its backup by hand")),
+        };
+        Ok(Claim {
+            name: name.clone(),
+            namespace: namespace.clone(),
+            claim_name,
+            expr,
+        })
+    }
+
+    /// The Terraform label of the generated blocks.
+    fn label(&self) -> String {
+        self.name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect()
+    }
+}
+
+/// The pod labels an rsync backup of a ReadWriteOnce claim must run next to; none for a
+/// dump, which reaches the database over the network from any node.
+fn colocation(
+    pvc: &Pvc,
+    workload: Option<&Workload>,
+    dump: bool,
+    name: &str,
+    at: &str,
+) -> Result<BTreeMap<String, String>, String> {
+    let rwo = pvc
+        .access_modes
+        .iter()
+        .any(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod");
+    if dump || !rwo {
+        return Ok(BTreeMap::new());
+    }
+    let labels = workload.map(|w| w.labels.clone()).unwrap_or_default();
+    if labels.is_empty() {
+        return Err(format!("{at}: claim `{name}` is ReadWriteOnce and no Deployment/StatefulSet with pod labels mounts it; the backup cannot be co-located"));
+    }
+    Ok(labels.into_iter().collect())
+}
+
+/// What the core finds wrong with the generated objects, joined for one message.
+fn validate_generated(
+    defaults: &Defaults,
+    volume: &NfsBackupVolume,
+    job: &BackupJob,
+    alert: &BackupAlert,
+) -> Result<(), String> {
+    let problems: Vec<String> = backstop_codegen::validate::volume(defaults, volume)
+        .into_iter()
+        .chain(backstop_codegen::validate::job(defaults, job))
+        .chain(backstop_codegen::validate::alert(defaults, alert))
+        .map(|d| d.to_string())
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
 }
 
 /// A database server image: copying its live data directory gives a torn copy, so its
