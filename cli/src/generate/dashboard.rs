@@ -77,7 +77,8 @@ fn in_scope(paths: &[PathBuf]) -> Result<Vec<Declared>, String> {
 }
 
 /// The dashboard: one panel per question, one series per backup (legend namespace/cronjob).
-pub fn dashboard(backups: &[Declared]) -> Value {
+/// The panels, in reading order (two per row).
+fn panels(backups: &[Declared]) -> Vec<Value> {
     let mut panels = Vec::new();
     if let Some(expr) = age_over_threshold(backups) {
         panels.push(panel(
@@ -145,6 +146,11 @@ pub fn dashboard(backups: &[Declared]) -> Value {
     alerts["targets"][0]["instant"] = json!(true);
     alerts["targets"][0]["format"] = json!("table");
     panels.push(alerts);
+    panels
+}
+
+pub fn dashboard(backups: &[Declared]) -> Value {
+    let mut panels = panels(backups);
     for (id, panel) in panels.iter_mut().enumerate() {
         panel["id"] = json!(id + 1);
         panel["gridPos"] = json!({ "h": 8, "w": 12, "x": (id % 2) * 12, "y": (id / 2) * 8 });
@@ -161,7 +167,14 @@ pub fn dashboard(backups: &[Declared]) -> Value {
         "refresh": "1m",
         "time": { "from": "now-7d", "to": "now" },
         "annotations": { "list": [] },
-        "templating": { "list": [
+        "templating": { "list": variables() },
+        "panels": panels,
+    })
+}
+
+/// The dashboard variables: the Prometheus data source and the namespaces shown.
+fn variables() -> Value {
+    json!([
             {
                 "name": "datasource",
                 "label": "Prometheus",
@@ -185,9 +198,7 @@ pub fn dashboard(backups: &[Declared]) -> Value {
                 "sort": 1,
                 "hide": 0,
             },
-        ]},
-        "panels": panels,
-    })
+    ])
 }
 
 /// Age since the last success divided by each backup's own threshold: one selector per
