@@ -115,31 +115,7 @@ pub fn fetch(prometheus: &Prometheus) -> Result<Observed, String> {
         created: by_cronjob(&created, |v| v),
         ..Observed::default()
     };
-    let failed: HashSet<Key> = failed
-        .iter()
-        .map(|s| {
-            (
-                s.label("namespace").to_string(),
-                s.label("job_name").to_string(),
-            )
-        })
-        .collect();
-    for sample in &newest {
-        let key = (
-            sample.label("namespace").to_string(),
-            sample.label("owner_name").to_string(),
-        );
-        let job_name = sample.label("job_name").to_string();
-        let is_failed = failed.contains(&(key.0.clone(), job_name.clone()));
-        observed.newest_job.insert(
-            key,
-            NewestJob {
-                name: job_name,
-                started: sample.value,
-                failed: is_failed,
-            },
-        );
-    }
+    observed.newest_job = newest_jobs(&newest, &failed);
     for (index, family) in runs.iter().enumerate() {
         for sample in family {
             let figures = observed
@@ -150,28 +126,59 @@ pub fn fetch(prometheus: &Prometheus) -> Result<Observed, String> {
         }
     }
     observed.drills = drills.iter().map(|s| (pushed_group(s), s.value)).collect();
-    observed.rules = rules?
-        .into_iter()
-        .filter_map(|rule| {
-            Some(LoadedRule {
-                alert: rule["name"].as_str()?.to_string(),
-                cronjob: rule["labels"]["cronjob"].as_str()?.to_string(),
-            })
-        })
-        .collect();
-    observed.alerts = alerts?
-        .into_iter()
-        .filter_map(|alert| {
-            let labels = &alert["labels"];
-            Some(Alert {
-                name: labels["alertname"].as_str()?.to_string(),
-                cronjob: labels["cronjob"].as_str()?.to_string(),
-                namespace: labels["namespace"].as_str().map(str::to_string),
-                state: alert["state"].as_str().unwrap_or("").to_string(),
-            })
-        })
-        .collect();
+    observed.rules = rules?.iter().filter_map(loaded_rule).collect();
+    observed.alerts = alerts?.iter().filter_map(alert).collect();
     Ok(observed)
+}
+
+/// Each CronJob's newest Job, marked failed when kube-state-metrics reports it so.
+fn newest_jobs(newest: &[Sample], failed: &[Sample]) -> HashMap<Key, NewestJob> {
+    let failed: HashSet<Key> = failed
+        .iter()
+        .map(|s| {
+            (
+                s.label("namespace").to_string(),
+                s.label("job_name").to_string(),
+            )
+        })
+        .collect();
+    let mut jobs = HashMap::new();
+    for sample in newest {
+        let key = (
+            sample.label("namespace").to_string(),
+            sample.label("owner_name").to_string(),
+        );
+        let job_name = sample.label("job_name").to_string();
+        let is_failed = failed.contains(&(key.0.clone(), job_name.clone()));
+        jobs.insert(
+            key,
+            NewestJob {
+                name: job_name,
+                started: sample.value,
+                failed: is_failed,
+            },
+        );
+    }
+    jobs
+}
+
+/// An alerting rule of the rules API that names a CronJob.
+fn loaded_rule(rule: &serde_json::Value) -> Option<LoadedRule> {
+    Some(LoadedRule {
+        alert: rule["name"].as_str()?.to_string(),
+        cronjob: rule["labels"]["cronjob"].as_str()?.to_string(),
+    })
+}
+
+/// An alert of the alerts API that names a CronJob.
+fn alert(alert: &serde_json::Value) -> Option<Alert> {
+    let labels = &alert["labels"];
+    Some(Alert {
+        name: labels["alertname"].as_str()?.to_string(),
+        cronjob: labels["cronjob"].as_str()?.to_string(),
+        namespace: labels["namespace"].as_str().map(str::to_string),
+        state: alert["state"].as_str().unwrap_or("").to_string(),
+    })
 }
 
 fn cronjob_key(sample: &Sample) -> Key {
