@@ -513,74 +513,84 @@ impl<'s, 'r> Env<'s, 'r> {
                 Val::Unknown(why) => Val::Unknown(why),
                 _ => Val::Unknown("flatten() of a value that is not a list".into()),
             },
-            "merge" => {
-                let mut merged: Vec<(String, Val)> = Vec::new();
-                for arg in args {
-                    match self.eval(arg) {
-                        Val::Map(entries) => {
-                            for (key, value) in entries {
-                                merged.retain(|(k, _)| *k != key);
-                                merged.push((key, value));
-                            }
-                        }
-                        Val::Null => {}
-                        Val::Unknown(why) => return Val::Unknown(why),
-                        _ => return Val::Unknown("merge() of a value that is not a map".into()),
-                    }
-                }
-                Val::Map(merged)
-            }
-            "concat" => {
-                let mut items = Vec::new();
-                for arg in args {
-                    match self.eval(arg) {
-                        Val::List(more) => items.extend(more),
-                        Val::Unknown(why) => return Val::Unknown(why),
-                        _ => return Val::Unknown("concat() of a value that is not a list".into()),
-                    }
-                }
-                Val::List(items)
-            }
-            "lookup" => {
-                let map = first();
-                let key = args.get(1).and_then(|k| self.eval(k).as_text());
-                match (map, key, args.get(2)) {
-                    (Val::Map(entries), Some(key), default) => {
-                        match entries.into_iter().find(|(k, _)| *k == key) {
-                            Some((_, value)) => value,
-                            None => default.map_or(
-                                Val::Unknown(format!("lookup() of a missing key {key}")),
-                                |d| self.eval(d),
-                            ),
-                        }
-                    }
-                    (Val::Unknown(why), _, _) => Val::Unknown(why),
-                    _ => Val::Unknown("lookup() with a computed key".into()),
-                }
-            }
-            // `try`: the first argument that does not fail. An argument that fails here only
-            // because it is computed at plan time may not fail there: then nothing is known.
-            "try" => {
-                for arg in args {
-                    match self.eval(arg) {
-                        Val::Unknown(why) if is_certain_failure(&why) => continue,
-                        value => return value,
-                    }
-                }
-                Val::Unknown("every argument of try() fails".into())
-            }
-            "coalesce" => {
-                for arg in args {
-                    match self.eval(arg) {
-                        Val::Null => continue,
-                        Val::Str(s) if s.is_empty() => continue,
-                        value => return value,
-                    }
-                }
-                Val::Unknown("coalesce() of no value".into())
-            }
+            "merge" => self.merge(args),
+            "concat" => self.concat(args),
+            "lookup" => self.lookup(args),
+            "try" => self.first_that_does_not_fail(args),
+            "coalesce" => self.coalesce(args),
             _ => self.terragrunt_call(name, args),
         }
+    }
+
+    fn merge(&self, args: &[Expr]) -> Val {
+        let mut merged: Vec<(String, Val)> = Vec::new();
+        for arg in args {
+            match self.eval(arg) {
+                Val::Map(entries) => {
+                    for (key, value) in entries {
+                        merged.retain(|(k, _)| *k != key);
+                        merged.push((key, value));
+                    }
+                }
+                Val::Null => {}
+                Val::Unknown(why) => return Val::Unknown(why),
+                _ => return Val::Unknown("merge() of a value that is not a map".into()),
+            }
+        }
+        Val::Map(merged)
+    }
+
+    fn concat(&self, args: &[Expr]) -> Val {
+        let mut items = Vec::new();
+        for arg in args {
+            match self.eval(arg) {
+                Val::List(more) => items.extend(more),
+                Val::Unknown(why) => return Val::Unknown(why),
+                _ => return Val::Unknown("concat() of a value that is not a list".into()),
+            }
+        }
+        Val::List(items)
+    }
+
+    fn lookup(&self, args: &[Expr]) -> Val {
+        let map = args.first().map_or(Val::Null, |a| self.eval(a));
+        let key = args.get(1).and_then(|k| self.eval(k).as_text());
+        match (map, key, args.get(2)) {
+            (Val::Map(entries), Some(key), default) => {
+                match entries.into_iter().find(|(k, _)| *k == key) {
+                    Some((_, value)) => value,
+                    None => default.map_or(
+                        Val::Unknown(format!("lookup() of a missing key {key}")),
+                        |d| self.eval(d),
+                    ),
+                }
+            }
+            (Val::Unknown(why), _, _) => Val::Unknown(why),
+            _ => Val::Unknown("lookup() with a computed key".into()),
+        }
+    }
+
+    /// `try`: the first argument that does not fail. An argument that fails here only
+    /// because it is computed at plan time may not fail there: then nothing is known.
+    fn first_that_does_not_fail(&self, args: &[Expr]) -> Val {
+        for arg in args {
+            match self.eval(arg) {
+                Val::Unknown(why) if is_certain_failure(&why) => continue,
+                value => return value,
+            }
+        }
+        Val::Unknown("every argument of try() fails".into())
+    }
+
+    fn coalesce(&self, args: &[Expr]) -> Val {
+        for arg in args {
+            match self.eval(arg) {
+                Val::Null => continue,
+                Val::Str(s) if s.is_empty() => continue,
+                value => return value,
+            }
+        }
+        Val::Unknown("coalesce() of no value".into())
     }
 }
 
