@@ -10,6 +10,7 @@ pub mod config;
 pub mod discover;
 pub mod eval;
 mod extract;
+pub mod lines;
 mod list;
 pub mod model;
 mod operators;

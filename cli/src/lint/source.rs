@@ -1,6 +1,7 @@
 //! The files of a repository as the linter reads them: text, byte offset -> line:col,
 //! the parsed HCL tree (or the parse error), and the inline suppressions they hold.
 
+use super::lines::LineIndex;
 use super::rules::Code;
 use super::syntax::{self, Block, ParseError};
 use std::ops::Range;
@@ -12,7 +13,7 @@ pub struct SourceFile {
     /// Path relative to the repository root with `/` separators: what findings print.
     pub rel: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    lines: LineIndex,
     /// `None` for files that are not HCL (Helm values, rule files).
     pub hcl: Option<Result<Vec<Block>, ParseError>>,
     pub suppressions: Vec<Suppression>,
@@ -39,14 +40,13 @@ impl SourceFile {
     pub fn new(path: PathBuf, rel: String, text: String) -> SourceFile {
         let name = path.to_string_lossy();
         let is_hcl = [".tf", ".hcl", ".tfvars"].iter().any(|e| name.ends_with(e));
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let lines = LineIndex::new(&text);
         let hcl = is_hcl.then(|| syntax::parse(&text));
         let mut file = SourceFile {
             path,
             rel,
             text,
-            line_starts,
+            lines,
             hcl,
             suppressions: Vec::new(),
             generated: false,
@@ -57,38 +57,17 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .max(1);
-        let start = self.line_starts[line - 1];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
-        (line, column)
+        self.lines.line_col(&self.text, offset)
     }
 
     /// The byte offset where a 1-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len())
+        self.lines.line_start(&self.text, line)
     }
 
     /// The text of a 1-based line, without its newline.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_start(line);
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&next| next.saturating_sub(1));
-        self.text
-            .get(start..end)
-            .unwrap_or("")
-            .trim_end_matches('\r')
+        self.lines.line_text(&self.text, line)
     }
 
     /// True when a suppression for `code` lies inside `span` or in the run of comment lines
@@ -108,8 +87,9 @@ impl SourceFile {
 
     fn find_suppressions(&self) -> Vec<Suppression> {
         let mut found = Vec::new();
-        for (index, &start) in self.line_starts.iter().enumerate() {
-            let line = self.line_text(index + 1);
+        for number in 1..=self.lines.count() {
+            let start = self.line_start(number);
+            let line = self.line_text(number);
             let Some(marker) = line.find(SUPPRESSION_MARKER) else {
                 continue;
             };
@@ -125,7 +105,7 @@ impl SourceFile {
                 code,
                 reason,
                 offset: start + marker,
-                line: index + 1,
+                line: number,
             });
         }
         found

@@ -1,30 +1,28 @@
 //! The spec file's text, byte offsets turned into line:column, and the errors printed as
 //! `FILE:LINE:COL: error: ...` with the attribute's full address and a hint.
 
+use crate::lint::lines::LineIndex;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
+    lines: LineIndex,
 }
 
 impl SourceFile {
     pub fn new(path: &Path, text: String) -> SourceFile {
         SourceFile {
             path: path.to_path_buf(),
+            lines: LineIndex::new(&text),
             text,
         }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = self.text.get(..offset).unwrap_or(&self.text);
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
-        (line, column)
+        self.lines.line_col(&self.text, offset)
     }
 
     pub fn error(&self, offset: usize, summary: impl Into<String>) -> SpecError {
