@@ -56,8 +56,8 @@ pub fn run(args: Args) -> Exit {
         .and_then(|config| crate::lint::lint(&root, &config));
     let report = match report {
         Ok(report) => report,
-        Err(crate::lint::UsageError(message)) => {
-            eprintln!("backstop generate backup: {message}");
+        Err(error) => {
+            eprintln!("backstop generate backup: {error}");
             return Exit::Usage;
         }
     };

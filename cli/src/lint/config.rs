@@ -25,9 +25,52 @@ use super::rules;
 use super::stacks::Selection;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "backstop.toml";
+
+/// What is wrong with a configuration file; each names the file and what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {}", path.display(), source.to_string().trim_end())]
+    Invalid {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    #[error("{}: `{key}` names unknown rule {code}; run `backstop rule --all` for the list", path.display())]
+    UnknownRule {
+        path: PathBuf,
+        key: &'static str,
+        code: String,
+    },
+    #[error("{}: exempt[{index}] must name exactly one of `namespace`, `stack` or `pvc`", path.display())]
+    ExemptionTarget { path: PathBuf, index: usize },
+    #[error("{}: exempt[{index}] has an empty `reason`; say why it needs no backup", path.display())]
+    ExemptionReason { path: PathBuf, index: usize },
+    #[error("{}: `{key}`: {source}", path.display())]
+    Globs {
+        path: PathBuf,
+        key: &'static str,
+        source: GlobError,
+    },
+}
+
+/// A `stacks` or `exclude` glob that does not compile.
+#[derive(Debug, thiserror::Error)]
+pub enum GlobError {
+    #[error("`{glob}`: {source}")]
+    Pattern {
+        glob: String,
+        source: globset::Error,
+    },
+    #[error("{0}")]
+    Set(globset::Error),
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,18 +130,28 @@ impl Default for Config {
 
 impl Config {
     /// Reads `path`; every error names the file and says what to change.
-    pub fn load(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-        let raw: RawConfig = toml::from_str(&text)
-            .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))?;
-        let where_ = path.display();
-        let codes = |key: &str, texts: &[String]| -> Result<Vec<rules::Code>, String> {
-            texts
-                .iter()
-                .map(|text| rules::Code::parse(text).ok_or_else(|| format!("{where_}: `{key}` names unknown rule {text}; run `backstop rule --all` for the list")))
-                .collect()
-        };
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Unreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|source| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let codes =
+            |key: &'static str, texts: &[String]| -> Result<Vec<rules::Code>, ConfigError> {
+                texts
+                    .iter()
+                    .map(|text| {
+                        rules::Code::parse(text).ok_or_else(|| ConfigError::UnknownRule {
+                            path: path.to_path_buf(),
+                            key,
+                            code: text.clone(),
+                        })
+                    })
+                    .collect()
+            };
         let mut config = Config::default();
         if let Some(select) = &raw.select {
             let select = codes("select", select)?;
@@ -115,18 +168,26 @@ impl Config {
                 .filter(|t| t.is_some())
                 .count();
             if targets != 1 {
-                return Err(format!("{where_}: exempt[{index}] must name exactly one of `namespace`, `stack` or `pvc`"));
+                return Err(ConfigError::ExemptionTarget {
+                    path: path.to_path_buf(),
+                    index,
+                });
             }
             if exemption.reason.trim().is_empty() {
-                return Err(format!(
-                    "{where_}: exempt[{index}] has an empty `reason`; say why it needs no backup"
-                ));
+                return Err(ConfigError::ExemptionReason {
+                    path: path.to_path_buf(),
+                    index,
+                });
             }
         }
         config.exemptions = raw.exempt;
         for (key, globs) in [("stacks", &raw.stacks), ("exclude", &raw.exclude)] {
-            if let Err(e) = glob_set(globs) {
-                return Err(format!("{where_}: `{key}`: {e}"));
+            if let Err(source) = glob_set(globs) {
+                return Err(ConfigError::Globs {
+                    path: path.to_path_buf(),
+                    key,
+                    source,
+                });
             }
         }
         config.stacks = raw.stacks;
@@ -191,16 +252,22 @@ impl Config {
 }
 
 /// A glob per folder; `dir/**` also matches `dir` itself, as a user means it.
-fn glob_set(globs: &[String]) -> Result<GlobSet, String> {
+fn glob_set(globs: &[String]) -> Result<GlobSet, GlobError> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
         let glob = glob.trim_end_matches('/');
-        builder.add(Glob::new(glob).map_err(|e| format!("`{glob}`: {e}"))?);
+        let pattern = |text: &str| {
+            Glob::new(text).map_err(|source| GlobError::Pattern {
+                glob: glob.to_string(),
+                source,
+            })
+        };
+        builder.add(pattern(glob)?);
         if let Some(dir) = glob.strip_suffix("/**") {
-            builder.add(Glob::new(dir).map_err(|e| format!("`{glob}`: {e}"))?);
+            builder.add(pattern(dir)?);
         }
     }
-    builder.build().map_err(|e| e.to_string())
+    builder.build().map_err(GlobError::Set)
 }
 
 /// What the model builder knows of storage classes: which are NFS (named in

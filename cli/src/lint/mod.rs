@@ -75,14 +75,43 @@ pub struct Report {
     pub suppressed: usize,
 }
 
-/// A usage or configuration error: printed, exit 2.
-pub struct UsageError(pub String);
+/// Why a repository could not be linted: its configuration or an inline suppression is
+/// wrong. Each names the file and what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("{file}:{line}: `{marker}` names unknown rule `{code}`; run `backstop rule --all` for the list", marker = source::SUPPRESSION_MARKER)]
+    UnknownSuppression {
+        file: String,
+        line: usize,
+        code: String,
+    },
+    #[error("{file}:{line}: `{marker} {code}` needs a reason after the code", marker = source::SUPPRESSION_MARKER)]
+    SuppressionWithoutReason {
+        file: String,
+        line: usize,
+        code: String,
+    },
+}
+
+/// Why `backstop lint` stopped before printing findings: printed, exit 2.
+#[derive(Debug, thiserror::Error)]
+enum UsageError {
+    #[error("{}: {source}", path.display())]
+    Path {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Lint(#[from] LintError),
+}
 
 pub fn run(args: Args) -> Exit {
     match lint_command(&args) {
         Ok(code) => code,
-        Err(UsageError(message)) => {
-            eprintln!("backstop lint: {message}");
+        Err(error) => {
+            eprintln!("backstop lint: {error}");
             Exit::Usage
         }
     }
@@ -96,8 +125,10 @@ fn lint_command(args: &Args) -> Result<Exit, UsageError> {
     };
     let mut absolute = Vec::new();
     for path in &paths {
-        let path = std::fs::canonicalize(path)
-            .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+        let path = std::fs::canonicalize(path).map_err(|source| UsageError::Path {
+            path: path.clone(),
+            source,
+        })?;
         absolute.push(path);
     }
     let root = find_root(&absolute[0]);
@@ -196,23 +227,23 @@ pub fn find_root(start: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-pub fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, UsageError> {
+pub fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, LintError> {
     let path = explicit
         .map(Path::to_path_buf)
         .unwrap_or_else(|| root.join(config::FILE_NAME));
     if explicit.is_none() && !path.is_file() {
         return Ok(Config::default());
     }
-    Config::load(&path).map_err(UsageError)
+    Ok(Config::load(&path)?)
 }
 
 /// Reads the repository at `root`, runs the rules, applies suppressions and exemptions.
-pub fn lint(root: &Path, config: &Config) -> Result<Report, UsageError> {
+pub fn lint(root: &Path, config: &Config) -> Result<Report, LintError> {
     lint_paths(root, config, &[])
 }
 
 /// As `lint`; folders in `paths` are linted as stacks even where discovery finds none.
-pub fn lint_paths(root: &Path, config: &Config, paths: &[PathBuf]) -> Result<Report, UsageError> {
+pub fn lint_paths(root: &Path, config: &Config, paths: &[PathBuf]) -> Result<Report, LintError> {
     let mut selection = config.selection();
     selection.explicit = paths.iter().filter(|p| p.is_dir()).cloned().collect();
     let repo = Repo::load_with(root, &selection);
@@ -243,26 +274,22 @@ pub fn read_model(root: &Path, config: &Config) -> (Repo, Model) {
 }
 
 /// Inline suppressions must name a known rule and give a reason.
-fn check_suppressions(repo: &Repo) -> Result<(), UsageError> {
+fn check_suppressions(repo: &Repo) -> Result<(), LintError> {
     for file in &repo.files {
         for s in &file.suppressions {
             if s.rule.is_none() {
-                return Err(UsageError(format!(
-                    "{}:{}: `{}` names unknown rule `{}`; run `backstop rule --all` for the list",
-                    file.rel,
-                    s.line,
-                    source::SUPPRESSION_MARKER,
-                    s.code
-                )));
+                return Err(LintError::UnknownSuppression {
+                    file: file.rel.clone(),
+                    line: s.line,
+                    code: s.code.clone(),
+                });
             }
             if s.reason.is_empty() {
-                return Err(UsageError(format!(
-                    "{}:{}: `{} {}` needs a reason after the code",
-                    file.rel,
-                    s.line,
-                    source::SUPPRESSION_MARKER,
-                    s.code
-                )));
+                return Err(LintError::SuppressionWithoutReason {
+                    file: file.rel.clone(),
+                    line: s.line,
+                    code: s.code.clone(),
+                });
             }
         }
     }

@@ -40,7 +40,7 @@ pub struct DeclaredSet {
 /// Every backup declared in the repository at `root`, read with its `backstop.toml` as
 /// `backstop lint` reads it.
 pub fn read(root: &Path) -> Result<DeclaredSet, String> {
-    let config = lint::load_config(root, None).map_err(|e| e.0)?;
+    let config = lint::load_config(root, None).map_err(|e| e.to_string())?;
     let (repo, model) = lint::read_model(root, &config);
     let place = |loc: &lint::model::Loc| {
         let file = &repo.files[loc.file];
