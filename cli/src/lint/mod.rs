@@ -147,56 +147,13 @@ fn lint_command(args: &Args) -> Result<Exit, UsageError> {
         return Ok(Exit::Success);
     }
     if args.fix {
-        let stacks = crate::generate::backup::fixable_stacks(&report);
-        // Re-read after each stack: the next one must see the slots just taken.
-        for stack in stacks
-            .iter()
-            .filter(|s| absolute.iter().any(|p| s.starts_with(p)))
-        {
-            let style = crate::generate::backup::Style::Backstop;
-            match crate::generate::backup::generate(
-                &report,
-                stack,
-                style,
-                args.nfs_server.as_deref(),
-            ) {
-                Ok(message) => eprintln!("{message}"),
-                Err(message) => eprintln!("backstop lint --fix: {message}"),
-            }
-            report = lint_paths(&root, &config, named)?;
-        }
+        report = fix(report, &absolute, args.nfs_server.as_deref(), || {
+            lint_paths(&root, &config, named)
+        })?;
     }
-    // A finding is in scope when its file is, or its stack is (a unit's source module
-    // lies outside the unit's folder).
-    let in_scope: Vec<Finding> = report
-        .findings
-        .iter()
-        .filter(|f| {
-            let stack_dir = f.stack.as_deref().map(|s| report.repo.root.join(s));
-            absolute.iter().any(|p| {
-                report.repo.files[f.loc.file].path.starts_with(p)
-                    || stack_dir.as_ref().is_some_and(|d| d.starts_with(p))
-            })
-        })
-        .cloned()
-        .collect();
+    let in_scope = in_scope(&report, &absolute);
     let located = output::locate(&report.repo, &in_scope);
-    let stacks_in_scope: Vec<&model::Stack> = report
-        .model
-        .stacks
-        .iter()
-        .filter(|s| absolute.iter().any(|p| s.dir.starts_with(p)))
-        .collect();
-    let summary = Summary {
-        stacks: stacks_in_scope.iter().map(|s| s.rel.clone()).collect(),
-        suppressed: report.suppressed,
-        claims: stacks_in_scope.iter().map(|s| s.pvcs.len()).sum(),
-        unresolved_claims: stacks_in_scope
-            .iter()
-            .flat_map(|s| &s.pvcs)
-            .filter(|p| matches!(p.storage_class, eval::Val::Unknown(_)))
-            .count(),
-    };
+    let summary = summary(&report, &absolute);
     let colour = args.format == Format::Human
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
@@ -211,6 +168,66 @@ fn lint_command(args: &Args) -> Result<Exit, UsageError> {
     } else {
         Exit::Success
     })
+}
+
+/// `--fix`: writes the backup.tf of each fixable stack under `absolute`, linting again
+/// after each one (the next must see the schedule slots just taken); the last report.
+fn fix(
+    mut report: Report,
+    absolute: &[PathBuf],
+    nfs_server: Option<&str>,
+    relint: impl Fn() -> Result<Report, LintError>,
+) -> Result<Report, LintError> {
+    let stacks = crate::generate::backup::fixable_stacks(&report);
+    for stack in stacks
+        .iter()
+        .filter(|s| absolute.iter().any(|p| s.starts_with(p)))
+    {
+        let style = crate::generate::backup::Style::Backstop;
+        match crate::generate::backup::generate(&report, stack, style, nfs_server) {
+            Ok(message) => eprintln!("{message}"),
+            Err(message) => eprintln!("backstop lint --fix: {message}"),
+        }
+        report = relint()?;
+    }
+    Ok(report)
+}
+
+/// The findings under the folders linted: a finding is in scope when its file is, or its
+/// stack is (a unit's source module lies outside the unit's folder).
+fn in_scope(report: &Report, absolute: &[PathBuf]) -> Vec<Finding> {
+    report
+        .findings
+        .iter()
+        .filter(|f| {
+            let stack_dir = f.stack.as_deref().map(|s| report.repo.root.join(s));
+            absolute.iter().any(|p| {
+                report.repo.files[f.loc.file].path.starts_with(p)
+                    || stack_dir.as_ref().is_some_and(|d| d.starts_with(p))
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// The summary line's figures for the stacks under the folders linted.
+fn summary(report: &Report, absolute: &[PathBuf]) -> Summary {
+    let stacks_in_scope: Vec<&model::Stack> = report
+        .model
+        .stacks
+        .iter()
+        .filter(|s| absolute.iter().any(|p| s.dir.starts_with(p)))
+        .collect();
+    Summary {
+        stacks: stacks_in_scope.iter().map(|s| s.rel.clone()).collect(),
+        suppressed: report.suppressed,
+        claims: stacks_in_scope.iter().map(|s| s.pvcs.len()).sum(),
+        unresolved_claims: stacks_in_scope
+            .iter()
+            .flat_map(|s| &s.pvcs)
+            .filter(|p| matches!(p.storage_class, eval::Val::Unknown(_)))
+            .count(),
+    }
 }
 
 /// The nearest folder at or above `start` holding `backstop.toml` or `.git`; else `start`.
