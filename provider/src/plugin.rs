@@ -49,7 +49,7 @@ fn served(schema: &schema::Schema) -> tfplugin6_server::Schema {
             .attributes
             .iter()
             .filter(|a| a.requires_replace)
-            .map(|a| a.name.to_string())
+            .map(|a| vec![a.name.to_string()])
             .collect(),
     }
 }
@@ -155,7 +155,7 @@ impl tfplugin6_server::Resource for BackstopResource {
         errors(&lifecycle::validate(self.adapter.as_ref(), config))
     }
 
-    fn plan(&self, proposed: &Value) -> Result<Value, Diagnostics> {
+    fn plan(&self, _config: &Value, proposed: &Value) -> Result<Value, Diagnostics> {
         lifecycle::plan(self.adapter.as_ref(), &self.defaults(), proposed).map_err(|d| errors(&d))
     }
 

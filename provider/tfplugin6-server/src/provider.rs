@@ -19,11 +19,12 @@ pub enum Kind {
 }
 
 /// A schema as the server needs it: the wire form Terraform reads, the cty type its
-/// values are decoded with, and the top-level attributes whose change plans a replacement.
+/// values are decoded with, and the attributes whose change plans a replacement (each a
+/// path of attribute names: `["name"]`, or `["job", "name"]` inside a nested attribute).
 pub struct Schema {
     pub proto: pb::Schema,
     pub value_type: Type,
-    pub requires_replace: Vec<String>,
+    pub requires_replace: Vec<Vec<String>>,
 }
 
 /// A resource's state as Terraform stored it, for UpgradeResourceState.
@@ -44,8 +45,9 @@ pub trait Resource: Send + Sync {
     fn schema(&self, kind: Kind) -> Schema;
     /// ValidateResourceConfig and ValidateDataResourceConfig.
     fn validate(&self, kind: Kind, config: &Value) -> Diagnostics;
-    /// PlanResourceChange: the planned state for a proposed one (null on delete).
-    fn plan(&self, proposed: &Value) -> Result<Value, Diagnostics>;
+    /// PlanResourceChange: the planned state for a proposed one (null on delete), with
+    /// the configuration as written (the proposal carries prior values where it is unset).
+    fn plan(&self, config: &Value, proposed: &Value) -> Result<Value, Diagnostics>;
     /// ApplyResourceChange: the new state for a planned one (null on delete).
     fn apply(&self, planned: &Value) -> Result<Value, Diagnostics>;
     /// ReadDataSource: the data source's state for its configuration.

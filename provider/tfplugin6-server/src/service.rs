@@ -293,11 +293,12 @@ impl<P: Provider> provider_server::Provider for Service<P> {
                 request.proposed_new_state.as_ref(),
                 "proposed new state",
             )?;
-            let planned = resource.plan(&proposed)?;
+            let config = decode(&schema, request.config.as_ref(), "configuration")?;
+            let planned = resource.plan(&config, &proposed)?;
             let replace = schema
                 .requires_replace
                 .iter()
-                .map(|name| attribute_path(name))
+                .map(|path| attribute_path(&path.iter().map(String::as_str).collect::<Vec<_>>()))
                 .collect();
             Ok((encode(&schema, &planned)?, replace))
         });

@@ -24,7 +24,7 @@ fn schema() -> Schema {
     Schema {
         proto: pb::Schema::default(),
         value_type: object_type(),
-        requires_replace: vec!["input".to_string()],
+        requires_replace: vec![vec!["input".to_string()]],
     }
 }
 
@@ -51,7 +51,7 @@ impl Resource for Doubler {
     fn validate(&self, _: Kind, _: &Value) -> Diagnostics {
         Vec::new()
     }
-    fn plan(&self, proposed: &Value) -> Result<Value, Diagnostics> {
+    fn plan(&self, _: &Value, proposed: &Value) -> Result<Value, Diagnostics> {
         doubled(proposed)
     }
     fn apply(&self, planned: &Value) -> Result<Value, Diagnostics> {
