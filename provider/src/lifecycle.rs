@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use backstop_codegen::{AttrPath, Defaults, Diagnostic, Diagnostics, PathStep};
 
 use crate::dynamic::Value;
-use crate::resources::{computed_names, schema, Adapter, Kind};
+use crate::resources::{computed_names, derived_names, schema, Adapter, Kind};
 
 /// What the provider knows about its own `provider "backstop" {}` block.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,12 +58,32 @@ pub fn plan(
             for name in outputs {
                 planned.insert(name.to_string(), Value::Unknown);
             }
+            // A derived default is not known before rendering either.
+            for name in derived_names(&schema) {
+                if planned.get(name).is_none_or(Value::is_null) {
+                    planned.insert(name.to_string(), Value::Unknown);
+                }
+            }
             for (name, value) in adapter.known_handles(proposed) {
                 planned.insert(name.to_string(), value);
             }
             Ok(Value::Object(planned))
         }
     }
+}
+
+/// The value a plan starts from. Terraform proposes the prior state's value for an
+/// optional attribute the provider derives when the configuration leaves it unset; that
+/// value would keep a default derived from inputs that may have changed since (or a value
+/// the user has removed), so the configuration's own value (null) replaces it.
+pub fn proposal(adapter: &dyn Adapter, config: &Value, proposed: Value) -> Value {
+    let Value::Object(mut attrs) = proposed else {
+        return proposed;
+    };
+    for name in derived_names(&schema(adapter)) {
+        attrs.insert(name.to_string(), config.attr(name).clone());
+    }
+    Value::Object(attrs)
 }
 
 /// ApplyResourceChange: the planned state, now wholly known, rendered; null on delete.
@@ -119,11 +139,14 @@ pub fn import(adapter: &dyn Adapter, id: &str) -> Result<Value, Diagnostic> {
         .map(|a| (a.name.to_string(), Value::Null))
         .collect();
     for (name, value) in inputs {
-        attrs.insert(name.to_string(), Value::string(value));
+        attrs.insert(name.to_string(), value);
     }
+    // State holds no unknown values: a handle the ID does not determine stays null.
     let handles = adapter.known_handles(&Value::Object(attrs.clone()));
     for (name, value) in handles {
-        attrs.insert(name.to_string(), value);
+        if value.is_wholly_known() {
+            attrs.insert(name.to_string(), value);
+        }
     }
     Ok(Value::Object(attrs))
 }
