@@ -4,8 +4,9 @@ job's computed attributes); create, a clean second plan, in-place updates, the d
 derived schedule following the job and feeding the alert's `restore_test_schedule`,
 replacement on the job's name, destroy, import with the resource's own id."""
 import json
+import re
 
-from provider_support import errors, resource_change
+from provider_support import REPO, errors, resource_change
 
 PROVIDER = """
 provider "backstop" {
@@ -195,3 +196,21 @@ import {
         workspace.write(stack() + f'import {{\n  to = {address}\n  id = {json.dumps(bad)}\n}}\n')
         failed = errors(workspace.run_json("plan", check=False))
         assert any(bad in d["summary"] and "<namespace>/" in d["detail"] for d in failed), failed
+
+
+def test_the_restore_guides_terraform_blocks_plan(workspace):
+    """docs/guides/restore.md's Terraform blocks, next to the job they name, plan and apply,
+    and the restore's YAML is there for `terraform output -raw`."""
+    guide = (REPO / "docs" / "guides" / "restore.md").read_text()
+    blocks = re.findall(r"^```terraform\n(.*?)^```", guide, re.S | re.M)
+    assert len(blocks) == 2, blocks
+    job = stack().split('resource "backstop_restore_test"')[0].replace('"backstop_backup_job" "mail"',
+                                                                       '"backstop_backup_job" "mailserver"')
+    workspace.write(job + "\n".join(blocks))
+    plan = workspace.show_plan()
+    alert = resource_change(plan, "backstop_backup_alert.mailserver")["change"]["after"]
+    assert alert["restore_test_schedule"] == "0 5 * * 0"
+    workspace.run("apply", "-auto-approve", "tfplan")
+    # As the guide runs it, once the job exists.
+    restore = workspace.run("output", "-raw", "mailserver_restore").stdout
+    assert restore.startswith("apiVersion: batch/v1\nkind: Job\n") and "mailserver-data-restored" in restore

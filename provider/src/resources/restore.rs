@@ -24,7 +24,7 @@ impl Adapter for RestoreJob {
         "A restore of one backup job's snapshot (default: the newest complete one), rendered as a Kubernetes Job \
          `<name>-restore`. Files (rsync, sqlite) are copied into a staging folder of `target_claim`, verified against the \
          snapshot's manifest, and only then swapped in; a non-empty target is refused unless `overwrite = true`. A dump is \
-         replayed against the job's database server. \n\n\
+         replayed against the job's database server.\n\n\
          Rendering changes nothing in the cluster: the restore runs when the Job is created, once. For a one-off restore \
          read the data source and apply its `manifest_yaml` with `kubectl apply -f -`, then delete the Job. A `manifest` \
          given to `kubernetes_manifest` runs the restore on the apply that creates it, and again whenever the Job is \
