@@ -418,6 +418,79 @@ mod tests {
         }
     }
 
+    fn drill_adapter() -> Box<dyn Adapter> {
+        resources::all()
+            .into_iter()
+            .find(|a| a.type_name() == "backstop_restore_test")
+            .expect("drill adapter")
+    }
+
+    /// A drill of `job_config`'s job, every drill attribute null unless overridden.
+    fn drill_config(overrides: &[(&str, Value)]) -> Value {
+        let mut job = job_config(&[]);
+        if let Value::Object(attrs) = &mut job {
+            // The job's computed attributes are not part of a drill's `job`.
+            for computed in ["id", "cronjob_name", "manifest"] {
+                attrs.remove(computed);
+            }
+        }
+        let mut attrs: BTreeMap<String, Value> = schema(drill_adapter().as_ref())
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), Value::Null))
+            .collect();
+        attrs.insert("job".to_string(), job);
+        for (name, value) in overrides {
+            attrs.insert(name.to_string(), value.clone());
+        }
+        Value::Object(attrs)
+    }
+
+    #[test]
+    fn a_derived_default_is_planned_from_the_configuration_not_the_prior_state() {
+        let adapter = drill_adapter();
+        // The prior state's default (or a schedule since removed) is proposed back.
+        let proposed = drill_config(&[("schedule", Value::string("0 9 * * 1"))]);
+        let config = drill_config(&[]);
+        let planned = plan(
+            adapter.as_ref(),
+            &known(),
+            &proposal(adapter.as_ref(), &config, proposed),
+        )
+        .expect("plan");
+        // The backup runs at 03:00: the drill on Sunday two hours later.
+        assert_eq!(planned.attr("schedule"), &Value::string("0 5 * * 0"));
+        let explicit = drill_config(&[("schedule", Value::string("0 9 * * 1"))]);
+        let planned = plan(
+            adapter.as_ref(),
+            &known(),
+            &proposal(adapter.as_ref(), &explicit, explicit.clone()),
+        )
+        .expect("plan");
+        assert_eq!(planned.attr("schedule"), &Value::string("0 9 * * 1"));
+    }
+
+    #[test]
+    fn a_drill_import_sets_its_jobs_name_and_namespace() {
+        let planned = plan(drill_adapter().as_ref(), &known(), &drill_config(&[])).expect("plan");
+        let id = planned.attr("id").as_str().expect("id").to_string();
+        assert_eq!(id, "mail/mail-restore-test");
+        let state = import(drill_adapter().as_ref(), &id).expect("import");
+        assert_eq!(state.attr("job").attr("name"), &Value::string("mail"));
+        assert_eq!(state.attr("job").attr("namespace"), &Value::string("mail"));
+        assert_eq!(state.attr("cronjob_name"), planned.attr("cronjob_name"));
+        // The schedule derives from the job's, which the ID does not give: null, not unknown.
+        assert_eq!(state.attr("schedule"), &Value::Null);
+        assert!(state.is_wholly_known());
+        for bad in [
+            "mail/mail-backup",
+            "mail/-restore-test",
+            "mail-restore-test",
+        ] {
+            assert!(import(drill_adapter().as_ref(), bad).is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn delete_plans_and_applies_to_null() {
         assert_eq!(
