@@ -28,8 +28,8 @@ impl Adapter for RestoreJob {
          Rendering changes nothing in the cluster: the restore runs when the Job is created, once. For a one-off restore \
          read the data source and apply its `manifest_yaml` with `kubectl apply -f -`, then delete the Job. A `manifest` \
          given to `kubernetes_manifest` runs the restore on the apply that creates it, and again whenever the Job is \
-         re-created (after `kubectl delete`, or a change to the Job): remove both blocks once the restore is done, and \
-         never leave one with `overwrite = true` in a stack."
+         created anew (after a `kubectl delete`, say; a Job's pod template cannot change in place): remove both blocks \
+         once the restore is done, and never leave one with `overwrite = true` in a stack."
     }
 
     fn inputs(&self) -> Vec<Attribute> {
