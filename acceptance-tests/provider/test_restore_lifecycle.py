@@ -214,3 +214,38 @@ def test_the_restore_guides_terraform_blocks_plan(workspace):
     # As the guide runs it, once the job exists.
     restore = workspace.run("output", "-raw", "mailserver_restore").stdout
     assert restore.startswith("apiVersion: batch/v1\nkind: Job\n") and "mailserver-data-restored" in restore
+
+
+def test_checks_that_need_the_job_wait_for_it(workspace):
+    """`terraform validate` knows no resource's values: a drill's checks that depend on its
+    job's strategy wait for the plan, which reports them on the attribute."""
+    sqlite_job = PROVIDER + """
+resource "backstop_backup_job" "vw" {
+  name              = "vaultwarden"
+  namespace         = "vaultwarden"
+  schedule          = "0 */6 * * *"
+  strategy          = "%s"
+  source_claim      = "vaultwarden-data"
+  mounts            = { data = { path = "/data" } }
+  database          = "/data/db.sqlite3"
+  destination_claim = "vaultwarden-backup-host"
+}
+
+resource "backstop_restore_test" "vw" {
+  job         = backstop_backup_job.vw
+  check_query = "SELECT count(*) FROM users"
+}
+"""
+    workspace.write(sqlite_job % "sqlite")
+    assert workspace.run_json("validate")[0]["valid"] is True
+    plan = workspace.show_plan()
+    script = resource_change(plan, "backstop_restore_test.vw")["change"]["after"]["manifest"]["spec"][
+        "jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["command"][-1]
+    assert "SELECT count(*) FROM users" in script
+
+    # The same drill on an rsync job: valid until the job is known, then an error on check_query.
+    workspace.write((sqlite_job % "rsync").replace('  database          = "/data/db.sqlite3"\n', ""))
+    assert workspace.run_json("validate")[0]["valid"] is True
+    failed = errors(workspace.run_json("plan", check=False))
+    assert [d["summary"] for d in failed] == ["check_query applies to sqlite and dump jobs only"], failed
+    assert failed[0]["snippet"]["code"].strip().startswith("check_query"), failed
