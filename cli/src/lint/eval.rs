@@ -331,11 +331,13 @@ impl<'s, 'r> Env<'s, 'r> {
         }) else {
             return Val::Unknown(format!("{kind}.{name} is not a resource of this module"));
         };
+        let mut descended = false;
         for (i, step) in steps.iter().enumerate() {
             match step {
                 Step::Index(_) => continue,
                 Step::Splat => return Val::Unknown("a splat expression".into()),
                 Step::Attr(key) => {
+                    descended = true;
                     if let Some(attr) = block.attr(key) {
                         return self.apply(env.eval(&attr.value), &steps[i + 1..]);
                     }
@@ -349,7 +351,10 @@ impl<'s, 'r> Env<'s, 'r> {
                 }
             }
         }
-        Val::Unknown(format!("{kind}.{name} is an object"))
+        match (kind, descended) {
+            ("backstop_backup_job", false) => backstop_job_object(env, block),
+            _ => Val::Unknown(format!("{kind}.{name} is an object")),
+        }
     }
 
     /// `[for ...]` / `{for ...}` over a static collection (at most `MAX_FOR_ITEMS` items).
@@ -587,6 +592,26 @@ impl<'s, 'r> Env<'s, 'r> {
 /// An evaluation that fails whatever is applied: a missing key, index or definition.
 fn is_certain_failure(why: &str) -> bool {
     why.starts_with("no key") || why == "index out of range" || why.contains("is not defined")
+}
+
+/// `backstop_backup_job.x` as a whole, as a drill's or restore's `job` takes it: its
+/// inputs, and the CronJob name they give.
+fn backstop_job_object(env: Env, block: &Block) -> Val {
+    let mut object: Vec<(String, Val)> = block
+        .attrs
+        .iter()
+        .filter(|a| {
+            !matches!(
+                a.key.as_str(),
+                "for_each" | "count" | "depends_on" | "provider"
+            )
+        })
+        .map(|a| (a.key.clone(), env.eval(&a.value)))
+        .collect();
+    if let Some(cronjob) = backstop_computed(env, block, "backstop_backup_job", "cronjob_name") {
+        object.push(("cronjob_name".into(), cronjob));
+    }
+    Val::Map(object)
 }
 
 /// Computed attributes of Backstop's own resources that follow from their inputs, so a
