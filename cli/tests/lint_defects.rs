@@ -459,6 +459,9 @@ fn d17_a_database_gets_a_dump_formatted_as_terraform_fmt_writes_it() {
         "user      = \"admin\"",
         "name = \"postgres-credentials\"",
         "nfs_server = \"10.0.0.9\"",
+        // The drill's throwaway server: the major version of the image postgres:16.4.
+        "  job            = backstop_backup_job.postgres_data\n  server_version = \"16\"\n",
+        "restore_test_schedule = backstop_restore_test.postgres_data.schedule",
     ] {
         assert!(text.contains(line), "{line} missing from:\n{text}");
     }
