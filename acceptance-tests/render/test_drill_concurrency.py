@@ -4,6 +4,7 @@ lock, so it waits while the lock exists, and a snapshot a backup replaced while 
 verified it is verified once more instead of failing the drill falsely."""
 import os
 import pathlib
+import subprocess
 import time
 
 from backstop_render_support import alpine_like_path, require_tool, script_command
@@ -12,7 +13,6 @@ from test_manifest_drill import DRILL_METRICS, WEEK1, backup_run, files_job  # n
 
 def start(script: str, path: str, env: dict, log: pathlib.Path):
     """The script in its own session, its output in a file (a pipe nobody reads would fill)."""
-    import subprocess
     command, full_env = script_command(script, path, env)
     with open(log, "w") as out:
         return subprocess.Popen(command, env=full_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
