@@ -4,8 +4,8 @@
 use super::config::{NfsPolicy, NfsVerdict};
 use super::eval::{Env, Val};
 use super::model::{
-    ClaimRef, EnvVar, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume, Pvc, PvcKind,
-    Service, Stack, VolumeSource, Workload,
+    ClaimRef, Drill, EnvVar, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume, Pvc,
+    PvcKind, Service, Stack, VolumeSource, Workload,
 };
 use super::syntax::{Block, Expr, ExprKind, Part, Step};
 use super::values;
@@ -32,6 +32,7 @@ pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, cla
             stack.nfs.push(NfsDest { claim_name, origin });
         }
         "kubernetes_service" | "kubernetes_service_v1" => service(stack, env, block),
+        "backstop_restore_test" => drill(stack, env, block, origin),
         "backstop_backup_alert" => {
             let alerts = values::backstop_alert(env, block, &origin.loc, &origin.anchors);
             stack.alerts.extend(alerts);
@@ -442,6 +443,45 @@ fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         mounts,
         host_affinity,
         kind: JobKind::Backstop,
+        origin,
+    });
+}
+
+/// A restore drill: `job = backstop_backup_job.NAME` (evaluated to the job's inputs), or
+/// an object literal of the job's inputs.
+fn drill(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+    let Some(job) = block.attr("job") else {
+        return;
+    };
+    let job_addr = match &job.value.kind {
+        ExprKind::Ref(steps) => match (steps.first(), steps.get(1)) {
+            (Some(Step::Attr(kind)), Some(Step::Attr(name))) if kind == "backstop_backup_job" => {
+                Some(format!("{kind}.{name}"))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let (cronjob, namespace) = match env.eval(&job.value) {
+        Val::Map(inputs) => {
+            let input = |key: &str| {
+                inputs
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or(Val::Null, |(_, v)| v.clone())
+            };
+            let cronjob = match input("name") {
+                Val::Str(app) => Val::Str(format!("{app}-backup")),
+                other => other,
+            };
+            (cronjob, input("namespace"))
+        }
+        other => (other.clone(), other),
+    };
+    stack.drills.push(Drill {
+        cronjob,
+        namespace,
+        job_addr,
         origin,
     });
 }

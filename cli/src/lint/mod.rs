@@ -171,7 +171,7 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
     let text = output::render(args.format, &located, &summary, colour);
     let _ = std::io::stdout().write_all(text.as_bytes());
     let parse_errors = in_scope.iter().any(|f| f.rule.code == "BS100");
-    let failing = in_scope.iter().any(|f| f.rule.severity >= args.severity);
+    let failing = in_scope.iter().any(|f| f.severity >= args.severity);
     Ok(if parse_errors {
         ExitCode::from(2)
     } else if failing {

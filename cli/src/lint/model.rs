@@ -33,6 +33,8 @@ pub struct Stack {
     pub nfs: Vec<NfsDest>,
     pub workloads: Vec<Workload>,
     pub services: Vec<Service>,
+    /// `backstop_restore_test` resources and data sources: the restore drills.
+    pub drills: Vec<Drill>,
     /// Backstop alerts of this stack's module instances (inputs known); the model's
     /// `alerts` holds them too, with the repository's other rules.
     pub alerts: Vec<AlertRule>,
@@ -123,6 +125,33 @@ pub struct MountRef {
     pub path: String,
     pub sub_path: Option<String>,
     pub read_only: bool,
+}
+
+/// A `backstop_restore_test`: the backup job it drills, by the CronJob name and namespace
+/// its `job` gives, and by address when `job` is `backstop_backup_job.NAME` of the same
+/// module instance (which links it even when the job's name is not static).
+#[derive(Debug, Clone)]
+pub struct Drill {
+    pub cronjob: Val,
+    pub namespace: Val,
+    pub job_addr: Option<String>,
+    pub origin: Origin,
+}
+
+impl Drill {
+    /// True when this drill restores the snapshots of `job`, declared in the same stack
+    /// (`same_stack`) or elsewhere in the repository.
+    pub fn drills(&self, job: &Job, same_stack: bool) -> bool {
+        let by_addr = same_stack
+            && self.origin.instance == job.origin.instance
+            && self.job_addr.as_deref() == Some(job.origin.addr.as_str());
+        let by_name = matches!((&self.cronjob, &job.name), (Val::Str(a), Val::Str(b)) if a == b)
+            && match (&self.namespace, &job.namespace) {
+                (Val::Str(a), Val::Str(b)) => a == b,
+                _ => true,
+            };
+        by_addr || by_name
+    }
 }
 
 /// An NFS-backed claim a backup can write to.
