@@ -9,6 +9,7 @@ use super::model::{
 };
 use super::syntax::{Block, Expr, ExprKind, Part, Step};
 use super::values;
+use backstop_codegen::policy;
 
 pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, classes: &NfsPolicy) {
     let kind = block.labels.first().map(String::as_str).unwrap_or("");
@@ -371,7 +372,7 @@ fn service(stack: &mut Stack, env: &Env, block: &Block) {
 /// records what the rules still check: what it mounts, where it writes, its affinity.
 fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
     let name = match attr(env, block, "name") {
-        Val::Str(app) => Val::Str(format!("{app}-backup")),
+        Val::Str(app) => Val::Str(policy::cronjob_name(&app)),
         other => other,
     };
     let mut volumes = Vec::new();
@@ -410,7 +411,7 @@ fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         });
         mounts.push(MountRef {
             volume: "backup".into(),
-            path: "/backup".into(),
+            path: policy::BACKUP_DIR.into(),
             sub_path: None,
             read_only: false,
         });

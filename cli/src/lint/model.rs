@@ -4,6 +4,7 @@
 
 use super::eval::Val;
 pub use super::stacks::StackKind;
+use backstop_codegen::policy;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -209,14 +210,14 @@ impl Job {
             || self
                 .mounts
                 .iter()
-                .any(|m| m.path == "/backup" || m.path.starts_with("/backup/"))
+                .any(|m| policy::is_in_backup_dir(&m.path))
     }
 
     /// True when a volume is where the job writes its backup: mounted at `/backup`.
     pub fn is_backup_mount(&self, volume: &str) -> bool {
         self.mounts
             .iter()
-            .any(|m| m.volume == volume && (m.path == "/backup" || m.path.starts_with("/backup/")))
+            .any(|m| m.volume == volume && policy::is_in_backup_dir(&m.path))
     }
 
     pub fn volume(&self, name: &str) -> Option<&PodVolume> {

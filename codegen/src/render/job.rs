@@ -4,6 +4,7 @@
 use super::conventions;
 use super::scripts::{self, ScriptTemplates};
 use crate::model::{BackupJob, Strategy};
+use crate::policy::cronjob_name;
 use crate::schedule::Schedule;
 use crate::{Defaults, RenderedJob};
 use serde_json::{json, Value};
@@ -39,20 +40,6 @@ pub fn render(defaults: &Defaults, job: &BackupJob) -> RenderedJob {
         defaults,
         job,
     )
-}
-
-const CRONJOB_SUFFIX: &str = "-backup";
-
-/// The CronJob of app `app`: `<app>-backup`.
-pub fn cronjob_name(app: &str) -> String {
-    format!("{app}{CRONJOB_SUFFIX}")
-}
-
-/// The app a backup CronJob name belongs to: `mail-backup` -> `mail`.
-pub fn app_of_cronjob(cronjob_name: &str) -> Option<&str> {
-    cronjob_name
-        .strip_suffix(CRONJOB_SUFFIX)
-        .filter(|app| !app.is_empty())
 }
 
 pub fn render_with(
