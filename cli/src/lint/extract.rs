@@ -7,9 +7,12 @@ use super::model::{
     ClaimRef, EnvVar, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume, Pvc, PvcKind,
     Service, Stack, VolumeSource, Workload,
 };
+use super::rendered;
 use super::syntax::{Block, Expr, ExprKind, Part, Step};
 use super::values;
 use backstop_codegen::policy;
+use backstop_codegen::BackupJob;
+use serde_json::Value;
 
 pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, classes: &NfsPolicy) {
     let kind = block.labels.first().map(String::as_str).unwrap_or("");
@@ -368,9 +371,116 @@ fn service(stack: &mut Stack, env: &Env, block: &Block) {
     });
 }
 
-/// Backstop's job is compliant by construction (read-only twice, pinned image); the model
-/// records what the rules still check: what it mounts, where it writes, its affinity.
+/// Backstop's job as the core renders it, read like any other CronJob; the hand model
+/// only where the block's values are not all static or the core refuses them.
 fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+    let job = match rendered::job(env, block) {
+        Some((model, rendered)) => rendered_job(env, block, &model, &rendered.cronjob, origin),
+        None => hand_job(env, block, origin),
+    };
+    stack.jobs.push(job);
+}
+
+/// The facts of a rendered CronJob manifest. The claims keep the references written in
+/// the block (`backstop_nfs_backup_volume.x.claim_name`), which the manifest has resolved.
+fn rendered_job(
+    env: &Env,
+    block: &Block,
+    model: &BackupJob,
+    cronjob: &Value,
+    origin: Origin,
+) -> Job {
+    let claim = |name: &str| {
+        let written = [
+            (model.source_claim.as_deref(), "source_claim"),
+            (Some(model.destination_claim.as_str()), "destination_claim"),
+        ]
+        .into_iter()
+        .find(|(value, _)| *value == Some(name))
+        .and_then(|(_, key)| block.attr(key));
+        ClaimRef {
+            name: Val::Str(name.to_string()),
+            addr: written.and_then(|a| claim_ref(env, &a.value).addr),
+        }
+    };
+    let text = |value: &Value| {
+        value
+            .as_str()
+            .map_or(Val::Null, |s| Val::Str(s.to_string()))
+    };
+    let spec = &cronjob["spec"];
+    let pod = &spec["jobTemplate"]["spec"]["template"]["spec"];
+    let containers = pod["containers"].as_array().map_or(&[][..], Vec::as_slice);
+    let volumes = pod["volumes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|volume| PodVolume {
+            name: volume["name"].as_str().unwrap_or_default().to_string(),
+            source: match volume["persistentVolumeClaim"].as_object() {
+                Some(pvc) => VolumeSource::Claim {
+                    claim: claim(
+                        pvc.get("claimName")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default(),
+                    ),
+                    read_only: pvc
+                        .get("readOnly")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false),
+                },
+                None if volume.get("nfs").is_some() => VolumeSource::Nfs,
+                None => VolumeSource::Other,
+            },
+        })
+        .collect();
+    let mounts = containers
+        .iter()
+        .flat_map(|c| c["volumeMounts"].as_array().into_iter().flatten())
+        .map(|mount| MountRef {
+            volume: mount["name"].as_str().unwrap_or_default().to_string(),
+            path: mount["mountPath"].as_str().unwrap_or_default().to_string(),
+            sub_path: mount["subPath"].as_str().map(str::to_string),
+            read_only: mount["readOnly"].as_bool().unwrap_or(false),
+        })
+        .collect();
+    let scripts = containers
+        .iter()
+        .flat_map(|c| [&c["command"], &c["args"]])
+        .filter_map(Value::as_array)
+        .map(|parts| {
+            parts
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let host_affinity = pod["affinity"]["podAffinity"]
+        ["requiredDuringSchedulingIgnoredDuringExecution"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|term| term["topologyKey"] == "kubernetes.io/hostname");
+    Job {
+        name: text(&cronjob["metadata"]["name"]),
+        namespace: text(&cronjob["metadata"]["namespace"]),
+        schedule: text(&spec["schedule"]),
+        images: containers.iter().map(|c| text(&c["image"])).collect(),
+        starting_deadline: spec["startingDeadlineSeconds"].as_f64().map(Val::Num),
+        scripts,
+        volumes,
+        mounts,
+        host_affinity,
+        kind: JobKind::Backstop,
+        origin,
+    }
+}
+
+/// Backstop's job when it cannot be rendered: compliant by construction (read-only twice,
+/// pinned image), so the model records what the rules still check: what it mounts, where
+/// it writes, its affinity.
+fn hand_job(env: &Env, block: &Block, origin: Origin) -> Job {
     let name = match attr(env, block, "name") {
         Val::Str(app) => Val::Str(policy::cronjob_name(&app)),
         other => other,
@@ -432,7 +542,7 @@ fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         .map(|a| env.eval(&a.value))
         .into_iter()
         .collect();
-    stack.jobs.push(Job {
+    Job {
         name,
         namespace: attr(env, block, "namespace"),
         schedule: attr(env, block, "schedule"),
@@ -444,5 +554,5 @@ fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         host_affinity,
         kind: JobKind::Backstop,
         origin,
-    });
+    }
 }

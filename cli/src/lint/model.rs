@@ -178,6 +178,10 @@ pub struct AlertRule {
     pub kind: AlertKind,
     /// `last_successful_time == 0`: a NeverSucceeded rule that cannot fire.
     pub compares_to_zero: bool,
+    /// The namespace of the CronJob watched, when the rule says it (Backstop's alerts).
+    pub namespace: Option<String>,
+    /// A Stale rule rendered by the core: the threshold it fires after.
+    pub stale_after_seconds: Option<u64>,
     pub loc: Loc,
     pub anchors: Vec<Loc>,
 }
