@@ -195,6 +195,7 @@ pub fn claim_ref(env: &Env, expr: &Expr) -> ClaimRef {
     }
 }
 
+#[derive(Default)]
 struct PodSpec {
     images: Vec<Val>,
     env: Vec<EnvVar>,
@@ -205,14 +206,7 @@ struct PodSpec {
 }
 
 fn pod_spec(env: &Env, spec: &Block) -> PodSpec {
-    let mut pod = PodSpec {
-        images: Vec::new(),
-        env: Vec::new(),
-        scripts: Vec::new(),
-        volumes: Vec::new(),
-        mounts: Vec::new(),
-        host_affinity: false,
-    };
+    let mut pod = PodSpec::default();
     for container in spec
         .blocks
         .iter()
@@ -316,19 +310,39 @@ fn cron_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         .path(&["spec"])
         .and_then(|s| s.attr("starting_deadline_seconds"))
         .map(|a| env.eval(&a.value));
-    stack.jobs.push(Job {
+    let head = CronJobHead {
         name: nested(env, block, &["metadata"], "name"),
         namespace: nested(env, block, &["metadata"], "namespace"),
         schedule: nested(env, block, &["spec"], "schedule"),
-        images: pod.images,
         starting_deadline: deadline,
-        scripts: pod.scripts,
-        volumes: pod.volumes,
-        mounts: pod.mounts,
-        host_affinity: pod.host_affinity,
-        kind: JobKind::Kubernetes,
-        origin,
-    });
+    };
+    stack.jobs.push(head.job(pod, JobKind::Kubernetes, origin));
+}
+
+/// What a CronJob says besides its pod.
+struct CronJobHead {
+    name: Val,
+    namespace: Val,
+    schedule: Val,
+    starting_deadline: Option<Val>,
+}
+
+impl CronJobHead {
+    fn job(self, pod: PodSpec, kind: JobKind, origin: Origin) -> Job {
+        Job {
+            name: self.name,
+            namespace: self.namespace,
+            schedule: self.schedule,
+            images: pod.images,
+            starting_deadline: self.starting_deadline,
+            scripts: pod.scripts,
+            volumes: pod.volumes,
+            mounts: pod.mounts,
+            host_affinity: pod.host_affinity,
+            kind,
+            origin,
+        }
+    }
 }
 
 fn workload(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
@@ -462,19 +476,22 @@ fn rendered_job(
         .into_iter()
         .flatten()
         .any(|term| term["topologyKey"] == "kubernetes.io/hostname");
-    Job {
+    let head = CronJobHead {
         name: text(&cronjob["metadata"]["name"]),
         namespace: text(&cronjob["metadata"]["namespace"]),
         schedule: text(&spec["schedule"]),
-        images: containers.iter().map(|c| text(&c["image"])).collect(),
         starting_deadline: spec["startingDeadlineSeconds"].as_f64().map(Val::Num),
+    };
+    let images = containers.iter().map(|c| text(&c["image"])).collect();
+    let pod = PodSpec {
+        images,
         scripts,
         volumes,
         mounts,
         host_affinity,
-        kind: JobKind::Backstop,
-        origin,
-    }
+        ..PodSpec::default()
+    };
+    head.job(pod, JobKind::Backstop, origin)
 }
 
 /// Backstop's job when it cannot be rendered: compliant by construction (read-only twice,
@@ -485,10 +502,9 @@ fn hand_job(env: &Env, block: &Block, origin: Origin) -> Job {
         Val::Str(app) => Val::Str(policy::cronjob_name(&app)),
         other => other,
     };
-    let mut volumes = Vec::new();
-    let mut mounts = Vec::new();
+    let mut pod = PodSpec::default();
     if let Some(source) = block.attr("source_claim") {
-        volumes.push(PodVolume {
+        pod.volumes.push(PodVolume {
             name: "source".into(),
             source: VolumeSource::Claim {
                 claim: claim_ref(env, &source.value),
@@ -503,7 +519,7 @@ fn hand_job(env: &Env, block: &Block, origin: Origin) -> Job {
             _ => Vec::new(),
         };
         for path in paths {
-            mounts.push(MountRef {
+            pod.mounts.push(MountRef {
                 volume: "source".into(),
                 path,
                 sub_path: None,
@@ -512,47 +528,41 @@ fn hand_job(env: &Env, block: &Block, origin: Origin) -> Job {
         }
     }
     if let Some(destination) = block.attr("destination_claim") {
-        volumes.push(PodVolume {
+        pod.volumes.push(PodVolume {
             name: "backup".into(),
             source: VolumeSource::Claim {
                 claim: claim_ref(env, &destination.value),
                 read_only: false,
             },
         });
-        mounts.push(MountRef {
+        pod.mounts.push(MountRef {
             volume: "backup".into(),
             path: policy::BACKUP_DIR.into(),
             sub_path: None,
             read_only: false,
         });
     }
-    let host_affinity = match attr(env, block, "colocate_with") {
+    pod.host_affinity = match attr(env, block, "colocate_with") {
         Val::Map(entries) => !entries.is_empty(),
         Val::Null => false,
         _ => true,
     };
     let strategy = attr(env, block, "strategy");
-    let scripts = match strategy.as_str() {
+    pod.scripts = match strategy.as_str() {
         Some("pg_dumpall") => vec!["pg_dumpall -h".to_string()],
         Some("mysqldump") => vec!["mysqldump".to_string()],
         _ => Vec::new(),
     };
-    let images = block
+    pod.images = block
         .attr("image")
         .map(|a| env.eval(&a.value))
         .into_iter()
         .collect();
-    Job {
+    let head = CronJobHead {
         name,
         namespace: attr(env, block, "namespace"),
         schedule: attr(env, block, "schedule"),
-        images,
         starting_deadline: None,
-        scripts,
-        volumes,
-        mounts,
-        host_affinity,
-        kind: JobKind::Backstop,
-        origin,
-    }
+    };
+    head.job(pod, JobKind::Backstop, origin)
 }

@@ -66,25 +66,31 @@ fn defaults(env: &Env) -> Option<Defaults> {
     }
 }
 
-/// A `backstop_backup_job` as the provider renders it: `None` unless its name and every
-/// value are static and the core accepts them.
-pub fn job(env: &Env, block: &Block) -> Option<(BackupJob, RenderedJob)> {
+/// An object as the provider renders it: `None` unless the attribute that names it and
+/// every value are static and the core accepts them. The spec loader's default for the
+/// naming attribute (from the block label) is not what Terraform does, so it must be set.
+fn render<T, R, E>(
+    env: &Env,
+    block: &Block,
+    naming: &str,
+    reader: impl FnOnce(&mut Fields, &str) -> T,
+    render: impl FnOnce(&Defaults, &T) -> Result<R, E>,
+) -> Option<(T, R)> {
     let values = static_values(env, block)?;
-    // The provider requires `name`; the spec loader's default (the block label) is not
-    // what Terraform would do.
-    values.get("name")?;
-    let job = read(&values, |f| convert::job(f, ""))?;
-    let rendered = render_job(&defaults(env)?, &job).ok()?;
-    Some((job, rendered))
+    values.get(naming)?;
+    let object = read(&values, |f| reader(f, ""))?;
+    let rendered = render(&defaults(env)?, &object).ok()?;
+    Some((object, rendered))
 }
 
-/// A `backstop_backup_alert` as the provider renders it, under the same conditions.
+/// A `backstop_backup_job` as the provider renders it.
+pub fn job(env: &Env, block: &Block) -> Option<(BackupJob, RenderedJob)> {
+    render(env, block, "name", convert::job, render_job)
+}
+
+/// A `backstop_backup_alert` as the provider renders it.
 pub fn alert(env: &Env, block: &Block) -> Option<(BackupAlert, RenderedAlert)> {
-    let values = static_values(env, block)?;
-    values.get("cronjob_name")?;
-    let alert = read(&values, |f| convert::alert(f, ""))?;
-    let rendered = render_alert(&defaults(env)?, &alert).ok()?;
-    Some((alert, rendered))
+    render(env, block, "cronjob_name", convert::alert, render_alert)
 }
 
 /// The threshold the core renders into the Stale rule of `alert`.

@@ -231,16 +231,7 @@ impl Manifest {
             let Some((key, value)) = trimmed.split_once(':') else {
                 continue;
             };
-            let value = value
-                .split(" #")
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches(|c| c == '"' || c == '\'');
-            let known = |v: &str| match v.contains("${") || v.contains("{{") {
-                true => Val::Unknown(format!("the template expression {v}")),
-                false => Val::Str(v.to_string()),
-            };
+            let value = yaml_scalar(value);
             if indent == 0 {
                 in_metadata = key == "metadata";
                 metadata_indent = None;
@@ -249,13 +240,13 @@ impl Manifest {
                 }
             } else if in_metadata && *metadata_indent.get_or_insert(indent) == indent {
                 match key {
-                    "name" => manifest.name = known(value),
-                    "namespace" => manifest.namespace = known(value),
+                    "name" => manifest.name = unless_templated(value.to_string()),
+                    "namespace" => manifest.namespace = unless_templated(value.to_string()),
                     _ => {}
                 }
             }
             if key == "storageClassName" && indent > 0 {
-                manifest.claim_class = known(value);
+                manifest.claim_class = unless_templated(value.to_string());
             }
         }
         manifest
@@ -451,24 +442,32 @@ fn yaml_storage_classes(text: &str, vars: Option<&Val>) -> Vec<(Val, usize)> {
         let trimmed = line.trim().trim_start_matches("- ");
         if let Some((key, value)) = trimmed.split_once(':') {
             if STORAGE_CLASS_KEYS.contains(&key.trim().trim_matches('"')) {
-                let value = value
-                    .split(" #")
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .trim_matches(|c| c == '"' || c == '\'');
-                let value = substitute(value, vars);
-                let value = if value.contains("${") || value.contains("{{") {
-                    Val::Unknown(format!("the template expression {value}"))
-                } else {
-                    Val::Str(value)
-                };
+                let value = unless_templated(substitute(yaml_scalar(value), vars));
                 found.push((value, offset + line.len() - line.trim_start().len()));
             }
         }
         offset += line.len();
     }
     found
+}
+
+/// The value of a `key: value` YAML line: no trailing comment, no quotes.
+fn yaml_scalar(value: &str) -> &str {
+    value
+        .split(" #")
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+}
+
+/// A YAML value, unknown while it still holds a `${...}` or `{{ ... }}` template.
+fn unless_templated(value: String) -> Val {
+    if value.contains("${") || value.contains("{{") {
+        Val::Unknown(format!("the template expression {value}"))
+    } else {
+        Val::Str(value)
+    }
 }
 
 fn substitute(text: &str, vars: Option<&Val>) -> String {
