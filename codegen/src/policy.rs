@@ -4,7 +4,12 @@
 
 use crate::schedule::Schedule;
 
-pub use crate::render::conventions::BACKUP_DIR;
+pub use crate::render::conventions::{BACKUP_DIR, CSI_DRIVER};
+
+/// The backup pod's volume holding the app's claim (read-only).
+pub const SOURCE_VOLUME: &str = "source";
+/// The backup pod's volume holding the NFS claim, mounted at `BACKUP_DIR`.
+pub const DESTINATION_VOLUME: &str = "backup";
 
 /// What a backup CronJob's name adds to its app's name.
 pub const CRONJOB_SUFFIX: &str = "-backup";

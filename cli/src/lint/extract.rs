@@ -142,7 +142,7 @@ fn nfs_persistent_volume(env: &Env, pv: &str) -> bool {
                 .is_some_and(|source| {
                     source.block("nfs").is_some()
                         || source.block("csi").is_some_and(|csi| {
-                            attr(env, csi, "driver").as_str() == Some("nfs.csi.k8s.io")
+                            attr(env, csi, "driver").as_str() == Some(policy::CSI_DRIVER)
                         })
                 })
     })
@@ -505,7 +505,7 @@ fn hand_job(env: &Env, block: &Block, origin: Origin) -> Job {
     let mut pod = PodSpec::default();
     if let Some(source) = block.attr("source_claim") {
         pod.volumes.push(PodVolume {
-            name: "source".into(),
+            name: policy::SOURCE_VOLUME.into(),
             source: VolumeSource::Claim {
                 claim: claim_ref(env, &source.value),
                 read_only: true,
@@ -520,7 +520,7 @@ fn hand_job(env: &Env, block: &Block, origin: Origin) -> Job {
         };
         for path in paths {
             pod.mounts.push(MountRef {
-                volume: "source".into(),
+                volume: policy::SOURCE_VOLUME.into(),
                 path,
                 sub_path: None,
                 read_only: true,
@@ -529,14 +529,14 @@ fn hand_job(env: &Env, block: &Block, origin: Origin) -> Job {
     }
     if let Some(destination) = block.attr("destination_claim") {
         pod.volumes.push(PodVolume {
-            name: "backup".into(),
+            name: policy::DESTINATION_VOLUME.into(),
             source: VolumeSource::Claim {
                 claim: claim_ref(env, &destination.value),
                 read_only: false,
             },
         });
         pod.mounts.push(MountRef {
-            volume: "backup".into(),
+            volume: policy::DESTINATION_VOLUME.into(),
             path: policy::BACKUP_DIR.into(),
             sub_path: None,
             read_only: false,

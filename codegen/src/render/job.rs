@@ -4,13 +4,10 @@
 use super::conventions;
 use super::scripts::{self, ScriptTemplates};
 use crate::model::{BackupJob, Strategy};
-use crate::policy::cronjob_name;
+use crate::policy::{cronjob_name, DESTINATION_VOLUME, SOURCE_VOLUME};
 use crate::schedule::Schedule;
 use crate::{Defaults, RenderedJob};
 use serde_json::{json, Value};
-
-const SOURCE_VOLUME: &str = "source";
-const DESTINATION_VOLUME: &str = "backup";
 
 /// Bounds of the default `activeDeadlineSeconds` (half the shortest gap between runs): a
 /// run every 5 minutes still gets 10 minutes (Forbid skips the runs it overlaps), a weekly

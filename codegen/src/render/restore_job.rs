@@ -2,6 +2,7 @@
 //! claim mounted read-only, the target claim read-write at `/restore`.
 
 use super::{conventions, scripts};
+use crate::policy;
 use crate::{BackupJob, Defaults, Strategy};
 use serde_json::{json, Value};
 
@@ -41,13 +42,13 @@ pub fn render(
                             { "name": "TARGET_DIR", "value": format!("{RESTORE_ROOT}/{target_path}") },
                         ],
                         "volumeMounts": [
-                            { "name": "backup", "mountPath": conventions::BACKUP_DIR, "readOnly": true },
+                            { "name": policy::DESTINATION_VOLUME, "mountPath": conventions::BACKUP_DIR, "readOnly": true },
                             { "name": "target", "mountPath": RESTORE_ROOT },
                         ],
                         "securityContext": conventions::container_security_context(),
                     }],
                     "volumes": [
-                        { "name": "backup", "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
+                        { "name": policy::DESTINATION_VOLUME, "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
                         { "name": "target", "persistentVolumeClaim": { "claimName": target_claim } },
                     ],
                 },
@@ -98,7 +99,7 @@ pub fn render_dump(defaults: &Defaults, job: &BackupJob, script: &str) -> Value 
                         "command": ["/bin/sh", "-c", script],
                         "env": env,
                         "volumeMounts": [
-                            { "name": "backup", "mountPath": conventions::BACKUP_DIR, "readOnly": true },
+                            { "name": policy::DESTINATION_VOLUME, "mountPath": conventions::BACKUP_DIR, "readOnly": true },
                         ],
                         // As the backup's container: root for `apk add` and to read the
                         // backup whatever its owner, the rest of root's powers dropped.
@@ -113,7 +114,7 @@ pub fn render_dump(defaults: &Defaults, job: &BackupJob, script: &str) -> Value 
                         },
                     }],
                     "volumes": [
-                        { "name": "backup", "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
+                        { "name": policy::DESTINATION_VOLUME, "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
                     ],
                 },
             },
