@@ -32,7 +32,10 @@ pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, cla
         | "kubernetes_daemon_set_v1" => workload(stack, env, block, origin),
         "backstop_backup_job" => backstop_job(stack, env, block, origin),
         "backstop_nfs_backup_volume" => {
-            let claim_name = attr(env, block, "name");
+            let claim_name = match rendered::volume(env, block) {
+                Some((_, volume)) => Val::Str(volume.claim_name),
+                None => attr(env, block, "name"),
+            };
             stack.nfs.push(NfsDest { claim_name, origin });
         }
         "kubernetes_service" | "kubernetes_service_v1" => service(stack, env, block),

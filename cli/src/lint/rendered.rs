@@ -9,12 +9,21 @@ use super::eval::{Env, Val};
 use super::syntax::Block;
 use crate::spec::convert::{self, Fields};
 use backstop_codegen::{
-    render_alert, render_job, BackupAlert, BackupJob, Defaults, RenderedAlert, RenderedJob,
+    render_alert, render_job, render_volume, BackupAlert, BackupJob, Defaults, NfsBackupVolume,
+    RenderedAlert, RenderedJob, RenderedVolume,
 };
 use serde_json::{Map, Number, Value};
 
-/// Terraform's meta-arguments: not attributes of the resource.
-const META_ARGUMENTS: [&str; 5] = ["count", "for_each", "depends_on", "provider", "lifecycle"];
+/// Terraform's meta-arguments of resources and provider blocks: not Backstop attributes.
+const META_ARGUMENTS: [&str; 7] = [
+    "count",
+    "for_each",
+    "depends_on",
+    "provider",
+    "lifecycle",
+    "alias",
+    "version",
+];
 
 /// The block's attributes as JSON, when every one of them is static.
 fn static_values(env: &Env, block: &Block) -> Option<Map<String, Value>> {
@@ -86,6 +95,11 @@ fn render<T, R, E>(
 /// A `backstop_backup_job` as the provider renders it.
 pub fn job(env: &Env, block: &Block) -> Option<(BackupJob, RenderedJob)> {
     render(env, block, "name", convert::job, render_job)
+}
+
+/// A `backstop_nfs_backup_volume` as the provider renders it.
+pub fn volume(env: &Env, block: &Block) -> Option<(NfsBackupVolume, RenderedVolume)> {
+    render(env, block, "name", convert::volume, render_volume)
 }
 
 /// A `backstop_backup_alert` as the provider renders it.
