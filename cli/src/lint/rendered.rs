@@ -9,10 +9,11 @@ use super::eval::{Env, Val};
 use super::syntax::Block;
 use crate::spec::convert::{self, Fields};
 use backstop_codegen::{
-    render_alert, render_job, render_volume, BackupAlert, BackupJob, Defaults, NfsBackupVolume,
+    render_alert, render_volume, BackupAlert, BackupJob, Defaults, JobRenderer, NfsBackupVolume,
     RenderedAlert, RenderedJob, RenderedVolume,
 };
 use serde_json::{Map, Number, Value};
+use std::sync::OnceLock;
 
 /// Terraform's meta-arguments of resources and provider blocks: not Backstop attributes.
 const META_ARGUMENTS: [&str; 7] = [
@@ -92,9 +93,17 @@ fn render<T, R, E>(
     Some((object, rendered))
 }
 
+/// The script templates, parsed once for the whole run (parsing dominates a job's render).
+fn job_renderer() -> &'static JobRenderer {
+    static RENDERER: OnceLock<JobRenderer> = OnceLock::new();
+    RENDERER.get_or_init(JobRenderer::new)
+}
+
 /// A `backstop_backup_job` as the provider renders it.
 pub fn job(env: &Env, block: &Block) -> Option<(BackupJob, RenderedJob)> {
-    render(env, block, "name", convert::job, render_job)
+    render(env, block, "name", convert::job, |defaults, job| {
+        job_renderer().render_job(defaults, job)
+    })
 }
 
 /// A `backstop_nfs_backup_volume` as the provider renders it.
