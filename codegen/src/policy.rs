@@ -26,6 +26,11 @@ pub fn app_of_cronjob(cronjob_name: &str) -> Option<&str> {
         .filter(|app| !app.is_empty())
 }
 
+/// The restore Job of app `app`: `<app>-restore`.
+pub fn restore_job_name(app: &str) -> String {
+    format!("{app}-restore")
+}
+
 /// The NFS PV and claim a generated backup of app `app` writes to: `<app>-backup-host`.
 pub fn volume_name(app: &str) -> String {
     format!("{}-host", cronjob_name(app))
@@ -97,6 +102,7 @@ mod tests {
         assert_eq!(app_of_cronjob("-backup"), None);
         assert_eq!(app_of_cronjob("mail"), None);
         assert_eq!(volume_name("mail"), "mail-backup-host");
+        assert_eq!(restore_job_name("mail"), "mail-restore");
     }
 
     #[test]
