@@ -9,6 +9,7 @@ use crate::lint::eval::{Scope, Val};
 use crate::lint::model::{Pvc, PvcKind, Stack, VolumeSource, Workload};
 use crate::lint::rules::nfs_writers;
 use crate::lint::Report;
+use backstop_codegen::policy;
 use backstop_codegen::render::hcl_quoted;
 use backstop_codegen::schedule::Schedule;
 use backstop_codegen::{
@@ -259,9 +260,10 @@ fn plan(
     } else {
         BTreeMap::new()
     };
-    let schedule = free_slot(taken).ok_or("no free daily slot between 01:00 and 05:55")?;
+    let schedule =
+        policy::free_daily_slot(taken).ok_or("no free daily slot between 01:00 and 05:55")?;
     let volume = NfsBackupVolume {
-        name: format!("{name}-backup-host"),
+        name: policy::volume_name(name),
         namespace: namespace.clone(),
         nfs_server: nfs_server.map(str::to_string),
         ..NfsBackupVolume::default()
@@ -295,7 +297,7 @@ fn plan(
         },
     };
     let alert = BackupAlert {
-        cronjob_name: format!("{name}-backup"),
+        cronjob_name: policy::cronjob_name(name),
         namespace: namespace.clone(),
         schedule: Some(schedule),
         ..BackupAlert::default()
@@ -563,21 +565,6 @@ fn default_mounts() -> BTreeMap<String, Mount> {
             sub_path: None,
         },
     )])
-}
-
-/// The first daily slot (01:00, 01:05, ... 05:55) no NFS writer starts in.
-fn free_slot(taken: &mut Vec<Schedule>) -> Option<String> {
-    for hour in 1..=5 {
-        for minute in (0..60).step_by(5) {
-            let schedule = format!("{minute} {hour} * * *");
-            let slot = Schedule::parse(&schedule).ok()?;
-            if !taken.iter().any(|t| t.shares_a_start_with(&slot)) {
-                taken.push(slot);
-                return Some(schedule);
-            }
-        }
-    }
-    None
 }
 
 fn hcl_map(entries: impl Iterator<Item = (String, String)>, indent: &str) -> String {

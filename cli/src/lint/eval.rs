@@ -5,6 +5,7 @@
 
 use super::discover::Repo;
 use super::syntax::{Block, Expr, ExprKind, ForExpr, Part, Step};
+use backstop_codegen::policy;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -650,7 +651,7 @@ fn backstop_computed(env: Env, block: &Block, kind: &str, key: &str) -> Option<V
     let name = || block.attr("name").map(|a| env.eval(&a.value));
     match (kind, key) {
         ("backstop_backup_job", "cronjob_name") => Some(match name()? {
-            Val::Str(app) => Val::Str(format!("{app}-backup")),
+            Val::Str(app) => Val::Str(policy::cronjob_name(&app)),
             other => other,
         }),
         ("backstop_nfs_backup_volume", "claim_name" | "volume_name") => name(),

@@ -13,6 +13,8 @@ mod extract;
 mod list;
 pub mod model;
 mod operators;
+mod rendered;
+pub use rendered::stale_threshold;
 mod output;
 pub mod rules;
 mod source;

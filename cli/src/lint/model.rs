@@ -4,6 +4,7 @@
 
 use super::eval::Val;
 pub use super::stacks::StackKind;
+use backstop_codegen::policy;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -206,6 +207,10 @@ pub struct AlertRule {
     pub kind: AlertKind,
     /// `last_successful_time == 0`: a NeverSucceeded rule that cannot fire.
     pub compares_to_zero: bool,
+    /// The namespace of the CronJob watched, when the rule says it (Backstop's alerts).
+    pub namespace: Option<String>,
+    /// A Stale rule rendered by the core: the threshold it fires after.
+    pub stale_after_seconds: Option<u64>,
     pub loc: Loc,
     pub anchors: Vec<Loc>,
 }
@@ -238,14 +243,14 @@ impl Job {
             || self
                 .mounts
                 .iter()
-                .any(|m| m.path == "/backup" || m.path.starts_with("/backup/"))
+                .any(|m| policy::is_in_backup_dir(&m.path))
     }
 
     /// True when a volume is where the job writes its backup: mounted at `/backup`.
     pub fn is_backup_mount(&self, volume: &str) -> bool {
         self.mounts
             .iter()
-            .any(|m| m.volume == volume && (m.path == "/backup" || m.path.starts_with("/backup/")))
+            .any(|m| m.volume == volume && policy::is_in_backup_dir(&m.path))
     }
 
     pub fn volume(&self, name: &str) -> Option<&PodVolume> {

@@ -1,6 +1,7 @@
 //! Renders every object of a spec, or collects every diagnostic of every object.
 
 use crate::spec::{Object, Spec};
+use backstop_codegen::policy;
 use backstop_codegen::PathStep;
 use backstop_codegen::{
     render_alert, render_alert_with_restore_test, render_restore, render_restore_test,
@@ -148,7 +149,7 @@ fn drill(
 /// The schedule of the drill of the CronJob `alert` watches, if the spec declares one.
 fn drill_schedule_for<'a>(alert: &BackupAlert, drills: &'a Drills) -> Option<&'a str> {
     drills.values().find_map(|(job, rendered)| {
-        let watched = alert.cronjob_name.strip_suffix("-backup") == Some(job.name.as_str())
+        let watched = policy::app_of_cronjob(&alert.cronjob_name) == Some(job.name.as_str())
             && alert.namespace == job.namespace;
         match rendered {
             Ok(rendered) if watched => Some(rendered.schedule.as_str()),
