@@ -253,3 +253,17 @@ fn a_missing_drill_is_info_until_backstop_toml_makes_it_an_error() {
         );
     }
 }
+
+#[test]
+fn a_command_job_is_not_asked_for_a_drill_no_drill_can_run() {
+    let repo = TempRepo::new("drill-command");
+    let command = UNDRILLED.replace(
+        "  source_claim ",
+        "  strategy          = \"command\"\n  command           = \"cp -a /data/. \\\"$SNAPSHOT\\\"/\"\n  source_claim ",
+    );
+    assert!(command.contains("\"command\""), "{command}");
+    repo.write("stacks/app/main.tf", &command);
+    let output = repo.lint(&["--format", "json"]);
+    assert_eq!(severities(&output), []);
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -1,5 +1,5 @@
 //! `render` and `lint` agree: a random valid spec (volumes, jobs of every strategy with
-//! their mounts, schedules and options, alerts) renders with `backstop render`, and the
+//! their mounts, schedules and options, alerts, restore drills) renders with `backstop render`, and the
 //! same objects written as the provider's `backstop_*` resources lint with no finding at
 //! all. A failure shrinks to the smallest spec and prints both files.
 
@@ -12,12 +12,14 @@ use render_support::{backstop, Workspace};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-/// An attribute value: literal HCL, or a reference to another object's attribute, written
-/// `backup_job.ID.ATTR` in a spec and `backstop_backup_job.ID.ATTR` in Terraform.
+/// An attribute value: literal HCL, a reference to another object's attribute, written
+/// `backup_job.ID.ATTR` in a spec and `backstop_backup_job.ID.ATTR` in Terraform, or to a
+/// whole object (`backup_job.ID`, a drill's `job`).
 #[derive(Debug, Clone)]
 enum Value {
     Hcl(String),
     Ref(&'static str, String, &'static str),
+    Whole(&'static str, String),
 }
 
 fn text(value: &str) -> Value {
@@ -44,6 +46,7 @@ fn write_attrs(out: &mut String, attrs: &[(&'static str, Value)], resource_prefi
         let value = match value {
             Value::Hcl(hcl) => hcl.clone(),
             Value::Ref(kind, id, attr) => format!("{resource_prefix}{kind}.{id}.{attr}"),
+            Value::Whole(kind, id) => format!("{resource_prefix}{kind}.{id}"),
         };
         let _ = writeln!(out, "  {key} = {value}");
     }
@@ -319,7 +322,24 @@ fn alert(app: &'static str) -> impl Strategy<Value = Object> {
         )
 }
 
-/// A backup: its NFS volume, its job, and the alert that watches it.
+/// The restore drill of a job of `strategy` (a dump's needs its server's version); none for
+/// `command` jobs, whose snapshots no drill can restore.
+fn drill(app: &'static str, strategy: &str) -> Option<Object> {
+    let mut attrs = vec![("job", Value::Whole("backup_job", app.to_string()))];
+    match strategy {
+        "\"command\"" => return None,
+        "\"pg_dumpall\"" => attrs.push(("server_version", text("16"))),
+        "\"mysqldump\"" => attrs.push(("server_version", text("11.4"))),
+        _ => {}
+    }
+    Some(Object {
+        kind: "restore_test",
+        id: app.to_string(),
+        attrs,
+    })
+}
+
+/// A backup: its NFS volume, its job, the alert that watches it and its restore drill.
 fn backup() -> impl Strategy<Value = Vec<Object>> {
     let app = APP;
     (
@@ -346,6 +366,10 @@ fn backup() -> impl Strategy<Value = Vec<Object>> {
                     ("namespace", text(namespace)),
                     ("schedule", text(&schedule)),
                 ];
+                let drill = strategy.iter().find_map(|(key, value)| match value {
+                    Value::Hcl(name) if *key == "strategy" => drill(app, name),
+                    _ => None,
+                });
                 job.extend(strategy);
                 job.push((
                     "destination_claim",
@@ -354,7 +378,7 @@ fn backup() -> impl Strategy<Value = Vec<Object>> {
                 (Just(volume), Just(job), job_options(app, reads), alert(app)).prop_map(
                     move |(volume, mut job, options, alert)| {
                         job.extend(options);
-                        vec![
+                        let mut objects = vec![
                             Object {
                                 kind: "nfs_backup_volume",
                                 id: app.to_string(),
@@ -366,7 +390,9 @@ fn backup() -> impl Strategy<Value = Vec<Object>> {
                                 attrs: job,
                             },
                             alert,
-                        ]
+                        ];
+                        objects.extend(drill.clone());
+                        objects
                     },
                 )
             },
@@ -419,6 +445,7 @@ fn named(object: Object, i: usize) -> Object {
                 let value = match value {
                     Value::Hcl(hcl) => Value::Hcl(fill(&hcl)),
                     Value::Ref(kind, id, attr) => Value::Ref(kind, fill(&id), attr),
+                    Value::Whole(kind, id) => Value::Whole(kind, fill(&id)),
                 };
                 (key, value)
             })

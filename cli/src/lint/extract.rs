@@ -392,9 +392,13 @@ fn service(stack: &mut Stack, env: &Env, block: &Block) {
 /// Backstop's job as the core renders it, read like any other CronJob; the hand model
 /// only where the block's values are not all static or the core refuses them.
 fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+    let drillable = attr(env, block, "strategy").as_str() != Some("command");
+    let kind = JobKind::Backstop { drillable };
     let job = match rendered::job(env, block) {
-        Some((model, rendered)) => rendered_job(env, block, &model, &rendered.cronjob, origin),
-        None => hand_job(env, block, origin),
+        Some((model, rendered)) => {
+            rendered_job(env, block, &model, &rendered.cronjob, kind, origin)
+        }
+        None => hand_job(env, block, kind, origin),
     };
     stack.jobs.push(job);
 }
@@ -406,6 +410,7 @@ fn rendered_job(
     block: &Block,
     model: &BackupJob,
     cronjob: &Value,
+    kind: JobKind,
     origin: Origin,
 ) -> Job {
     let claim = |name: &str| {
@@ -495,13 +500,13 @@ fn rendered_job(
         host_affinity,
         ..PodSpec::default()
     };
-    head.job(pod, JobKind::Backstop, origin)
+    head.job(pod, kind, origin)
 }
 
 /// Backstop's job when it cannot be rendered: compliant by construction (read-only twice,
 /// pinned image), so the model records what the rules still check: what it mounts, where
 /// it writes, its affinity.
-fn hand_job(env: &Env, block: &Block, origin: Origin) -> Job {
+fn hand_job(env: &Env, block: &Block, kind: JobKind, origin: Origin) -> Job {
     let name = match attr(env, block, "name") {
         Val::Str(app) => Val::Str(policy::cronjob_name(&app)),
         other => other,
@@ -568,7 +573,7 @@ fn hand_job(env: &Env, block: &Block, origin: Origin) -> Job {
         schedule: attr(env, block, "schedule"),
         starting_deadline: None,
     };
-    head.job(pod, JobKind::Backstop, origin)
+    head.job(pod, kind, origin)
 }
 
 /// A restore drill: `job = backstop_backup_job.NAME` (evaluated to the job's inputs), or

@@ -79,7 +79,11 @@ pub struct Pvc {
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobKind {
     Kubernetes,
-    Backstop,
+    /// A `backstop_backup_job`. `drillable` is false for the `command` strategy, whose
+    /// snapshots Backstop cannot restore, so no drill exists for it.
+    Backstop {
+        drillable: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -238,7 +242,7 @@ impl AlertRule {
 impl Job {
     /// Named like a backup, or mounting something at `/backup`: meant as a backup.
     pub fn looks_like_backup(&self) -> bool {
-        self.kind == JobKind::Backstop
+        matches!(self.kind, JobKind::Backstop { .. })
             || self.name.as_str().is_some_and(|n| n.contains("backup"))
             || self
                 .mounts

@@ -15,6 +15,9 @@
 //! week, verifies it against the snapshot's manifest (or loads the dump into a throwaway
 //! server and runs a query), and its alerts fire when it fails or stops running.
 //!
+//! Jobs of the `command` strategy are not reported either: their snapshots hold whatever
+//! the command wrote, which no drill can restore or verify.
+//!
 //! Hand-written backup CronJobs are not reported: Backstop cannot know what their
 //! snapshots hold, so it has no drill to offer for them (port the backup to
 //! `backstop_backup_job` to get one).
@@ -56,7 +59,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let jobs = stack
             .jobs
             .iter()
-            .filter(|j| j.kind == JobKind::Backstop && is_backup(stack, j));
+            .filter(|j| j.kind == JobKind::Backstop { drillable: true } && is_backup(stack, j));
         for job in jobs {
             let drilled = ctx.model.stacks.iter().any(|other| {
                 let same_stack = std::ptr::eq(other, stack);
