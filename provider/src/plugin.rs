@@ -46,10 +46,9 @@ fn served(schema: &schema::Schema) -> tfplugin6_server::Schema {
         proto: schema.to_proto(),
         value_type: schema.object_type(),
         requires_replace: schema
-            .attributes
-            .iter()
-            .filter(|a| a.requires_replace)
-            .map(|a| vec![a.name.to_string()])
+            .replace_paths()
+            .into_iter()
+            .map(|path| path.into_iter().map(str::to_string).collect())
             .collect(),
     }
 }
@@ -155,8 +154,9 @@ impl tfplugin6_server::Resource for BackstopResource {
         errors(&lifecycle::validate(self.adapter.as_ref(), config))
     }
 
-    fn plan(&self, _config: &Value, proposed: &Value) -> Result<Value, Diagnostics> {
-        lifecycle::plan(self.adapter.as_ref(), &self.defaults(), proposed).map_err(|d| errors(&d))
+    fn plan(&self, config: &Value, proposed: &Value) -> Result<Value, Diagnostics> {
+        let proposed = lifecycle::proposal(self.adapter.as_ref(), config, proposed.clone());
+        lifecycle::plan(self.adapter.as_ref(), &self.defaults(), &proposed).map_err(|d| errors(&d))
     }
 
     fn apply(&self, planned: &Value) -> Result<Value, Diagnostics> {

@@ -13,6 +13,9 @@ pub enum Presence {
     Optional,
     /// Set by the provider only (the rendered outputs).
     Computed,
+    /// Set by the user, else by the provider from the other inputs (a default the
+    /// provider derives, such as a drill's schedule).
+    OptionalComputed,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +63,14 @@ impl Attribute {
     pub fn computed(name: &'static str, ty: Type, description: &'static str) -> Self {
         Self::new(name, AttrType::Plain(ty), Presence::Computed, description)
     }
+    pub fn optional_computed(name: &'static str, ty: Type, description: &'static str) -> Self {
+        Self::new(
+            name,
+            AttrType::Plain(ty),
+            Presence::OptionalComputed,
+            description,
+        )
+    }
     pub fn nested(
         name: &'static str,
         ty: AttrType,
@@ -104,8 +115,14 @@ impl Attribute {
             nested_type,
             description: self.description.to_string(),
             required: self.presence == Presence::Required,
-            optional: self.presence == Presence::Optional,
-            computed: self.presence == Presence::Computed,
+            optional: matches!(
+                self.presence,
+                Presence::Optional | Presence::OptionalComputed
+            ),
+            computed: matches!(
+                self.presence,
+                Presence::Computed | Presence::OptionalComputed
+            ),
             sensitive: self.sensitive,
             description_kind: pb::StringKind::Markdown as i32,
             deprecated: false,
@@ -134,12 +151,15 @@ impl Attribute {
         }
         out.insert("description".into(), json!(self.description));
         out.insert("description_kind".into(), json!("markdown"));
-        let flag = match self.presence {
-            Presence::Required => "required",
-            Presence::Optional => "optional",
-            Presence::Computed => "computed",
+        let flags: &[&str] = match self.presence {
+            Presence::Required => &["required"],
+            Presence::Optional => &["optional"],
+            Presence::Computed => &["computed"],
+            Presence::OptionalComputed => &["optional", "computed"],
         };
-        out.insert(flag.into(), json!(true));
+        for flag in flags {
+            out.insert((*flag).into(), json!(true));
+        }
         if self.sensitive {
             out.insert("sensitive".into(), json!(true));
         }
@@ -190,6 +210,25 @@ impl Schema {
 
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
+    }
+
+    /// The attributes whose change plans a replacement, as paths: a top-level attribute,
+    /// or one inside a single nested attribute (a drill's `job.name`).
+    pub fn replace_paths(&self) -> Vec<Vec<&'static str>> {
+        let mut paths = Vec::new();
+        for attribute in &self.attributes {
+            if attribute.requires_replace {
+                paths.push(vec![attribute.name]);
+            } else if let AttrType::Single(nested) = &attribute.ty {
+                paths.extend(
+                    nested
+                        .iter()
+                        .filter(|a| a.requires_replace)
+                        .map(|a| vec![attribute.name, a.name]),
+                );
+            }
+        }
+        paths
     }
 
     pub fn to_proto(&self) -> pb::Schema {

@@ -4,6 +4,7 @@
 //! ```toml
 //! protected_storage_classes = ["proxmox-lvm", "proxmox-lvm-encrypted"]
 //! ignore = ["BS010"]            # or `select = ["BS001", "BS005"]`
+//! severity = { BS012 = "error" } # a rule's severity, instead of its default
 //!
 //! [[exempt]]
 //! namespace = "dbaas"
@@ -21,10 +22,11 @@
 //! default_storage_class = "local-path"    # the cluster's default, for claims naming none
 //! ```
 
-use super::rules;
+use super::rules::{self, Severity};
 use super::stacks::Selection;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "backstop.toml";
@@ -47,6 +49,12 @@ pub enum ConfigError {
         path: PathBuf,
         key: &'static str,
         code: String,
+    },
+    #[error("{}: `severity.{code}` is {severity:?}; write \"info\", \"warning\" or \"error\"", path.display())]
+    SeverityLevel {
+        path: PathBuf,
+        code: String,
+        severity: String,
     },
     #[error("{}: exempt[{index}] must name exactly one of `namespace`, `stack` or `pvc`", path.display())]
     ExemptionTarget { path: PathBuf, index: usize },
@@ -80,6 +88,8 @@ struct RawConfig {
     #[serde(default)]
     ignore: Vec<String>,
     #[serde(default)]
+    severity: BTreeMap<String, String>,
+    #[serde(default)]
     exempt: Vec<Exemption>,
     #[serde(default)]
     stacks: Vec<String>,
@@ -104,6 +114,8 @@ pub struct Config {
     pub protected_storage_classes: Vec<String>,
     /// Codes of the rules that run.
     pub enabled: Vec<rules::Code>,
+    /// Rules whose severity `backstop.toml` changes.
+    pub severities: Vec<(rules::Code, Severity)>,
     pub exemptions: Vec<Exemption>,
     /// Globs of folders to lint as stacks, and of folders never to lint as stacks.
     pub stacks: Vec<String>,
@@ -119,6 +131,7 @@ impl Default for Config {
         Config {
             protected_storage_classes: vec!["proxmox-lvm".into(), "proxmox-lvm-encrypted".into()],
             enabled: rules::RULES.iter().map(|r| r.code).collect(),
+            severities: Vec::new(),
             exemptions: Vec::new(),
             stacks: Vec::new(),
             exclude: Vec::new(),
@@ -159,6 +172,22 @@ impl Config {
         }
         let ignore = codes("ignore", &raw.ignore)?;
         config.enabled.retain(|code| !ignore.contains(code));
+        for (text, severity) in &raw.severity {
+            let code = rules::Code::parse(text).ok_or_else(|| ConfigError::UnknownRule {
+                path: path.to_path_buf(),
+                key: "severity",
+                code: text.clone(),
+            })?;
+            let level = [Severity::Info, Severity::Warning, Severity::Error]
+                .into_iter()
+                .find(|s| s.as_str() == severity)
+                .ok_or_else(|| ConfigError::SeverityLevel {
+                    path: path.to_path_buf(),
+                    code: text.clone(),
+                    severity: severity.clone(),
+                })?;
+            config.severities.push((code, level));
+        }
         if let Some(classes) = raw.protected_storage_classes {
             config.protected_storage_classes = classes;
         }
@@ -217,6 +246,14 @@ impl Config {
             protected: self.protected_storage_classes.clone(),
             default_class: self.default_storage_class.clone(),
         }
+    }
+
+    /// The severity of `rule`'s findings: the configured one, else the rule's own.
+    pub fn severity_of(&self, rule: &rules::Rule) -> Severity {
+        self.severities
+            .iter()
+            .find(|(code, _)| *code == rule.code)
+            .map_or(rule.severity, |(_, severity)| *severity)
     }
 
     pub fn is_protected(&self, storage_class: &str) -> bool {

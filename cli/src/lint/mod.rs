@@ -14,6 +14,8 @@ pub mod lines;
 mod list;
 pub mod model;
 mod operators;
+mod rendered;
+pub use rendered::stale_threshold;
 mod output;
 pub mod rules;
 mod source;
@@ -160,7 +162,7 @@ fn lint_command(args: &Args) -> Result<Exit, UsageError> {
     let text = output::render(args.format, &located, &summary, colour);
     let _ = std::io::stdout().write_all(text.as_bytes());
     let parse_errors = in_scope.iter().any(|f| f.rule.code == Code::ParseError);
-    let failing = in_scope.iter().any(|f| f.rule.severity >= args.severity);
+    let failing = in_scope.iter().any(|f| f.severity >= args.severity);
     Ok(if parse_errors {
         Exit::Usage
     } else if failing {

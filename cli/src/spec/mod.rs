@@ -11,7 +11,7 @@
 //!   any attribute written in the referenced block (`backup_job.ID.schedule`, `.namespace`).
 //! - Every error carries the file, line and column where the value is written.
 
-mod convert;
+pub mod convert;
 mod eval;
 mod locate;
 mod schema;

@@ -2,7 +2,7 @@
 //! expects input that `validate` accepted; `crate::render_*` enforce that order.
 
 mod alert;
-mod conventions;
+pub(crate) mod conventions;
 pub mod drill;
 pub mod drill_cronjob;
 mod hcl;
@@ -19,9 +19,9 @@ use crate::{
 };
 use serde_json::Value;
 
+pub use crate::policy::{app_of_cronjob, cronjob_name};
 pub use alert::default_prefix;
 pub use conventions::{BACKUP_DIR, IMAGE, MANAGED_BY, MANAGED_BY_KEY, PUSHGATEWAY_URL};
-pub use job::{app_of_cronjob, cronjob_name};
 pub use scripts::ScriptTemplates;
 pub use yaml::to_yaml;
 

@@ -1,6 +1,6 @@
 //! `backstop_backup_alert`: the alert rules that watch one backup CronJob.
 
-use backstop_codegen::{BackupAlert, Defaults, Diagnostics};
+use backstop_codegen::{AttrPath, BackupAlert, Defaults, Diagnostics, RenderedAlert};
 
 use super::convert::{
     bool_or, json_text, json_value, required_string, split_id, string, string_map, yaml_text,
@@ -40,6 +40,13 @@ impl Adapter for Alert {
             switch("failed", "Render `<Prefix>BackupFailed` (the CronJob's latest Job failed). Defaults to `true`."),
             switch("missing", "Render `<Prefix>BackupMissing` (the CronJob no longer exists). Defaults to `true`."),
             switch("suspended", "Render `<Prefix>BackupSuspended` (suspended for longer than the threshold). Defaults to `true`."),
+            Attribute::optional(
+                "restore_test_schedule",
+                Type::String,
+                "The schedule of the job's restore drill, e.g. `backstop_restore_test.<name>.schedule`. When set, the rules \
+                 also hold `<Prefix>RestoreTestFailed` (the newest drill failed) and `<Prefix>RestoreTestStale` (no passing \
+                 drill for longer than a threshold derived from this schedule).",
+            ),
         ]
     }
 
@@ -86,6 +93,13 @@ impl Adapter for Alert {
     }
 
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
+        if string(config, RESTORE_TEST_SCHEDULE).is_some() {
+            // The drill's schedule is checked by rendering its rules.
+            return match self.render(defaults, config, Kind::Resource) {
+                Ok(_) => Diagnostics::new(),
+                Err(diagnostics) => diagnostics,
+            };
+        }
         let mut diagnostics = backstop_codegen::validate::defaults(defaults);
         diagnostics.extend(backstop_codegen::validate::alert(defaults, &model(config)));
         diagnostics
@@ -98,7 +112,7 @@ impl Adapter for Alert {
         kind: Kind,
     ) -> Result<Outputs, Diagnostics> {
         let alert = model(config);
-        let rendered = backstop_codegen::render_alert(defaults, &alert)?;
+        let rendered = rules(defaults, &alert, config)?;
         let mut outputs = Outputs::from([
             (
                 "id",
@@ -131,36 +145,82 @@ impl Adapter for Alert {
             "failed",
             "missing",
             "suspended",
+            RESTORE_TEST_SCHEDULE,
         ]
         .iter()
         .all(|name| config.attr(name).is_wholly_known())
             && cronjob_name.as_str().is_some();
         let alert_names_value = if names_known {
-            let names_only = BackupAlert {
-                schedule: None,
-                stale_after: None,
-                ..model(config)
-            };
-            alert_names(
-                &backstop_codegen::render::alert(&Defaults::default(), &names_only).rule_group,
-            )
+            names(config)
         } else {
             Value::Unknown
         };
         Outputs::from([("id", id), ("alert_names", alert_names_value)])
     }
 
-    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, String)>, String> {
+    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String> {
         let (namespace, cronjob_name) = split_id(id)?;
         Ok(vec![
-            ("namespace", namespace),
-            ("cronjob_name", cronjob_name),
+            ("namespace", Value::string(namespace)),
+            ("cronjob_name", Value::string(cronjob_name)),
         ])
     }
 
     fn id_format(&self) -> &'static str {
         "<namespace>/<cronjob_name>, e.g. \"mailserver/mailserver-backup\""
     }
+}
+
+const RESTORE_TEST_SCHEDULE: &str = "restore_test_schedule";
+
+/// The alert names of a configuration whose name inputs are known. The core renders them
+/// from those alone (no validation without a drill: the rest may be unknown); the drill's
+/// rules come from the validating renderer, given a stand-in threshold that changes no name.
+fn names(config: &Value) -> Value {
+    let names_only = BackupAlert {
+        schedule: None,
+        stale_after: None,
+        ..model(config)
+    };
+    if string(config, RESTORE_TEST_SCHEDULE).is_none() {
+        let rendered = backstop_codegen::render::alert(&Defaults::default(), &names_only);
+        return alert_names(&rendered.rule_group);
+    }
+    let with_threshold = BackupAlert {
+        stale_after: Some("1d".to_string()),
+        ..names_only
+    };
+    match rules(&Defaults::default(), &with_threshold, config) {
+        Ok(rendered) => alert_names(&rendered.rule_group),
+        // Invalid inputs: rendering reports them; no names until they are fixed.
+        Err(_) => Value::Unknown,
+    }
+}
+
+/// The backup's rules, plus the drill's when the job has one; the core's errors on the
+/// drill's schedule are located on `restore_test_schedule`.
+fn rules(
+    defaults: &Defaults,
+    alert: &BackupAlert,
+    config: &Value,
+) -> Result<RenderedAlert, Diagnostics> {
+    let Some(drill_schedule) = string(config, RESTORE_TEST_SCHEDULE) else {
+        return backstop_codegen::render_alert(defaults, alert);
+    };
+    let drill_path = AttrPath::root("restore_test").attr("schedule");
+    backstop_codegen::render_alert_with_restore_test(defaults, alert, &drill_schedule).map_err(
+        |diagnostics| {
+            diagnostics
+                .into_iter()
+                .map(|mut d| {
+                    if d.path == drill_path {
+                        d.path = AttrPath::root(RESTORE_TEST_SCHEDULE);
+                    }
+                    d
+                })
+                .collect()
+        },
+    )
 }
 
 /// The `alert` of every rule in a rendered group.

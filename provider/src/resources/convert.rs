@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use backstop_codegen::{AttrPath, Diagnostic, Diagnostics};
 
-use crate::dynamic::Value;
+use crate::dynamic::{Number, Value};
 
 pub fn string(config: &Value, name: &str) -> Option<String> {
     config.attr(name).as_str().map(str::to_string)
@@ -61,6 +61,18 @@ pub fn count(config: &Value, name: &str, min: u32, diagnostics: &mut Diagnostics
                 None
             }
         },
+        _ => None,
+    }
+}
+
+/// A number as a float (the core checks its range). Terraform sends whole numbers as
+/// integers and fractions as floats, or as decimal text when a float would round.
+pub fn float(config: &Value, name: &str) -> Option<f64> {
+    match config.attr(name) {
+        Value::Number(Number::Int(i)) => Some(*i as f64),
+        Value::Number(Number::Uint(u)) => Some(*u as f64),
+        Value::Number(Number::Float(f)) => Some(*f),
+        Value::Number(Number::Decimal(text)) => text.parse().ok(),
         _ => None,
     }
 }

@@ -33,97 +33,7 @@ impl Adapter for Job {
     }
 
     fn inputs(&self) -> Vec<Attribute> {
-        let mount = vec![
-            Attribute::required("path", Type::String, "Absolute path where the source is mounted in the backup pod (as in the app's pod)."),
-            Attribute::optional("sub_path", Type::String, "Folder inside the source claim; the whole claim when unset."),
-        ];
-        let secret = vec![
-            Attribute::required(
-                "name",
-                Type::String,
-                "Name of the Kubernetes Secret in the job's namespace.",
-            ),
-            Attribute::required(
-                "key",
-                Type::String,
-                "Key of the password inside the Secret.",
-            ),
-        ];
-        let resources = vec![
-            Attribute::optional(
-                "requests",
-                Type::map(Type::String),
-                "Resource requests of the backup container, e.g. `{ cpu = \"100m\" }`.",
-            ),
-            Attribute::optional(
-                "limits",
-                Type::map(Type::String),
-                "Resource limits of the backup container, e.g. `{ memory = \"256Mi\" }`.",
-            ),
-        ];
-        vec![
-            Attribute::required("name", Type::String, "The app's name; the CronJob is `<name>-backup`. Changing it replaces the resource.")
-                .requires_replace(),
-            Attribute::required("namespace", Type::String, "The app's namespace, where the CronJob runs. Changing it replaces the resource.")
-                .requires_replace(),
-            Attribute::required("schedule", Type::String, "Cron schedule (5 fields, or a macro such as `@daily`)."),
-            Attribute::optional("time_zone", Type::String, "IANA time zone of the schedule. Defaults to the provider's `time_zone`, else the controller's."),
-            Attribute::optional("strategy", Type::String, "`rsync` (default), `sqlite`, `pg_dumpall`, `mysqldump` or `command`."),
-            Attribute::optional("source_claim", Type::String, "The app's PVC, mounted read-only (rsync, sqlite, command)."),
-            Attribute::nested(
-                "mounts",
-                AttrType::MapOf(mount),
-                Presence::Optional,
-                "Snapshot folder name -> where it comes from in the source claim. Every source lands in its own folder.",
-            ),
-            Attribute::optional("database", Type::String, "sqlite: absolute path of the database file, under one of `mounts`."),
-            Attribute::optional("extra_paths", Type::list(Type::String), "sqlite: side files or folders copied next to the database copy."),
-            Attribute::optional("host", Type::String, "Dumps: host name of the database server."),
-            Attribute::optional("user", Type::String, "Dumps: user to connect as."),
-            Attribute::nested(
-                "password_secret",
-                AttrType::Single(secret),
-                Presence::Optional,
-                "Dumps: the Secret key holding the password, read into the job's environment (never written into the script). \
-                 Not sensitive: it names where the credential lives, as the rendered manifest does.",
-            ),
-            Attribute::optional("command", Type::String, "`command` strategy: a shell snippet that writes the snapshot into `$SNAPSHOT`."),
-            Attribute::required("destination_claim", Type::String, "The NFS claim mounted read-write at `/backup`, e.g. a volume's `claim_name`."),
-            Attribute::optional("keep", Type::Number, "Retention: weekly snapshots for rsync (default 8), days for the other strategies (30, dumps 14)."),
-            Attribute::optional(
-                "active_deadline_seconds",
-                Type::Number,
-                "The Job's `activeDeadlineSeconds`: a run that takes longer is killed and the Job fails (the Failed alert fires). \
-                 Defaults to half the shortest gap between scheduled runs, at least 10 minutes and at most 12 hours.",
-            ),
-            Attribute::optional(
-                "max_shrink_percent",
-                Type::Number,
-                "Shrink guard: a run whose source holds more than this many percent fewer files or bytes than the previous backup fails \
-                 (default 50; 100 turns the ratio check off). An empty source always fails, unless a `backstop-allow-shrink` file in the \
-                 destination allows it for the next run.",
-            ),
-            Attribute::optional(
-                "make_room",
-                Type::Bool,
-                "When the destination is full, delete the oldest copy (never the newest) and copy again, rather than failing every run. \
-                 Defaults to `true`; not for the `command` strategy.",
-            ),
-            Attribute::optional(
-                "colocate_with",
-                Type::map(Type::String),
-                "Labels of the app's pod: the job pod runs on the same node, as a ReadWriteOnce source claim requires.",
-            ),
-            Attribute::optional("image", Type::String, "Container image. Defaults to the provider's `image`, else a pinned alpine."),
-            Attribute::optional(
-                "pushgateway_url",
-                Type::String,
-                "Pushgateway base URL for the backup metrics. Defaults to the provider's, else the in-cluster monitoring Pushgateway.",
-            ),
-            Attribute::nested("resources", AttrType::Single(resources), Presence::Optional, "Resource requests and limits of the backup container."),
-            Attribute::optional("suspend", Type::Bool, "Suspends the CronJob. Defaults to `false`."),
-            Attribute::optional("labels", Type::map(Type::String), "Labels added to the CronJob and its pods, after the provider's `labels`."),
-        ]
+        inputs()
     }
 
     fn handles(&self) -> Vec<Attribute> {
@@ -215,12 +125,15 @@ impl Adapter for Job {
         ])
     }
 
-    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, String)>, String> {
+    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String> {
         let (namespace, cronjob_name) = split_id(id)?;
         let name = backstop_codegen::render::app_of_cronjob(&cronjob_name).ok_or_else(|| {
             format!("{cronjob_name:?} is not a backup CronJob name (<name>-backup)")
         })?;
-        Ok(vec![("namespace", namespace), ("name", name.to_string())])
+        Ok(vec![
+            ("namespace", Value::string(namespace)),
+            ("name", Value::string(name)),
+        ])
     }
 
     fn id_format(&self) -> &'static str {
@@ -228,8 +141,111 @@ impl Adapter for Job {
     }
 }
 
+/// The attributes a user sets on a backup job; a drill's or restore's `job` holds the same.
+pub(super) fn inputs() -> Vec<Attribute> {
+    let mount = vec![
+        Attribute::required(
+            "path",
+            Type::String,
+            "Absolute path where the source is mounted in the backup pod (as in the app's pod).",
+        ),
+        Attribute::optional(
+            "sub_path",
+            Type::String,
+            "Folder inside the source claim; the whole claim when unset.",
+        ),
+    ];
+    let secret = vec![
+        Attribute::required(
+            "name",
+            Type::String,
+            "Name of the Kubernetes Secret in the job's namespace.",
+        ),
+        Attribute::required(
+            "key",
+            Type::String,
+            "Key of the password inside the Secret.",
+        ),
+    ];
+    let resources = vec![
+        Attribute::optional(
+            "requests",
+            Type::map(Type::String),
+            "Resource requests of the backup container, e.g. `{ cpu = \"100m\" }`.",
+        ),
+        Attribute::optional(
+            "limits",
+            Type::map(Type::String),
+            "Resource limits of the backup container, e.g. `{ memory = \"256Mi\" }`.",
+        ),
+    ];
+    vec![
+        Attribute::required("name", Type::String, "The app's name; the CronJob is `<name>-backup`. Changing it replaces the resource.")
+            .requires_replace(),
+        Attribute::required("namespace", Type::String, "The app's namespace, where the CronJob runs. Changing it replaces the resource.")
+            .requires_replace(),
+        Attribute::required("schedule", Type::String, "Cron schedule (5 fields, or a macro such as `@daily`)."),
+        Attribute::optional("time_zone", Type::String, "IANA time zone of the schedule. Defaults to the provider's `time_zone`, else the controller's."),
+        Attribute::optional("strategy", Type::String, "`rsync` (default), `sqlite`, `pg_dumpall`, `mysqldump` or `command`."),
+        Attribute::optional("source_claim", Type::String, "The app's PVC, mounted read-only (rsync, sqlite, command)."),
+        Attribute::nested(
+            "mounts",
+            AttrType::MapOf(mount),
+            Presence::Optional,
+            "Snapshot folder name -> where it comes from in the source claim. Every source lands in its own folder.",
+        ),
+        Attribute::optional("database", Type::String, "sqlite: absolute path of the database file, under one of `mounts`."),
+        Attribute::optional("extra_paths", Type::list(Type::String), "sqlite: side files or folders copied next to the database copy."),
+        Attribute::optional("host", Type::String, "Dumps: host name of the database server."),
+        Attribute::optional("user", Type::String, "Dumps: user to connect as."),
+        Attribute::nested(
+            "password_secret",
+            AttrType::Single(secret),
+            Presence::Optional,
+            "Dumps: the Secret key holding the password, read into the job's environment (never written into the script). \
+             Not sensitive: it names where the credential lives, as the rendered manifest does.",
+        ),
+        Attribute::optional("command", Type::String, "`command` strategy: a shell snippet that writes the snapshot into `$SNAPSHOT`."),
+        Attribute::required("destination_claim", Type::String, "The NFS claim mounted read-write at `/backup`, e.g. a volume's `claim_name`."),
+        Attribute::optional("keep", Type::Number, "Retention: weekly snapshots for rsync (default 8), days for the other strategies (30, dumps 14)."),
+        Attribute::optional(
+            "active_deadline_seconds",
+            Type::Number,
+            "The Job's `activeDeadlineSeconds`: a run that takes longer is killed and the Job fails (the Failed alert fires). \
+             Defaults to half the shortest gap between scheduled runs, at least 10 minutes and at most 12 hours.",
+        ),
+        Attribute::optional(
+            "max_shrink_percent",
+            Type::Number,
+            "Shrink guard: a run whose source holds more than this many percent fewer files or bytes than the previous backup fails \
+             (default 50; 100 turns the ratio check off). An empty source always fails, unless a `backstop-allow-shrink` file in the \
+             destination allows it for the next run.",
+        ),
+        Attribute::optional(
+            "make_room",
+            Type::Bool,
+            "When the destination is full, delete the oldest copy (never the newest) and copy again, rather than failing every run. \
+             Defaults to `true`; not for the `command` strategy.",
+        ),
+        Attribute::optional(
+            "colocate_with",
+            Type::map(Type::String),
+            "Labels of the app's pod: the job pod runs on the same node, as a ReadWriteOnce source claim requires.",
+        ),
+        Attribute::optional("image", Type::String, "Container image. Defaults to the provider's `image`, else a pinned alpine."),
+        Attribute::optional(
+            "pushgateway_url",
+            Type::String,
+            "Pushgateway base URL for the backup metrics. Defaults to the provider's, else the in-cluster monitoring Pushgateway.",
+        ),
+        Attribute::nested("resources", AttrType::Single(resources), Presence::Optional, "Resource requests and limits of the backup container."),
+        Attribute::optional("suspend", Type::Bool, "Suspends the CronJob. Defaults to `false`."),
+        Attribute::optional("labels", Type::map(Type::String), "Labels added to the CronJob and its pods, after the provider's `labels`."),
+    ]
+}
+
 /// The model of a configuration, and the errors of values the model cannot hold.
-fn model(config: &Value) -> (BackupJob, Diagnostics) {
+pub(super) fn model(config: &Value) -> (BackupJob, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let job = BackupJob {
         name: required_string(config, "name"),

@@ -10,7 +10,10 @@
 mod alert;
 mod convert;
 mod job;
+mod job_ref;
 pub mod provider_config;
+mod restore;
+mod restore_test;
 mod volume;
 
 use std::collections::BTreeMap;
@@ -55,12 +58,12 @@ pub trait Adapter: Send + Sync {
     /// instance before planning it, so this is on the hot path of large plans).
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics;
     /// The inputs an import ID (the resource's own `id`) determines, or what is wrong with it.
-    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, String)>, String>;
+    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String>;
     /// The import ID format, for messages and docs.
     fn id_format(&self) -> &'static str;
 }
 
-pub const ID_DESCRIPTION: &str = "`<namespace>/<object name>`: the claim's name for a volume, the CronJob's for a job and its alert rules. Known at plan once those are; also the import ID.";
+pub const ID_DESCRIPTION: &str = "`<namespace>/<object name>`: the claim's name for a volume, the CronJob's for a job and its alert rules, the drill's CronJob's for a restore test, the Job's for a restore. Known at plan once those are; also the import ID.";
 
 /// Whether a schema is a managed resource's or a data source's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +107,16 @@ pub fn computed_names(schema: &Schema) -> Vec<&'static str> {
         .collect()
 }
 
+/// Names of the optional attributes the provider derives when they are unset.
+pub fn derived_names(schema: &Schema) -> Vec<&'static str> {
+    schema
+        .attributes
+        .iter()
+        .filter(|a| a.presence == Presence::OptionalComputed)
+        .map(|a| a.name)
+        .collect()
+}
+
 /// `namespace/name` when both are known strings, unknown when either is unknown.
 pub fn namespaced_id(config: &Value, namespace: &str, name: Option<&Value>) -> Value {
     match (config.attr(namespace), name) {
@@ -118,5 +131,7 @@ pub fn all() -> Vec<Box<dyn Adapter>> {
         Box::new(volume::Volume),
         Box::new(job::Job::default()),
         Box::new(alert::Alert),
+        Box::new(restore_test::Drill),
+        Box::new(restore::RestoreJob),
     ]
 }

@@ -128,7 +128,7 @@ const JOB_SENTINELS: [Sentinel; 9] = [
         expression: "var.destination_claim",
     },
     Sentinel {
-        token: "sentinelimage:1",
+        token: "sentinelimage:1.0",
         expression: "var.image",
     },
 ];
@@ -146,7 +146,7 @@ fn dump_job(strategy: &'static str) -> Result<Variant, String> {
             key: "sentinelkey".to_string(),
         }),
         destination_claim: "sentinelclaim".to_string(),
-        image: Some("sentinelimage:1".to_string()),
+        image: Some("sentinelimage:1.0".to_string()),
         ..BackupJob::default()
     };
     let rendered = backstop_codegen::render_job(&Defaults::default(), &job)
