@@ -6,7 +6,6 @@ mod generate;
 mod lint;
 mod render;
 mod restore;
-mod spec;
 mod status;
 
 use clap::{Parser, Subcommand};

@@ -7,11 +7,11 @@
 
 use super::eval::{Env, Val};
 use super::syntax::Block;
-use crate::spec::convert::{self, Fields};
 use backstop_codegen::{
     render_alert, render_volume, BackupAlert, BackupJob, Defaults, JobRenderer, NfsBackupVolume,
     RenderedAlert, RenderedJob, RenderedVolume,
 };
+use backstop_spec::convert::{self, Fields};
 use serde_json::{Map, Number, Value};
 use std::sync::OnceLock;
 
@@ -134,9 +134,9 @@ pub fn rules(rendered: &RenderedAlert) -> impl Iterator<Item = (&str, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::eval::Val;
-    use crate::lint::model::{AlertKind, Job, Model, MountRef, VolumeSource};
-    use crate::lint::{load_config, read_model};
+    use crate::eval::Val;
+    use crate::model::{AlertKind, Job, Model, MountRef, VolumeSource};
+    use crate::{load_config, read_model};
     use std::path::PathBuf;
 
     const VOLUME: &str = r#"

@@ -1,9 +1,9 @@
 //! The files of a repository as the linter reads them: text, byte offset -> line:col,
 //! the parsed HCL tree (or the parse error), and the inline suppressions they hold.
 
-use super::lines::LineIndex;
 use super::rules::Code;
 use super::syntax::{self, Block, ParseError};
+use backstop_spec::lines::LineIndex;
 use std::ops::Range;
 use std::path::PathBuf;
 

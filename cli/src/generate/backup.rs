@@ -6,16 +6,16 @@
 //! overwrites a file it did not write (generated files start with `HEADER`).
 
 use crate::exit::Exit;
-use crate::lint::eval::{Scope, Val};
-use crate::lint::model::{Pvc, PvcKind, Stack, VolumeSource, Workload};
-use crate::lint::rules::{nfs_writers, Code};
-use crate::lint::Report;
 use backstop_codegen::policy;
 use backstop_codegen::render::hcl_quoted;
 use backstop_codegen::schedule::Schedule;
 use backstop_codegen::{
     BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, RestoreTest, SecretRef,
 };
+use backstop_lint::eval::{Scope, Val};
+use backstop_lint::model::{Pvc, PvcKind, Stack, VolumeSource, Workload};
+use backstop_lint::rules::{nfs_writers, Code};
+use backstop_lint::Report;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -55,9 +55,9 @@ pub fn run(args: Args) -> Exit {
             return Exit::Usage;
         }
     };
-    let root = crate::lint::find_root(&stack);
-    let report = crate::lint::load_config(&root, args.config.as_deref())
-        .and_then(|config| crate::lint::lint(&root, &config));
+    let root = backstop_lint::find_root(&stack);
+    let report = backstop_lint::load_config(&root, args.config.as_deref())
+        .and_then(|config| backstop_lint::lint(&root, &config));
     let report = match report {
         Ok(report) => report,
         Err(error) => {
@@ -477,7 +477,7 @@ fn database_dump(
     };
     let what = format!(
         "{} runs a database",
-        crate::lint::rules::describe(&workload.name)
+        backstop_lint::rules::describe(&workload.name)
     );
     let service = stack
         .services

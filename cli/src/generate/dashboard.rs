@@ -68,7 +68,7 @@ fn write_whole(path: &Path, text: &str) -> Result<(), String> {
 
 fn in_scope(paths: &[PathBuf]) -> Result<Vec<Declared>, String> {
     let scope = crate::status::scope(paths)?;
-    let root = crate::lint::find_root(&scope[0]);
+    let root = backstop_lint::find_root(&scope[0]);
     Ok(declared::read(&root)?
         .backups
         .into_iter()

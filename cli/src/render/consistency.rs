@@ -3,11 +3,11 @@
 //! CronJob in that CronJob's namespace, with that CronJob's schedule.
 
 use super::objects::OwnerIndex;
-use crate::spec::{Object, Spec};
 use backstop_codegen::duration::format_seconds;
 use backstop_codegen::policy;
 use backstop_codegen::schedule::{stale_threshold_seconds, Schedule};
 use backstop_codegen::{AttrPath, BackupAlert, BackupJob, Diagnostic, NfsBackupVolume};
+use backstop_spec::{Object, Spec};
 
 /// Checks the objects not listed in `invalid` (indices into `spec.objects`) against
 /// each other.

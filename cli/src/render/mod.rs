@@ -7,7 +7,7 @@ pub(crate) mod objects;
 pub(crate) mod output;
 
 use crate::exit::Exit;
-use crate::spec::{self, Owner, SourceFile, SpecError};
+use backstop_spec::{self as spec, Owner, SourceFile, SpecError};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

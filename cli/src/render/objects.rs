@@ -1,6 +1,5 @@
 //! Renders every object of a spec, or collects every diagnostic of every object.
 
-use crate::spec::{Object, Spec};
 use backstop_codegen::policy;
 use backstop_codegen::PathStep;
 use backstop_codegen::{
@@ -8,6 +7,7 @@ use backstop_codegen::{
     render_volume, validate, AttrPath, BackupAlert, BackupJob, Defaults, Diagnostic, Diagnostics,
     JobRenderer, RenderedRestoreTest, Restore, RestoreTest, Strategy,
 };
+use backstop_spec::{Object, Spec};
 use serde_json::Value;
 use std::collections::HashMap;
 

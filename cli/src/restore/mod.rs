@@ -10,8 +10,8 @@
 use crate::exit::Exit;
 use crate::render::objects::{self, Rendered};
 use crate::render::{load_and_render, output, report, Format};
-use crate::spec::{Object, Owner, Spec, SpecObject};
 use backstop_codegen::{BackupJob, Diagnostic, PathStep, Restore};
+use backstop_spec::{Object, Owner, Spec, SpecObject};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -99,7 +99,7 @@ pub fn run(args: Args) -> Exit {
 }
 
 enum Failure {
-    Spec(Vec<crate::spec::SpecError>),
+    Spec(Vec<backstop_spec::SpecError>),
     Usage(Usage),
 }
 
@@ -229,7 +229,7 @@ fn find_job<'a>(spec: &'a Spec, name: &str) -> Result<(&'a str, &'a BackupJob), 
         return Ok(*found);
     }
     let ids: Vec<&str> = jobs.iter().map(|(id, _)| *id).collect();
-    let hint = match crate::spec::did_you_mean(name, ids.iter().copied()) {
+    let hint = match backstop_spec::did_you_mean(name, ids.iter().copied()) {
         Some(close) => format!("did you mean --job {close}?"),
         None if ids.is_empty() => format!("{} declares no backup_job", spec.source.path.display()),
         None => format!("the spec's backup jobs are {}", ids.join(", ")),

@@ -2,9 +2,9 @@
 //! resources, local module calls that contain them, hand-written backup CronJobs), read
 //! through the linter's model, with its stale threshold computed by the rendering core.
 
-use crate::lint;
-use crate::lint::model::{Job, Model};
 use backstop_codegen::BackupAlert;
+use backstop_lint as lint;
+use backstop_lint::model::{Job, Model};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

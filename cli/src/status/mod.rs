@@ -78,7 +78,7 @@ fn status(args: &Args) -> Result<bool, String> {
             .transpose()?,
     };
     let scope = scope(&args.paths)?;
-    let root = crate::lint::find_root(&scope[0]);
+    let root = backstop_lint::find_root(&scope[0]);
     let prometheus = Prometheus::new(
         &args.prometheus,
         auth,

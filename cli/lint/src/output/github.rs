@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: each finding becomes an annotation on the diff.
 
 use super::Located;
-use crate::lint::rules::Severity;
+use crate::rules::Severity;
 
 /// Workflow command escaping: data escapes `%`, CR, LF; properties also `:` and `,`.
 fn data(text: &str) -> String {

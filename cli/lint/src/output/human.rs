@@ -1,7 +1,7 @@
 //! The terminal format: `file:line:col: severity[CODE] message`, the source line, a hint.
 
 use super::{Located, Summary};
-use crate::lint::rules::Severity;
+use crate::rules::Severity;
 use std::fmt::Write;
 
 pub fn render(findings: &[Located], summary: &Summary, colour: bool) -> String {

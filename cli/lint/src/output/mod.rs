@@ -10,7 +10,8 @@ mod sarif;
 use super::discover::Repo;
 use super::rules::{Finding, Rule};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Format {
     /// file:line:col, the source line and a hint; colour only on a terminal.
     Human,

@@ -2,7 +2,7 @@
 //! (with its documentation as help), results pointing at repository-relative URIs.
 
 use super::Located;
-use crate::lint::rules::{Severity, RULES};
+use crate::rules::{Severity, RULES};
 use serde_json::{json, Value};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

@@ -46,8 +46,8 @@
 //!   `# backstop:ignore BS001 <reason>` on its resource.
 
 use super::{is_backup, Code, Ctx, Finding, Severity};
-use crate::lint::eval::Val;
-use crate::lint::model::{Pvc, PvcKind, Stack, VolumeSource};
+use crate::eval::Val;
+use crate::model::{Pvc, PvcKind, Stack, VolumeSource};
 
 pub const CODE: Code = Code::UnbackedPvc;
 pub const NAME: &str = "unbacked-pvc";

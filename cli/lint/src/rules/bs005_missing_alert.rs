@@ -31,7 +31,7 @@
 //! - docs/guides/conventions.md section 3
 
 use super::{is_backup, Code, Ctx, Finding, Severity};
-use crate::lint::model::AlertKind;
+use crate::model::AlertKind;
 
 pub const CODE: Code = Code::MissingAlert;
 pub const NAME: &str = "missing-alert";

@@ -23,7 +23,7 @@
 //! - docs/guides/conventions.md section 2 ("Two backups writing to the same NFS server should not start in the same minute slot")
 
 use super::{job_name, Code, Ctx, Finding, Severity};
-use crate::lint::model::{Job, Stack};
+use crate::model::{Job, Stack};
 use backstop_codegen::schedule::Schedule;
 
 pub const CODE: Code = Code::ScheduleCollision;

@@ -48,7 +48,7 @@
 //! - docs/guides/restore.md
 
 use super::{is_backup, Code, Ctx, Finding, Severity};
-use crate::lint::model::JobKind;
+use crate::model::JobKind;
 
 pub const CODE: Code = Code::NoRestoreDrill;
 pub const NAME: &str = "no-restore-drill";

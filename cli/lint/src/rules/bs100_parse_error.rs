@@ -23,7 +23,7 @@
 //! - HCL native syntax specification
 
 use super::{Code, Ctx, Finding, Severity};
-use crate::lint::model::Loc;
+use crate::model::Loc;
 
 pub const CODE: Code = Code::ParseError;
 pub const NAME: &str = "parse-error";

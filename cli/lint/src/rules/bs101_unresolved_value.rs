@@ -26,8 +26,8 @@
 //! - `backstop.toml` `[[exempt]]`
 
 use super::{job_name, Code, Ctx, Finding, Severity};
-use crate::lint::eval::Val;
-use crate::lint::model::{Pvc, PvcKind};
+use crate::eval::Val;
+use crate::model::{Pvc, PvcKind};
 use backstop_codegen::schedule::Schedule;
 
 pub const CODE: Code = Code::UnresolvedValue;

@@ -30,7 +30,8 @@ mod code;
 pub use bs009_schedule_collision::nfs_writers;
 pub use code::Code;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Severity {
     Info,
     Warning,

@@ -1,7 +1,7 @@
 //! The spec file's text, byte offsets turned into line:column, and the errors printed as
 //! `FILE:LINE:COL: error: ...` with the attribute's full address and a hint.
 
-use crate::lint::lines::LineIndex;
+use crate::lines::LineIndex;
 use std::fmt;
 use std::path::{Path, PathBuf};
 

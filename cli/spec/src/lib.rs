@@ -13,6 +13,7 @@
 
 pub mod convert;
 mod eval;
+pub mod lines;
 mod locate;
 mod schema;
 mod source;
