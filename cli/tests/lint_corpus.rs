@@ -176,7 +176,7 @@ fn output_formats_carry_the_same_findings() {
 #[test]
 fn rule_prints_the_rule_files_own_doc_comment() {
     let source = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lint/rules/bs001_unbacked_pvc.rs"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("lint/src/rules/bs001_unbacked_pvc.rs"),
     )
     .expect("rule source");
     let doc: Vec<&str> = source
