@@ -10,7 +10,9 @@ use crate::lint::rules::nfs_writers;
 use crate::lint::Report;
 use backstop_codegen::render::hcl_quoted;
 use backstop_codegen::schedule::Schedule;
-use backstop_codegen::{BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, SecretRef};
+use backstop_codegen::{
+    BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, SecretRef, Strategy,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -261,7 +263,7 @@ fn plan(
             name: name.clone(),
             namespace: namespace.clone(),
             schedule: schedule.clone(),
-            strategy: dump.strategy.into(),
+            strategy: dump.strategy,
             host: Some(dump.host),
             user: Some(dump.user),
             password_secret: Some(dump.password),
@@ -272,7 +274,7 @@ fn plan(
             name: name.clone(),
             namespace: namespace.clone(),
             schedule: schedule.clone(),
-            strategy: "rsync".into(),
+            strategy: Strategy::Rsync,
             source_claim: Some(claim_name),
             mounts: workload
                 .map(|w| mounts_of(stack, w, pvc))
@@ -319,7 +321,7 @@ fn plan(
 struct Database {
     /// The start of the image's name (after its registry and repository path).
     image: &'static str,
-    strategy: &'static str,
+    strategy: Strategy,
     /// Variables naming the superuser, and the superuser when none is set.
     user_vars: &'static [&'static str],
     default_user: &'static str,
@@ -331,28 +333,28 @@ const POSTGRES_PASSWORD: &[&str] = &["POSTGRES_PASSWORD"];
 const DATABASES: [Database; 4] = [
     Database {
         image: "postgres",
-        strategy: "pg_dumpall",
+        strategy: Strategy::PgDumpall,
         user_vars: POSTGRES_USER,
         default_user: "postgres",
         password_vars: POSTGRES_PASSWORD,
     },
     Database {
         image: "postgis",
-        strategy: "pg_dumpall",
+        strategy: Strategy::PgDumpall,
         user_vars: POSTGRES_USER,
         default_user: "postgres",
         password_vars: POSTGRES_PASSWORD,
     },
     Database {
         image: "mariadb",
-        strategy: "mysqldump",
+        strategy: Strategy::Mysqldump,
         user_vars: &[],
         default_user: "root",
         password_vars: &["MARIADB_ROOT_PASSWORD", "MYSQL_ROOT_PASSWORD"],
     },
     Database {
         image: "mysql",
-        strategy: "mysqldump",
+        strategy: Strategy::Mysqldump,
         user_vars: &[],
         default_user: "root",
         password_vars: &["MYSQL_ROOT_PASSWORD"],
@@ -360,7 +362,7 @@ const DATABASES: [Database; 4] = [
 ];
 
 struct Dump {
-    strategy: &'static str,
+    strategy: Strategy,
     host: String,
     user: String,
     password: SecretRef,
@@ -639,7 +641,7 @@ fn render_backstop(plan: &Plan) -> String {
         hcl_quoted(&job.name),
         hcl_quoted(&job.namespace),
         hcl_quoted(&job.schedule),
-        hcl_quoted(&job.strategy),
+        hcl_quoted(job.strategy.as_str()),
         hcl_quoted(&alert.cronjob_name),
         hcl_quoted(&alert.namespace),
         hcl_quoted(alert.schedule.as_deref().unwrap_or_default()),

@@ -1,12 +1,12 @@
 //! Renderers: valid model in, Kubernetes objects, scripts and rules out. Each function
 //! expects input that `validate` accepted; `crate::render_*` enforce that order.
 
-mod alert;
-mod conventions;
+pub(crate) mod alert;
+pub(crate) mod conventions;
 pub mod drill;
 pub mod drill_cronjob;
 mod hcl;
-mod job;
+pub(crate) mod job;
 pub mod restore;
 pub mod restore_alert;
 pub mod restore_job;

@@ -7,7 +7,7 @@
 
 use super::tf_align::align;
 use backstop_codegen::render::kubernetes_hcl;
-use backstop_codegen::{BackupJob, Defaults, NfsBackupVolume, SecretRef};
+use backstop_codegen::{BackupJob, Defaults, NfsBackupVolume, SecretRef, Strategy};
 use serde_json::Value;
 
 /// One generated module: its folder under `modules/` and its `.tf` files.
@@ -39,8 +39,8 @@ struct Sentinel {
 pub fn variants() -> Result<Vec<Variant>, String> {
     Ok(vec![
         nfs_backup_volume()?,
-        dump_job("pg_dumpall")?,
-        dump_job("mysqldump")?,
+        dump_job(Strategy::PgDumpall)?,
+        dump_job(Strategy::Mysqldump)?,
     ])
 }
 
@@ -133,12 +133,12 @@ const JOB_SENTINELS: [Sentinel; 9] = [
     },
 ];
 
-fn dump_job(strategy: &'static str) -> Result<Variant, String> {
+fn dump_job(strategy: Strategy) -> Result<Variant, String> {
     let job = BackupJob {
         name: "sentinelapp".to_string(),
         namespace: "sentinelnamespace".to_string(),
         schedule: "17 1 * * *".to_string(),
-        strategy: strategy.to_string(),
+        strategy,
         host: Some("sentinelhost".to_string()),
         user: Some("sentineluser".to_string()),
         password_secret: Some(SecretRef {
@@ -153,7 +153,7 @@ fn dump_job(strategy: &'static str) -> Result<Variant, String> {
         .map_err(|d| format!("rendering the {strategy} module: {d:?}"))?;
     let resources = typed(&[&rendered.cronjob], &JOB_SENTINELS)?;
     let (dir, tool) = match strategy {
-        "pg_dumpall" => (
+        Strategy::PgDumpall => (
             "kubernetes-pg-dumpall-backup",
             "`pg_dumpall | gzip -9` of every PostgreSQL database",
         ),
