@@ -464,3 +464,91 @@ pub fn restore(values: &Values) -> (Restore, Diagnostics) {
     };
     f.finish(restore)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn values(value: Value) -> Values {
+        value.as_object().expect("an object").clone()
+    }
+
+    fn summaries(diagnostics: &Diagnostics) -> Vec<(String, String)> {
+        diagnostics
+            .iter()
+            .map(|d| (d.path.to_string(), d.summary.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_strategy_that_does_not_exist_is_named_with_the_ones_that_do() {
+        let (read, problems) = job(&values(json!({"strategy": "restic"})));
+        assert_eq!(
+            summaries(&problems),
+            [(
+                "strategy".into(),
+                "\"restic\" is not a backup strategy".into()
+            )]
+        );
+        assert_eq!(
+            problems[0].detail,
+            "use one of rsync, sqlite, pg_dumpall, mysqldump, command"
+        );
+        assert_eq!(read.strategy, Strategy::Rsync);
+        for strategy in Strategy::ALL {
+            let (read, problems) = job(&values(json!({"strategy": strategy.as_str()})));
+            assert!(problems.is_empty(), "{problems:?}");
+            assert_eq!(read.strategy, strategy);
+        }
+    }
+
+    #[test]
+    fn wrong_types_are_reported_on_their_paths_and_read_as_unset() {
+        let (read, problems) = job(&values(json!({
+            "keep": "8",
+            "suspend": "yes",
+            "extra_paths": ["a", 1],
+            "labels": {"app": 2},
+            "mounts": {"data": {"path": "/d", "sub_pth": "x"}, "log": {}},
+            "password_secret": {"name": "s"},
+        })));
+        let found = summaries(&problems);
+        for (path, summary) in [
+            ("keep", "`keep` must be a whole number, not a string"),
+            ("suspend", "`suspend` must be true or false, not a string"),
+            (
+                "extra_paths[1]",
+                "`extra_paths[1]` must be a string, not a number",
+            ),
+            ("password_secret.key", "`password_secret` has no `key`"),
+        ] {
+            assert!(
+                found.contains(&(path.to_string(), summary.to_string())),
+                "{path}: {found:?}"
+            );
+        }
+        assert_eq!(found.len(), 7, "{found:?}");
+        assert!(problems.iter().any(|d| d.summary
+            == "unknown key `sub_pth` in `mounts[\"data\"]`"
+            && d.detail == "did you mean `sub_path`?"));
+        assert!(problems
+            .iter()
+            .any(|d| d.summary == "`mounts[\"log\"]` has no `path`"));
+        assert_eq!(read.keep, None);
+        assert!(!read.suspend);
+        assert!(read.labels.is_empty());
+    }
+
+    #[test]
+    fn every_object_reads_an_empty_block_without_complaint() {
+        let empty = Values::new();
+        assert!(defaults(&empty).1.is_empty());
+        assert!(volume(&empty).1.is_empty());
+        assert!(job(&empty).1.is_empty());
+        assert!(alert(&empty).1.is_empty());
+        assert!(restore_test(&empty).1.is_empty());
+        assert!(restore(&empty).1.is_empty());
+        assert_eq!(alert(&empty).0, BackupAlert::default());
+    }
+}
