@@ -85,7 +85,7 @@ fn nfs_backup_volume() -> Result<Variant, String> {
         "# A static NFS PersistentVolume and the claim bound to it, both named `name`, with\n\
          # the backup conventions (Retain, ReadWriteMany, nfsvers=4 soft mount options), for\n\
          # the hashicorp/kubernetes provider. Generated from Backstop's rendering core.\n\n\
-         locals {{\n  nfs_path = coalesce(var.nfs_path, \"/srv/nfs/${{var.name}}\")\n}}\n\n{resources}"
+         locals {{\n  nfs_path = coalesce(var.nfs_path, \"{NFS_BASE_PATH}/${{var.name}}\")\n}}\n\n{resources}"
     );
     Ok(Variant {
         dir: "kubernetes-nfs-backup-volume",
@@ -163,9 +163,10 @@ fn dump_job(strategy: Strategy) -> Result<Variant, String> {
             "`mysqldump --all-databases --single-transaction | gzip -9`",
         ),
     };
+    let keep = backstop_codegen::render::scripts::default_keep(strategy);
     let main_tf = format!(
         "# The backup CronJob `<name>-backup`: {tool}\n\
-         # to the NFS claim `destination_claim`, 14 days kept, the password read from a Secret,\n\
+         # to the NFS claim `destination_claim`, {keep} days kept, the password read from a Secret,\n\
          # metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider.\n\
          # Generated from Backstop's rendering core.\n\n{resources}"
     );
