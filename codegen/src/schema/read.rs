@@ -540,6 +540,48 @@ mod tests {
         assert!(read.labels.is_empty());
     }
 
+    /// Every input of every table set to a value no attribute accepts (an object with an
+    /// unknown key) must be reported on that input: the reader reads the whole table.
+    #[test]
+    fn each_reader_reads_every_input_of_its_table() {
+        type Reader = fn(&Values) -> Diagnostics;
+        let readers: [(ObjectSchema, Reader); 6] = [
+            (super::super::defaults(), |v| defaults(v).1),
+            (super::super::nfs_backup_volume(), |v| volume(v).1),
+            (super::super::backup_job(), |v| job(v).1),
+            (super::super::backup_alert(), |v| alert(v).1),
+            // `job` is the front end's to resolve (a reference, or the job's own inputs).
+            (super::super::restore_test(), |v| restore_test(v).1),
+            (super::super::restore(), |v| restore(v).1),
+        ];
+        for (table, read) in readers {
+            let mut inputs: Vec<&str> = table
+                .inputs
+                .iter()
+                .filter(|a| a.ty != AttrType::Job)
+                .map(|a| a.name)
+                .collect();
+            let bad: Values = inputs
+                .iter()
+                .map(|name| (name.to_string(), json!({"__": 0})))
+                .collect();
+            let mut reported: Vec<String> = read(&bad)
+                .iter()
+                .map(|d| {
+                    let path = d.path.to_string();
+                    path.split(['.', '['])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .collect();
+            reported.sort();
+            reported.dedup();
+            inputs.sort_unstable();
+            assert_eq!(reported, inputs, "{}", table.block_type);
+        }
+    }
+
     #[test]
     fn every_object_reads_an_empty_block_without_complaint() {
         let empty = Values::new();
