@@ -101,7 +101,7 @@ fn read_page(path: &Path) -> Page {
 fn group(presence: Presence) -> &'static str {
     match presence {
         Presence::Required => "Required",
-        Presence::Optional => "Optional",
+        Presence::Optional | Presence::OptionalComputed => "Optional",
         Presence::Computed => "Read-Only",
     }
 }

@@ -84,8 +84,14 @@ impl Attribute {
             nested_type,
             description: self.description.clone(),
             required: self.presence == Presence::Required,
-            optional: self.presence == Presence::Optional,
-            computed: self.presence == Presence::Computed,
+            optional: matches!(
+                self.presence,
+                Presence::Optional | Presence::OptionalComputed
+            ),
+            computed: matches!(
+                self.presence,
+                Presence::Computed | Presence::OptionalComputed
+            ),
             sensitive: self.sensitive,
             description_kind: pb::StringKind::Markdown as i32,
             deprecated: false,

@@ -44,12 +44,15 @@ fn attribute_json(attribute: &Attribute) -> Value {
     }
     out.insert("description".into(), json!(attribute.description));
     out.insert("description_kind".into(), json!("markdown"));
-    let flag = match attribute.presence {
-        Presence::Required => "required",
-        Presence::Optional => "optional",
-        Presence::Computed => "computed",
+    let flags: &[&str] = match attribute.presence {
+        Presence::Required => &["required"],
+        Presence::Optional => &["optional"],
+        Presence::Computed => &["computed"],
+        Presence::OptionalComputed => &["optional", "computed"],
     };
-    out.insert(flag.into(), json!(true));
+    for flag in flags {
+        out.insert((*flag).into(), json!(true));
+    }
     if attribute.sensitive {
         out.insert("sensitive".into(), json!(true));
     }

@@ -25,6 +25,9 @@ pub enum Presence {
     Optional,
     /// Set by the provider only (names and rendered outputs).
     Computed,
+    /// Set by the user, else by the provider from the other inputs (a default it derives,
+    /// such as a drill's schedule).
+    OptionalComputed,
 }
 
 /// The attributes of a nested object value, and how type errors describe it.
@@ -108,6 +111,13 @@ impl Attribute {
     }
     pub fn computed(name: &'static str, ty: AttrType, description: impl Into<String>) -> Self {
         Self::new(name, ty, Presence::Computed, description.into())
+    }
+    pub fn optional_computed(
+        name: &'static str,
+        ty: AttrType,
+        description: impl Into<String>,
+    ) -> Self {
+        Self::new(name, ty, Presence::OptionalComputed, description.into())
     }
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
@@ -217,4 +227,47 @@ pub fn spec_blocks() -> Vec<ObjectSchema> {
         restore_test(),
         restore(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_attributes(attributes: &[Attribute]) -> Vec<&Attribute> {
+        let mut all = Vec::new();
+        for attribute in attributes {
+            all.push(attribute);
+            if let AttrType::Object(nested) | AttrType::MapOfObjects(nested) = &attribute.ty {
+                all.extend(all_attributes(&nested.attributes));
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_table_names_each_attribute_once_and_describes_it() {
+        for table in spec_blocks() {
+            for kind in [SchemaKind::Resource, SchemaKind::DataSource] {
+                let attributes = table.attributes(kind);
+                let mut names: Vec<&str> = attributes.iter().map(|a| a.name).collect();
+                names.sort_unstable();
+                let count = names.len();
+                names.dedup();
+                assert_eq!(
+                    names.len(),
+                    count,
+                    "{} names an attribute twice",
+                    table.type_name
+                );
+                for attribute in all_attributes(&attributes) {
+                    assert!(
+                        !attribute.description.trim().is_empty(),
+                        "{}.{} has no description",
+                        table.type_name,
+                        attribute.name
+                    );
+                }
+            }
+        }
+    }
 }

@@ -13,7 +13,11 @@ pub fn schema() -> ObjectSchema {
             .into(),
         inputs: vec![
             Attribute::required("job", Job, "The backup job whose snapshots the drill restores."),
-            Attribute::optional("schedule", String, "Cron schedule of the drill. Defaults to weekly, in a free slot after the backup."),
+            Attribute::optional_computed(
+                "schedule",
+                String,
+                "Cron schedule of the drill. Defaults to weekly, in a free slot after the backup; the schedule used either way.",
+            ),
             Attribute::optional(
                 "verify_fraction",
                 Fraction,
@@ -28,10 +32,7 @@ pub fn schema() -> ObjectSchema {
                 "Dumps (required): the version of the throwaway server, at least the source's: PostgreSQL's major version (`16`) or MariaDB's (`11.4`).",
             ),
         ],
-        handles: vec![
-            Attribute::computed("cronjob_name", String, "Name of the drill's CronJob."),
-            Attribute::computed("schedule", String, "The schedule the drill runs on, the default one when none is set."),
-        ],
+        handles: vec![Attribute::computed("cronjob_name", String, "Name of the drill's CronJob.")],
         objects: vec![Attribute::computed("manifest", Dynamic, "The drill's CronJob as an object, usable directly as `kubernetes_manifest.manifest`.")],
         texts: vec![Attribute::computed("script", String, "The drill script the CronJob runs (also embedded in the manifest).")],
     }
