@@ -60,10 +60,18 @@ def test_import_example_adopts_the_object_the_example_declares(import_sh, provid
 
     state = json.loads(terraform(["show", "-json"], stack, provider_dir).stdout)
     imported = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
-    assert imported[address]["namespace"] == import_id.split("/")[0]
-    # The ID named the object the configuration declares: planning adopts it, creates nothing.
-    plan = terraform(["plan", "-input=false"], stack, provider_dir)
-    assert "0 to add" in plan.stdout and "0 to destroy" in plan.stdout, plan.stdout
+    values = imported[address]
+    # A drill's or restore's namespace is its job's.
+    assert values.get("namespace", values.get("job", {}).get("namespace")) == import_id.split("/")[0]
+    # The ID named the object the configuration declares: planning adopts it, creating or
+    # replacing nothing of it (a drill's or restore's example also declares its backup job,
+    # which is still to create).
+    terraform(["plan", "-input=false", "-out=tfplan"], stack, provider_dir)
+    changes = json.loads(terraform(["show", "-json", "tfplan"], stack, provider_dir).stdout)["resource_changes"]
+    actions = {c["address"]: c["change"]["actions"] for c in changes}
+    assert actions[address] in (["no-op"], ["update"]), actions
+    assert all(a in (["no-op"], ["update"], ["create"]) for a in actions.values()), actions
+    assert all(a != ["create"] or not addr.startswith(address.split(".")[0] + ".") for addr, a in actions.items())
 
 
 def job_script(job: dict) -> str:
@@ -86,7 +94,8 @@ def test_every_registry_folder_has_its_example():
     """tfplugindocs embeds examples/<kind>/<type>/<file>: one per resource, data source, function."""
     for kind in ("resources", "data-sources"):
         types = {p.name for p in (EXAMPLES / kind).iterdir()}
-        assert types == {"backstop_nfs_backup_volume", "backstop_backup_job", "backstop_backup_alert"}, kind
+        assert types == {"backstop_nfs_backup_volume", "backstop_backup_job", "backstop_backup_alert",
+                         "backstop_restore_test", "backstop_restore"}, kind
     assert (EXAMPLES / "functions" / "stale_after" / "function.tf").is_file()
 
 
@@ -127,6 +136,30 @@ def test_alert_example_renders_the_stale_and_never_succeeded_pair(provider_dir, 
     names = {rule["alert"] for rule in alert["manifest"]["spec"]["groups"][0]["rules"]}
     assert {"MailserverBackupStale", "MailserverBackupNeverSucceeded"} <= names
     assert set(alert["alert_names"]) == names
+
+
+def test_drill_example_feeds_its_default_schedule_to_the_alert(provider_dir, tmp_path):
+    example = EXAMPLES / "resources" / "backstop_restore_test" / "resource.tf"
+    plan = plan_json(registry_stack(tmp_path, example), provider_dir)
+    resources = planned_resources(plan)
+    drill, alert = resources["backstop_restore_test.mailserver"], resources["backstop_backup_alert.mailserver"]
+    # No start shared with the 03:00 backup: Sunday, two hours after it (docs/guides/restore.md).
+    assert drill["schedule"] == "0 5 * * 0" == drill["manifest"]["spec"]["schedule"]
+    assert alert["restore_test_schedule"] == drill["schedule"]
+    assert {"MailserverRestoreTestFailed", "MailserverRestoreTestStale"} <= set(alert["alert_names"])
+    pod = drill["manifest"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    backup = [v for v in pod["volumes"] if "persistentVolumeClaim" in v]
+    assert backup == [{"name": "backup", "persistentVolumeClaim": {"claimName": "mailserver-backup-host",
+                                                                   "readOnly": True}}], pod["volumes"]
+
+
+def test_restore_example_restores_into_the_claim_it_names(provider_dir, tmp_path):
+    example = EXAMPLES / "resources" / "backstop_restore" / "resource.tf"
+    restore = planned_resources(plan_json(registry_stack(tmp_path, example), provider_dir))["backstop_restore.vaultwarden"]
+    claims = {v["name"]: v["persistentVolumeClaim"] for v in restore["manifest"]["spec"]["template"]["spec"]["volumes"]}
+    assert claims == {"backup": {"claimName": "vaultwarden-backup-host", "readOnly": True},
+                      "target": {"claimName": "vaultwarden-data-restored"}}
+    assert restore["manifest"]["spec"]["backoffLimit"] == 0
 
 
 def test_function_example_gives_the_conventional_thresholds(provider_dir, tmp_path):

@@ -39,6 +39,27 @@ def alert(**overrides: str) -> str:
     return f'resource "backstop_backup_alert" "bad" {{\n{body}\n}}\n'
 
 
+# The job of a drill or restore, written as an object (a `backstop_backup_job` converts the same way).
+JOB_OBJECT = ('{\n    name = "mailserver"\n    namespace = "mailserver"\n    schedule = "0 3 * * *"\n'
+              '    source_claim = "mailserver-data-encrypted"\n    destination_claim = "mailserver-backup-host"\n'
+              '    mounts = { data = { path = "/var/mail" } }\n%s  }')
+DUMP_JOB = ('{\n    name = "pg"\n    namespace = "dbaas"\n    schedule = "0 0 * * *"\n    strategy = "pg_dumpall"\n'
+            '    host = "postgres.dbaas"\n    user = "postgres"\n    password_secret = { name = "pg", key = "password" }\n'
+            '    destination_claim = "pg-backup-host"\n  }')
+
+
+def drill(job_extra: str = "", job_object: str = "", **overrides: str) -> str:
+    attrs = {"job": job_object or JOB_OBJECT % job_extra, **overrides}
+    body = "\n".join(f"  {k} = {v}" for k, v in attrs.items() if v is not None)
+    return f'resource "backstop_restore_test" "bad" {{\n{body}\n}}\n'
+
+
+def restore(**overrides: str) -> str:
+    attrs = {"job": JOB_OBJECT % "", "target_claim": '"mailserver-data-restored"', **overrides}
+    body = "\n".join(f"  {k} = {v}" for k, v in attrs.items() if v is not None)
+    return f'resource "backstop_restore" "bad" {{\n{body}\n}}\n'
+
+
 # (case id, configuration, text found only on the offending line, attribute the error names).
 # Terraform can place a path only down to one map key inside an attribute: an error on
 # `mounts["data"].path` highlights the `data` entry and names the full path in its detail.
@@ -76,6 +97,26 @@ CASES = [
     ("managed-by label", job(labels='{ "app.kubernetes.io/managed-by" = "argocd" }'), "argocd", "labels"),
     ("every alert rule off", alert(stale="false", never_succeeded="false", failed="false", missing="false",
                                    suspended="false"), "stale = false", "stale"),
+    ("drill schedule", drill(schedule='"61 * * * *"'), "61 * * * *", "schedule"),
+    ("drill verify_fraction above 1", drill(verify_fraction="2"), "verify_fraction = 2", "verify_fraction"),
+    ("drill verify_fraction 0", drill(verify_fraction="0"), "verify_fraction = 0", "verify_fraction"),
+    ("drill check_query on rsync", drill(check_query='"SELECT 1"'), "SELECT 1", "check_query"),
+    ("drill min_rows without query", drill(min_rows="5"), "min_rows = 5", "min_rows"),
+    ("drill min_rows negative", drill(min_rows="-1"), "min_rows = -1", "min_rows"),
+    ("drill server_version on rsync", drill(server_version='"16"'), '"16"', "server_version"),
+    ("dump drill server_version", drill(job_object=DUMP_JOB, server_version='"16.2"'), "16.2", "server_version"),
+    ("dump drill check_database without query", drill(job_object=DUMP_JOB, server_version='"16"',
+                                                      check_database='"app"'), '"app"', "check_database"),
+    # An error in the job object is placed on `job`, and its detail names the job's attribute.
+    ("drill job name", drill(job_object=(JOB_OBJECT % "").replace('"mailserver"', '"Mail;x"', 1)), "job = {",
+     "job.name"),
+    ("drill job keep", drill(job_extra='    keep = 0\n'), "job = {", "job.keep"),
+    ("restore snapshot", restore(snapshot='"last-week"'), "last-week", "snapshot"),
+    ("restore folder", restore(folder='"mail"'), '"mail"', "folder"),
+    ("restore target_path", restore(target_path='"../etc"'), "../etc", "target_path"),
+    ("restore target_path absolute", restore(target_path='"/etc"'), '"/etc"', "target_path"),
+    ("dump restore target_claim", restore(job=DUMP_JOB), "target_claim =", "target_claim"),
+    ("alert restore_test_schedule", alert(restore_test_schedule='"weekly"'), '"weekly"', "restore_test_schedule"),
 ]
 
 
@@ -149,3 +190,14 @@ def test_a_huge_value_is_quoted_short_in_the_summary(workspace):
         assert len(d["summary"]) <= 200, d["summary"][:300]
         assert len(d["detail"]) <= 400, d["detail"][:500]
     assert any("(100000 characters)" in d["summary"] for d in found), [d["summary"][:200] for d in found]
+
+
+def test_a_file_restore_without_a_target_names_target_claim(workspace):
+    found = diagnostics_for(workspace, restore(target_claim=None))
+    assert [d["summary"] for d in found] == ["a restore of files needs the claim to restore into"], found
+    assert "target_claim" in found[0]["detail"]
+
+
+def test_a_dump_drill_without_server_version_names_it(workspace):
+    found = diagnostics_for(workspace, drill(job_object=DUMP_JOB))
+    assert any("server_version" in d["summary"] + d["detail"] for d in found), found

@@ -1,4 +1,4 @@
-"""`terraform providers schema -json`: all three resources and data sources, the provider
+"""`terraform providers schema -json`: all five resources and data sources, the provider
 block and the function, every attribute described; the library's `schema_json()` (used by
 the docs generator, printed by `--schema-json`) has exactly the same shape."""
 import json
@@ -6,7 +6,8 @@ import subprocess
 
 from provider_support import PROVIDER_ADDRESS
 
-TYPES = {"backstop_nfs_backup_volume", "backstop_backup_job", "backstop_backup_alert"}
+TYPES = {"backstop_nfs_backup_volume", "backstop_backup_job", "backstop_backup_alert", "backstop_restore_test",
+         "backstop_restore"}
 
 
 def undescribed(attributes: dict, prefix: str = "") -> list[str]:
@@ -42,6 +43,19 @@ def test_schema_lists_everything_with_descriptions(workspace, provider_bin):
     data_job = schema["data_source_schemas"]["backstop_backup_job"]["block"]["attributes"]
     assert {"manifest", "manifest_json", "manifest_yaml", "script"} <= set(data_job)
     assert schema["resource_schemas"]["backstop_backup_job"]["version"] == 1
+
+    # A drill's and a restore's `job` holds exactly the job's inputs (so a whole job
+    # resource converts to it); the drill's schedule is set by the user or derived.
+    inputs = {name for name, a in job.items() if not a.get("computed")}
+    for type_name in ("backstop_restore_test", "backstop_restore"):
+        resource = schema["resource_schemas"][type_name]
+        assert resource["version"] == 1, type_name
+        nested = resource["block"]["attributes"]["job"]["nested_type"]
+        assert nested["nesting_mode"] == "single" and set(nested["attributes"]) == inputs, type_name
+        assert nested["attributes"] == {k: v for k, v in job.items() if k in inputs}, type_name
+        assert resource["block"]["attributes"]["manifest"]["computed"] is True
+    drill_schedule = schema["resource_schemas"]["backstop_restore_test"]["block"]["attributes"]["schedule"]
+    assert drill_schedule["optional"] is True and drill_schedule["computed"] is True
 
     library = json.loads(subprocess.run([provider_bin, "--schema-json"], capture_output=True, text=True, check=True).stdout)
     assert library == schema

@@ -41,7 +41,13 @@ def check_restore_flags(args, job):
     """Each flag the guide passes shows in the Job it prints."""
     spec = pod_spec(job)
     container = spec["containers"][0]
-    env = {e["name"]: e["value"] for e in container["env"]}
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    if "DB_HOST" in env:
+        # A dump: replayed into the job's server, the password from its Secret; the
+        # backup claim, read-only, is the only volume.
+        assert [v["name"] for v in spec["volumes"]] == ["backup"]
+        [secret] = [e for e in container["env"] if "valueFrom" in e]
+        assert secret["valueFrom"]["secretKeyRef"]["name"], secret
     if "--target-claim" in args:
         assert spec["volumes"][1]["persistentVolumeClaim"]["claimName"] == option(args, "--target-claim")
     if "--target-path" in args:

@@ -162,3 +162,108 @@ fn config_chooses_classes_rules_and_exemptions() {
         Some(0)
     );
 }
+
+const UNDRILLED: &str = r#"
+resource "backstop_backup_job" "app" {
+  name              = "app"
+  namespace         = "app"
+  schedule          = "0 3 * * *"
+  source_claim      = "app-data"
+  mounts            = { data = { path = "/data" } }
+  destination_claim = "app-backup-host"
+}
+
+resource "backstop_backup_alert" "app" {
+  cronjob_name = backstop_backup_job.app.cronjob_name
+  namespace    = "app"
+  schedule     = "0 3 * * *"
+}
+"#;
+
+fn severities(output: &std::process::Output) -> Vec<(String, String)> {
+    let findings: Vec<serde_json::Value> =
+        serde_json::from_slice(&output.stdout).expect("a JSON array");
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or("?").to_string(),
+                f["severity"].as_str().unwrap_or("?").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_missing_drill_is_info_until_backstop_toml_makes_it_an_error() {
+    let repo = TempRepo::new("drill-severity");
+    repo.write("stacks/app/main.tf", UNDRILLED);
+    let json = ["--format", "json"];
+    let output = repo.lint(&json);
+    assert_eq!(severities(&output), [("BS012".into(), "info".into())]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "info does not fail by default"
+    );
+
+    repo.write("backstop.toml", "severity = { BS012 = \"error\" }\n");
+    let output = repo.lint(&json);
+    assert_eq!(severities(&output), [("BS012".into(), "error".into())]);
+    assert_eq!(output.status.code(), Some(1), "an error fails the run");
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&repo.lint(&["--format", "sarif"]).stdout).expect("SARIF");
+    assert_eq!(sarif["runs"][0]["results"][0]["level"], "error");
+
+    repo.write(
+        "backstop.toml",
+        "select = [\"BS012\"]\n\n[severity]\nBS012 = \"error\"\n",
+    );
+    assert_eq!(repo.lint(&[]).status.code(), Some(1));
+
+    repo.write("backstop.toml", "severity = { BS001 = \"info\" }\n");
+    repo.write("stacks/app/claim.tf", UNBACKED);
+    assert_eq!(
+        repo.lint(&[]).status.code(),
+        Some(0),
+        "lowered to info, an unbacked claim no longer fails"
+    );
+    std::fs::remove_file(repo.path().join("stacks/app/claim.tf")).expect("remove claim");
+
+    repo.write("backstop.toml", "severity = { BS012 = \"error\" }\n");
+    repo.write(
+        "stacks/app/drill.tf",
+        "resource \"backstop_restore_test\" \"app\" {\n  job = backstop_backup_job.app\n}\n",
+    );
+    let output = repo.lint(&json);
+    assert_eq!(severities(&output), []);
+    assert_eq!(output.status.code(), Some(0), "a drill satisfies the rule");
+
+    for (config, named) in [
+        ("severity = { BS012 = \"fatal\" }\n", "\"fatal\""),
+        ("severity = { BS999 = \"error\" }\n", "BS999"),
+    ] {
+        repo.write("backstop.toml", config);
+        let output = repo.lint(&[]);
+        assert_eq!(output.status.code(), Some(2), "{config}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("backstop.toml") && stderr.contains(named),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_command_job_is_not_asked_for_a_drill_no_drill_can_run() {
+    let repo = TempRepo::new("drill-command");
+    let command = UNDRILLED.replace(
+        "  source_claim ",
+        "  strategy          = \"command\"\n  command           = \"cp -a /data/. \\\"$SNAPSHOT\\\"/\"\n  source_claim ",
+    );
+    assert!(command.contains("\"command\""), "{command}");
+    repo.write("stacks/app/main.tf", &command);
+    let output = repo.lint(&["--format", "json"]);
+    assert_eq!(severities(&output), []);
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -459,6 +459,9 @@ fn d17_a_database_gets_a_dump_formatted_as_terraform_fmt_writes_it() {
         "user      = \"admin\"",
         "name = \"postgres-credentials\"",
         "nfs_server = \"10.0.0.9\"",
+        // The drill's throwaway server: the major version of the image postgres:16.4.
+        "  job            = backstop_backup_job.postgres_data\n  server_version = \"16\"\n",
+        "restore_test_schedule = backstop_restore_test.postgres_data.schedule",
     ] {
         assert!(text.contains(line), "{line} missing from:\n{text}");
     }
@@ -485,5 +488,46 @@ fn d17_a_database_gets_a_dump_formatted_as_terraform_fmt_writes_it() {
         String::from_utf8_lossy(&generated.stderr)
     );
     assert_terraform_fmt_clean(&backup);
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+#[test]
+fn d17_a_database_image_without_a_version_gets_no_drill_and_is_told_so() {
+    let copy = std::env::temp_dir().join(format!("backstop-d17-latest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_tree(&fixture("17-generate-backup"), &copy);
+    let main = copy.join("stacks/db/main.tf");
+    let text = std::fs::read_to_string(&main).expect("main.tf");
+    std::fs::write(&main, text.replace("postgres:16.4", "postgres:latest")).expect("write");
+    let generated = Command::new(env!("CARGO_BIN_EXE_backstop"))
+        .args(["generate", "backup", "--nfs-server", "10.0.0.9"])
+        .arg(copy.join("stacks/db"))
+        .output()
+        .expect("run generate");
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    let said = String::from_utf8_lossy(&generated.stdout);
+    assert!(
+        said.contains(
+            "no restore drill for `postgres-data`: its image tag gives no server version"
+        ),
+        "{said}"
+    );
+    let backup = copy.join("stacks/db/backup.tf");
+    let written = std::fs::read_to_string(&backup).expect("backup.tf written");
+    assert!(!written.contains("backstop_restore_test"), "{written}");
+    assert!(!written.contains("restore_test_schedule"), "{written}");
+    assert_terraform_fmt_clean(&backup);
+    // What is left is the info finding, which does not fail the run.
+    let lint = backstop(&["lint", "--format", "json"], &copy.join("stacks/db"));
+    let codes: Vec<String> = findings(&lint)
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or("?").to_string())
+        .collect();
+    assert_eq!(codes, ["BS012"]);
+    assert_eq!(lint.status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&copy);
 }

@@ -108,6 +108,20 @@ fn generated_backup_makes_the_stack_clean_and_is_idempotent() {
     );
     assert!(generated
         .contains("source_claim = kubernetes_persistent_volume_claim_v1.data.metadata[0].name"));
+    // The drill restores the job it names, and the alert takes the drill's schedule.
+    let label = "mailserver_data_encrypted";
+    assert!(
+        generated.contains(&format!(
+            "resource \"backstop_restore_test\" \"{label}\" {{\n  job = backstop_backup_job.{label}\n}}"
+        )),
+        "{generated}"
+    );
+    assert!(
+        generated.contains(&format!(
+            "  restore_test_schedule = backstop_restore_test.{label}.schedule\n"
+        )),
+        "{generated}"
+    );
 
     assert!(
         !repo

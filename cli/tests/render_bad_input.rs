@@ -71,6 +71,7 @@ const CASES: &[Case] = &[
     Case { name: "bad Secret key", from: "key = \"password\"", to: "key = \"pass word\"", address: "backup_job.postgres.password_secret.key", line_marker: "pass word" },
     Case { name: "semicolon in a host", from: "postgresql.dbaas.svc", to: "db;reboot", address: "backup_job.postgres.host", line_marker: "db;reboot" },
     Case { name: "floating image", from: "image      = \"alpine:3.22\"", to: "image      = \"alpine:latest\"", address: "backstop.image", line_marker: "alpine:latest" },
+    Case { name: "bare version image", from: "image      = \"alpine:3.22\"", to: "image      = \"alpine:3\"", address: "backstop.image", line_marker: "alpine:3\"" },
 ];
 
 #[test]

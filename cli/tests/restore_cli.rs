@@ -265,3 +265,115 @@ fn an_invalid_spec_exits_1_with_every_error_located() {
         run.stderr
     );
 }
+
+const DUMP_SPEC: &str = r#"backup_job "db" {
+  name              = "app-db"
+  namespace         = "app"
+  schedule          = "0 3 * * *"
+  strategy          = "mysqldump"
+  host              = "mariadb.app.svc"
+  user              = "root"
+  password_secret   = { name = "mariadb-credentials", key = "root-password" }
+  destination_claim = "app-db-backup-host"
+}
+
+restore "db" {
+  job      = backup_job.db
+  snapshot = "backup-20260406-030000.sql.gz"
+}
+"#;
+
+fn dump_job(spec: &str, args: &[&str]) -> Value {
+    let mut all = vec!["--job", "db", "--format", "json"];
+    all.extend_from_slice(args);
+    let (_, run) = restore(spec, &all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut objects: Vec<Value> = serde_json::from_str(&run.stdout).expect("a JSON array");
+    assert_eq!(objects.len(), 1, "exactly the one Job");
+    objects.remove(0)
+}
+
+#[test]
+fn a_dump_is_replayed_into_the_jobs_server_without_a_target_claim() {
+    let job = dump_job(DUMP_SPEC, &[]);
+    assert_eq!(job["metadata"]["name"], "app-db-restore");
+    assert_eq!(job["metadata"]["namespace"], "app");
+    assert_eq!(env(&job, "DB_HOST"), "mariadb.app.svc");
+    assert_eq!(env(&job, "DB_USER"), "root");
+    let password = pod(&job)["containers"][0]["env"]
+        .as_array()
+        .expect("env")
+        .iter()
+        .find(|e| e["name"] == "MYSQL_PWD")
+        .expect("the password variable");
+    assert_eq!(
+        password["valueFrom"]["secretKeyRef"],
+        serde_json::json!({ "name": "mariadb-credentials", "key": "root-password" })
+    );
+    // The backup claim, read-only, is the only volume: nothing else is written.
+    assert_eq!(
+        pod(&job)["volumes"],
+        serde_json::json!([{ "name": "backup", "persistentVolumeClaim": { "claimName": "app-db-backup-host", "readOnly": true } }])
+    );
+    assert!(script(&job).contains("SNAPSHOT='backup-20260406-030000.sql.gz'"));
+
+    // --snapshot overrides the block; without a block the newest complete dump is chosen.
+    let chosen = dump_job(DUMP_SPEC, &["--snapshot", "backup-20260407-030000.sql.gz"]);
+    assert!(script(&chosen).contains("SNAPSHOT='backup-20260407-030000.sql.gz'"));
+    let without_block = DUMP_SPEC.split("restore \"db\"").next().expect("job part");
+    let newest = dump_job(without_block, &[]);
+    assert!(
+        script(&newest).contains("SNAPSHOT=''"),
+        "{}",
+        script(&newest)
+    );
+
+    // The same Job `backstop render` prints for the spec's restore block.
+    let ws = Workspace::new();
+    ws.write("spec.hcl", DUMP_SPEC);
+    let run = backstop(&["render", "spec.hcl", "--format", "json"], &ws.dir);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all: Vec<Value> = serde_json::from_str(&run.stdout).expect("a JSON array");
+    assert_eq!(all.iter().find(|o| o["kind"] == "Job"), Some(&job));
+}
+
+#[test]
+fn file_options_on_a_dump_restore_are_refused() {
+    for (args, expected) in [
+        (
+            &["--target-claim", "x"][..],
+            "--target-claim: target_claim does not apply to mysqldump jobs",
+        ),
+        (
+            &["--overwrite"][..],
+            "--overwrite: overwrite does not apply to mysqldump jobs",
+        ),
+        (
+            &["--snapshot", "2026-15"][..],
+            "--snapshot: \"2026-15\" is not a mysqldump snapshot name",
+        ),
+    ] {
+        let mut all = vec!["--job", "db", "--out", "out"];
+        all.extend_from_slice(args);
+        let (ws, run) = restore(DUMP_SPEC, &all);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+        assert!(
+            listing(&ws.dir.join("out")).is_empty(),
+            "{args:?} wrote files"
+        );
+    }
+    // In the spec, target_claim on a dump's restore block is the spec's error, located.
+    let bad = DUMP_SPEC.replace(
+        "  snapshot = ",
+        "  target_claim = \"app-db-data\"\n  snapshot = ",
+    );
+    let (_, run) = restore(&bad, &["--job", "db"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let line = render_support::line_of(&bad, "target_claim = \"app-db-data\"");
+    assert!(
+        run.stderr.contains(&format!("spec.hcl:{line}:")),
+        "{}",
+        run.stderr
+    );
+}

@@ -8,6 +8,7 @@
 pub mod diagnostic;
 pub mod duration;
 pub mod model;
+pub mod policy;
 pub mod render;
 pub mod restore;
 pub mod restore_test;

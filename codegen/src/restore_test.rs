@@ -207,7 +207,7 @@ pub fn render_alert_with_restore_test(
     let mut rendered = render_alert(defaults, alert);
     match (&mut rendered, schedule) {
         (Ok(rendered), Ok(schedule)) => {
-            let app = alert.cronjob_name.strip_suffix("-backup");
+            let app = crate::policy::app_of_cronjob(&alert.cronjob_name);
             let drill = drill::cronjob_name(app.unwrap_or(&alert.cronjob_name));
             restore_alert::add_rules(rendered, alert, &drill, &schedule);
         }

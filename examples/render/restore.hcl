@@ -1,10 +1,12 @@
-# Drills and a restore for two apps: the mailserver's rsync snapshots and Vaultwarden's
-# SQLite copies. Each backup has a weekly drill (restore_test) that restores its newest
-# complete snapshot into scratch space and proves it; the alerts gain RestoreTestFailed
-# and RestoreTestStale. The restore block renders a Job that brings the mailserver's
-# `data` folder back into a fresh claim. See docs/guides/restore.md.
+# Drills and a restore for three apps: the mailserver's rsync snapshots, Vaultwarden's
+# SQLite copies and the wiki's PostgreSQL dumps. Each backup has a weekly drill
+# (restore_test) that restores its newest complete snapshot into scratch space (a dump:
+# into a throwaway server in the drill pod) and proves it; the alerts gain
+# RestoreTestFailed and RestoreTestStale. The restore block renders a Job that brings the
+# mailserver's `data` folder back into a fresh claim. See docs/guides/restore.md.
 #   backstop render examples/render/restore.hcl
 #   backstop restore examples/render/restore.hcl --job vaultwarden --target-claim vaultwarden-data-restored
+#   backstop restore examples/render/restore.hcl --job wiki
 
 backstop {
   nfs_server = "10.0.10.15"
@@ -82,4 +84,34 @@ backup_alert "vaultwarden" {
   cronjob_name = backup_job.vaultwarden.cronjob_name
   namespace    = backup_job.vaultwarden.namespace
   schedule     = backup_job.vaultwarden.schedule
+}
+
+nfs_backup_volume "wiki" {
+  name      = "wiki-backup-host"
+  namespace = "wiki"
+}
+
+backup_job "wiki" {
+  namespace         = "wiki"
+  schedule          = "30 1 * * *"
+  strategy          = "pg_dumpall"
+  host              = "postgres.wiki.svc"
+  user              = "postgres"
+  password_secret   = { name = "wiki-postgres", key = "password" }
+  destination_claim = nfs_backup_volume.wiki.claim_name
+}
+
+# The newest dump loaded into a throwaway PostgreSQL 16 inside the drill pod, then a query
+# in the wiki's database that must count at least one page.
+restore_test "wiki" {
+  job            = backup_job.wiki
+  server_version = "16"
+  check_query    = "SELECT count(*) FROM pages"
+  check_database = "wiki"
+}
+
+backup_alert "wiki" {
+  cronjob_name = backup_job.wiki.cronjob_name
+  namespace    = backup_job.wiki.namespace
+  schedule     = backup_job.wiki.schedule
 }

@@ -61,11 +61,14 @@ pub fn plain(summary: impl Into<String>, detail: impl Into<String>) -> pb::Diagn
 }
 
 /// An attribute path with one step per attribute name, for `requires_replace`.
-pub fn attribute_path(name: &str) -> pb::AttributePath {
+pub fn attribute_path(names: &[&str]) -> pb::AttributePath {
     pb::AttributePath {
-        steps: vec![pb::attribute_path::Step {
-            selector: Some(Selector::AttributeName(name.to_string())),
-        }],
+        steps: names
+            .iter()
+            .map(|name| pb::attribute_path::Step {
+                selector: Some(Selector::AttributeName(name.to_string())),
+            })
+            .collect(),
     }
 }
 

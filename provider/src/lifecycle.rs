@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use backstop_codegen::{AttrPath, Defaults, Diagnostic, Diagnostics, PathStep};
 
 use crate::dynamic::Value;
-use crate::resources::{computed_names, schema, Adapter, Kind};
+use crate::resources::{computed_names, derived_names, schema, Adapter, Kind};
 
 /// What the provider knows about its own `provider "backstop" {}` block.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,12 +58,32 @@ pub fn plan(
             for name in outputs {
                 planned.insert(name.to_string(), Value::Unknown);
             }
+            // A derived default is not known before rendering either.
+            for name in derived_names(&schema) {
+                if planned.get(name).is_none_or(Value::is_null) {
+                    planned.insert(name.to_string(), Value::Unknown);
+                }
+            }
             for (name, value) in adapter.known_handles(proposed) {
                 planned.insert(name.to_string(), value);
             }
             Ok(Value::Object(planned))
         }
     }
+}
+
+/// The value a plan starts from. Terraform proposes the prior state's value for an
+/// optional attribute the provider derives when the configuration leaves it unset; that
+/// value would keep a default derived from inputs that may have changed since (or a value
+/// the user has removed), so the configuration's own value (null) replaces it.
+pub fn proposal(adapter: &dyn Adapter, config: &Value, proposed: Value) -> Value {
+    let Value::Object(mut attrs) = proposed else {
+        return proposed;
+    };
+    for name in derived_names(&schema(adapter)) {
+        attrs.insert(name.to_string(), config.attr(name).clone());
+    }
+    Value::Object(attrs)
 }
 
 /// ApplyResourceChange: the planned state, now wholly known, rendered; null on delete.
@@ -119,11 +139,14 @@ pub fn import(adapter: &dyn Adapter, id: &str) -> Result<Value, Diagnostic> {
         .map(|a| (a.name.to_string(), Value::Null))
         .collect();
     for (name, value) in inputs {
-        attrs.insert(name.to_string(), Value::string(value));
+        attrs.insert(name.to_string(), value);
     }
+    // State holds no unknown values: a handle the ID does not determine stays null.
     let handles = adapter.known_handles(&Value::Object(attrs.clone()));
     for (name, value) in handles {
-        attrs.insert(name.to_string(), value);
+        if value.is_wholly_known() {
+            attrs.insert(name.to_string(), value);
+        }
     }
     Ok(Value::Object(attrs))
 }
@@ -392,6 +415,79 @@ mod tests {
             "mail/-backup",
         ] {
             assert!(import(job_adapter().as_ref(), bad).is_err(), "{bad}");
+        }
+    }
+
+    fn drill_adapter() -> Box<dyn Adapter> {
+        resources::all()
+            .into_iter()
+            .find(|a| a.type_name() == "backstop_restore_test")
+            .expect("drill adapter")
+    }
+
+    /// A drill of `job_config`'s job, every drill attribute null unless overridden.
+    fn drill_config(overrides: &[(&str, Value)]) -> Value {
+        let mut job = job_config(&[]);
+        if let Value::Object(attrs) = &mut job {
+            // The job's computed attributes are not part of a drill's `job`.
+            for computed in ["id", "cronjob_name", "manifest"] {
+                attrs.remove(computed);
+            }
+        }
+        let mut attrs: BTreeMap<String, Value> = schema(drill_adapter().as_ref())
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), Value::Null))
+            .collect();
+        attrs.insert("job".to_string(), job);
+        for (name, value) in overrides {
+            attrs.insert(name.to_string(), value.clone());
+        }
+        Value::Object(attrs)
+    }
+
+    #[test]
+    fn a_derived_default_is_planned_from_the_configuration_not_the_prior_state() {
+        let adapter = drill_adapter();
+        // The prior state's default (or a schedule since removed) is proposed back.
+        let proposed = drill_config(&[("schedule", Value::string("0 9 * * 1"))]);
+        let config = drill_config(&[]);
+        let planned = plan(
+            adapter.as_ref(),
+            &known(),
+            &proposal(adapter.as_ref(), &config, proposed),
+        )
+        .expect("plan");
+        // The backup runs at 03:00: the drill on Sunday two hours later.
+        assert_eq!(planned.attr("schedule"), &Value::string("0 5 * * 0"));
+        let explicit = drill_config(&[("schedule", Value::string("0 9 * * 1"))]);
+        let planned = plan(
+            adapter.as_ref(),
+            &known(),
+            &proposal(adapter.as_ref(), &explicit, explicit.clone()),
+        )
+        .expect("plan");
+        assert_eq!(planned.attr("schedule"), &Value::string("0 9 * * 1"));
+    }
+
+    #[test]
+    fn a_drill_import_sets_its_jobs_name_and_namespace() {
+        let planned = plan(drill_adapter().as_ref(), &known(), &drill_config(&[])).expect("plan");
+        let id = planned.attr("id").as_str().expect("id").to_string();
+        assert_eq!(id, "mail/mail-restore-test");
+        let state = import(drill_adapter().as_ref(), &id).expect("import");
+        assert_eq!(state.attr("job").attr("name"), &Value::string("mail"));
+        assert_eq!(state.attr("job").attr("namespace"), &Value::string("mail"));
+        assert_eq!(state.attr("cronjob_name"), planned.attr("cronjob_name"));
+        // The schedule derives from the job's, which the ID does not give: null, not unknown.
+        assert_eq!(state.attr("schedule"), &Value::Null);
+        assert!(state.is_wholly_known());
+        for bad in [
+            "mail/mail-backup",
+            "mail/-restore-test",
+            "mail-restore-test",
+        ] {
+            assert!(import(drill_adapter().as_ref(), bad).is_err(), "{bad}");
         }
     }
 

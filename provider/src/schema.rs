@@ -145,6 +145,25 @@ impl Schema {
         self.attributes.iter().find(|a| a.name == name)
     }
 
+    /// The attributes whose change plans a replacement, as paths: a top-level attribute,
+    /// or one inside a single nested attribute (a drill's `job.name`).
+    pub fn replace_paths(&self) -> Vec<Vec<&'static str>> {
+        let mut paths = Vec::new();
+        for attribute in &self.attributes {
+            if attribute.requires_replace {
+                paths.push(vec![attribute.name]);
+            } else if let AttrType::Single(nested) = &attribute.ty {
+                paths.extend(
+                    nested
+                        .iter()
+                        .filter(|a| a.requires_replace)
+                        .map(|a| vec![attribute.name, a.name]),
+                );
+            }
+        }
+        paths
+    }
+
     pub fn to_proto(&self) -> pb::Schema {
         pb::Schema {
             version: self.version,

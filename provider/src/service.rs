@@ -36,7 +36,7 @@ type Failure = Vec<pb::Diagnostic>;
 impl BackstopProvider {
     fn adapter(&self, type_name: &str) -> Result<&dyn Adapter, Failure> {
         self.adapters.iter().find(|a| a.type_name() == type_name).map(|a| a.as_ref()).ok_or_else(|| {
-            vec![plain(format!("unknown resource type {type_name:?}"), "This provider serves backstop_nfs_backup_volume, backstop_backup_job and backstop_backup_alert.")]
+            vec![plain(format!("unknown resource type {type_name:?}"), "This provider serves backstop_nfs_backup_volume, backstop_backup_job, backstop_backup_alert, backstop_restore_test and backstop_restore.")]
         })
     }
 
@@ -282,12 +282,13 @@ impl Provider for BackstopProvider {
                 request.proposed_new_state.as_ref(),
                 "proposed new state",
             )?;
+            let config = decode(&schema, request.config.as_ref(), "configuration")?;
+            let proposed = lifecycle::proposal(adapter, &config, proposed);
             let planned = lifecycle::plan(adapter, &defaults, &proposed).map_err(|d| errors(&d))?;
             let replace = schema
-                .attributes
+                .replace_paths()
                 .iter()
-                .filter(|a| a.requires_replace)
-                .map(|a| attribute_path(a.name))
+                .map(|path| attribute_path(path))
                 .collect();
             Ok((encode(&schema, &planned)?, replace))
         });

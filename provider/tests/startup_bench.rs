@@ -17,7 +17,7 @@ async fn startup_and_schema_milliseconds() {
         let plugin = launch(&terraform.pem);
         let schema = get_schema(&plugin, Some(&terraform)).await.expect("schema");
         samples.push(started.elapsed().as_secs_f64() * 1000.0);
-        assert_eq!(schema.resource_schemas.len(), 3);
+        assert_eq!(schema.resource_schemas.len(), 5);
     }
     samples.sort_by(f64::total_cmp);
     println!(

@@ -1,17 +1,19 @@
 //! `backstop generate backup STACK` (and `backstop lint --fix`): for every PVC the linter
 //! reports as unbacked (BS001) in a stack, writes `backup.tf` next to the PVC's resource:
 //! an NFS backup volume, a backup job in a schedule slot no other NFS writer in the
-//! repository uses, and its alerts. Idempotent (a clean stack gets nothing), and never
+//! repository uses, its restore drill (`backstop_restore_test`, whose schedule the alert
+//! takes for the drill's alerts) and its alerts. Idempotent (a clean stack gets nothing), and never
 //! overwrites a file it did not write (generated files start with `HEADER`).
 
 use crate::lint::eval::{Scope, Val};
 use crate::lint::model::{Pvc, PvcKind, Stack, VolumeSource, Workload};
 use crate::lint::rules::nfs_writers;
 use crate::lint::Report;
+use backstop_codegen::policy;
 use backstop_codegen::render::hcl_quoted;
 use backstop_codegen::schedule::Schedule;
 use backstop_codegen::{
-    BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, SecretRef, Strategy,
+    BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, RestoreTest, SecretRef, Strategy,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -101,6 +103,8 @@ struct Plan {
     claim_expr: String,
     volume: NfsBackupVolume,
     job: BackupJob,
+    /// `None` for a dump whose server version the database image's tag does not give.
+    drill: Option<RestoreTest>,
     alert: BackupAlert,
 }
 
@@ -175,6 +179,11 @@ pub fn generate(
             plans.len(),
             if plans.len() == 1 { "" } else { "s" }
         ));
+        if style == Style::Backstop {
+            for plan in plans.iter().filter(|p| p.drill.is_none()) {
+                written.push(format!("no restore drill for `{}`: its image tag gives no server version; add a backstop_restore_test with server_version by hand", plan.job.name));
+            }
+        }
     }
     Ok(format!("wrote {}", written.join(", ")))
 }
@@ -251,13 +260,15 @@ fn plan(
     } else {
         BTreeMap::new()
     };
-    let schedule = free_slot(taken).ok_or("no free daily slot between 01:00 and 05:55")?;
+    let schedule =
+        policy::free_daily_slot(taken).ok_or("no free daily slot between 01:00 and 05:55")?;
     let volume = NfsBackupVolume {
-        name: format!("{name}-backup-host"),
+        name: policy::volume_name(name),
         namespace: namespace.clone(),
         nfs_server: nfs_server.map(str::to_string),
         ..NfsBackupVolume::default()
     };
+    let server_version = dump.as_ref().map(|d| d.server_version.clone());
     let job = match dump {
         Some(dump) => BackupJob {
             name: name.clone(),
@@ -286,15 +297,30 @@ fn plan(
         },
     };
     let alert = BackupAlert {
-        cronjob_name: format!("{name}-backup"),
+        cronjob_name: policy::cronjob_name(name),
         namespace: namespace.clone(),
         schedule: Some(schedule),
         ..BackupAlert::default()
     };
+    // A dump drill loads the dump into a throwaway server at least as new as the source.
+    let drill = match server_version {
+        None => Some(RestoreTest::default()),
+        Some(None) => None,
+        Some(Some(version)) => Some(RestoreTest {
+            server_version: Some(version),
+            ..RestoreTest::default()
+        }),
+    };
+    let drill_problems = drill.iter().flat_map(|drill| {
+        backstop_codegen::render_restore_test(defaults, &job, drill)
+            .err()
+            .unwrap_or_default()
+    });
     let problems: Vec<String> = backstop_codegen::validate::volume(defaults, &volume)
         .into_iter()
         .chain(backstop_codegen::validate::job(defaults, &job))
         .chain(backstop_codegen::validate::alert(defaults, &alert))
+        .chain(drill_problems)
         .map(|d| d.to_string())
         .collect();
     if !problems.is_empty() {
@@ -312,6 +338,7 @@ fn plan(
         claim_expr,
         volume,
         job,
+        drill,
         alert,
     })
 }
@@ -366,6 +393,8 @@ struct Dump {
     host: String,
     user: String,
     password: SecretRef,
+    /// The server version the drill's throwaway server needs, from the image's tag.
+    server_version: Option<String>,
 }
 
 /// The dump a database workload needs, `None` for any other app; an error when it is a
@@ -381,11 +410,13 @@ fn database_dump(
             .map(|i| i.rsplit('/').next().unwrap_or(i).to_ascii_lowercase())
             .unwrap_or_default()
     };
-    let Some(database) = DATABASES.iter().find(|d| {
+    let Some((database, image)) = DATABASES.iter().find_map(|d| {
         workload
             .images
             .iter()
-            .any(|i| image_name(i).starts_with(d.image))
+            .map(image_name)
+            .find(|i| i.starts_with(d.image))
+            .map(|i| (d, i))
     }) else {
         return Ok(None);
     };
@@ -427,7 +458,28 @@ fn database_dump(
         host: format!("{service}.{namespace}.svc"),
         user,
         password,
+        server_version: server_version(database, &image),
     }))
+}
+
+/// The drill server's version from the database image's tag: PostgreSQL's major version
+/// (`postgres:16.4-alpine` and `postgis:16-3.4` give `16`), MariaDB's major.minor
+/// (`mariadb:11.4.2` gives `11.4`). `None` when the tag gives none (`latest`, a digest) and
+/// for MySQL, whose versions MariaDB's throwaway server does not follow.
+fn server_version(database: &Database, image: &str) -> Option<String> {
+    let tag = image.split('@').next()?.split_once(':')?.1;
+    let numbers: Vec<&str> = tag
+        .split(|c: char| !c.is_ascii_digit() && c != '.')
+        .next()?
+        .split('.')
+        .take_while(|part| !part.is_empty())
+        .collect();
+    let parts = match database.image {
+        "postgres" | "postgis" => 1,
+        "mariadb" => 2,
+        _ => return None,
+    };
+    (!numbers.is_empty()).then(|| numbers[..numbers.len().min(parts)].join("."))
 }
 
 fn mounts_claim(stack: &Stack, workload: &Workload, pvc: &Pvc) -> bool {
@@ -515,21 +567,6 @@ fn default_mounts() -> BTreeMap<String, Mount> {
     )])
 }
 
-/// The first daily slot (01:00, 01:05, ... 05:55) no NFS writer starts in.
-fn free_slot(taken: &mut Vec<Schedule>) -> Option<String> {
-    for hour in 1..=5 {
-        for minute in (0..60).step_by(5) {
-            let schedule = format!("{minute} {hour} * * *");
-            let slot = Schedule::parse(&schedule).ok()?;
-            if !taken.iter().any(|t| t.shares_a_start_with(&slot)) {
-                taken.push(slot);
-                return Some(schedule);
-            }
-        }
-    }
-    None
-}
-
 fn hcl_map(entries: impl Iterator<Item = (String, String)>, indent: &str) -> String {
     let lines: Vec<String> = entries
         .map(|(k, v)| format!("{indent}  {} = {v}", hcl_quoted(&k)))
@@ -543,7 +580,7 @@ fn hcl_map(entries: impl Iterator<Item = (String, String)>, indent: &str) -> Str
 
 fn render(plan: &Plan, style: Style, defaults: &Defaults) -> Result<String, String> {
     match style {
-        Style::Backstop => Ok(render_backstop(plan)),
+        Style::Backstop => Ok(render_backstop(plan, plan.drill.as_ref())),
         Style::Kubernetes => render_kubernetes(plan, defaults),
     }
 }
@@ -582,13 +619,15 @@ fn provider_defaults(report: &Report, stack_dir: &Path) -> Defaults {
     }
 }
 
-fn render_backstop(plan: &Plan) -> String {
+/// The resources of one backup; the drill (and the alert's drill rules) when given.
+fn render_backstop(plan: &Plan, drill: Option<&RestoreTest>) -> String {
     let Plan {
         label,
         claim_expr,
         volume,
         job,
         alert,
+        ..
     } = plan;
     let mounts = hcl_map(
         job.mounts.iter().map(|(key, m)| {
@@ -632,10 +671,24 @@ fn render_backstop(plan: &Plan) -> String {
         ),
         _ => format!("  source_claim = {claim_expr}\n  mounts = {mounts}\n"),
     };
+    let (drill, drill_schedule) = match drill {
+        Some(drill) => (
+            format!(
+                "resource \"backstop_restore_test\" \"{label}\" {{\n  job = backstop_backup_job.{label}\n{}}}\n\n",
+                drill
+                    .server_version
+                    .as_ref()
+                    .map(|v| format!("  server_version = {}\n", hcl_quoted(v)))
+                    .unwrap_or_default()
+            ),
+            format!("  restore_test_schedule = backstop_restore_test.{label}.schedule\n"),
+        ),
+        None => (String::new(), String::new()),
+    };
     format!(
         "resource \"backstop_nfs_backup_volume\" \"{label}\" {{\n  name      = {}\n  namespace = {}\n{nfs_server}}}\n\n\
          resource \"backstop_backup_job\" \"{label}\" {{\n  name              = {}\n  namespace         = {}\n  schedule          = {}\n  strategy          = {}\n{source}  destination_claim = backstop_nfs_backup_volume.{label}.name\n{colocate}}}\n\n\
-         resource \"backstop_backup_alert\" \"{label}\" {{\n  cronjob_name = {}\n  namespace    = {}\n  schedule     = {}\n}}\n",
+         {drill}resource \"backstop_backup_alert\" \"{label}\" {{\n  cronjob_name = {}\n  namespace    = {}\n  schedule     = {}\n{drill_schedule}}}\n",
         hcl_quoted(&volume.name),
         hcl_quoted(&volume.namespace),
         hcl_quoted(&job.name),
@@ -649,7 +702,9 @@ fn render_backstop(plan: &Plan) -> String {
 }
 
 /// Typed `kubernetes_*` resources from the rendering core; the alerts stay a
-/// `backstop_backup_alert` (the rule group belongs to the monitoring stack's values).
+/// `backstop_backup_alert` (the rule group belongs to the monitoring stack's values). No
+/// drill: a `backstop_restore_test` takes a `backstop_backup_job`, and a typed drill
+/// CronJob mounting the backup claim would read to the linter as one more backup.
 fn render_kubernetes(plan: &Plan, defaults: &Defaults) -> Result<String, String> {
     let diagnostics = |d: Vec<backstop_codegen::Diagnostic>| {
         d.iter()
@@ -673,11 +728,45 @@ fn render_kubernetes(plan: &Plan, defaults: &Defaults) -> Result<String, String>
     if parts.iter().any(|p| p.trim().is_empty()) {
         return Err("the rendering core returned no kubernetes HCL; use --style backstop".into());
     }
-    let alert = render_backstop(plan);
+    let alert = render_backstop(plan, None);
     let alert = alert
         .split("resource \"backstop_backup_alert\"")
         .nth(1)
         .map(|a| format!("resource \"backstop_backup_alert\"{a}"))
         .unwrap_or_default();
     Ok(format!("{}\n{alert}", parts.join("\n")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{server_version, DATABASES};
+
+    fn version(image: &str) -> Option<String> {
+        let name = image.rsplit('/').next().unwrap_or(image);
+        let database = DATABASES
+            .iter()
+            .find(|d| name.starts_with(d.image))
+            .expect("a database image");
+        server_version(database, name)
+    }
+
+    #[test]
+    fn the_drill_server_version_comes_from_the_image_tag() {
+        for (image, expected) in [
+            ("postgres:16.4", Some("16")),
+            ("postgres:17-alpine", Some("17")),
+            ("postgres:16.4-bookworm@sha256:abc", Some("16")),
+            ("postgis:16-3.4", Some("16")),
+            ("mariadb:11.4.2", Some("11.4")),
+            ("mariadb:11.4", Some("11.4")),
+            ("mariadb:10-jammy", Some("10")),
+            ("postgres", None),
+            ("postgres:latest", None),
+            ("postgres@sha256:abc", None),
+            ("mariadb:lts", None),
+            ("mysql:8.0", None),
+        ] {
+            assert_eq!(version(image).as_deref(), expected, "{image}");
+        }
+    }
 }

@@ -126,7 +126,12 @@ impl<'r> Builder<'r> {
                 let mut block_anchors = anchors.to_vec();
                 block_anchors.push(loc.clone());
                 match block.kind.as_str() {
-                    "resource" => {
+                    // A drill's data source renders the same CronJob as its resource.
+                    "resource" | "data"
+                        if block.kind == "resource"
+                            || block.labels.first().map(String::as_str)
+                                == Some("backstop_restore_test") =>
+                    {
                         for each in instances(&scope.env(), block) {
                             let env = with_instance(scope.env(), &each);
                             let origin = Origin {

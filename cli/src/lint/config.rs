@@ -4,6 +4,7 @@
 //! ```toml
 //! protected_storage_classes = ["proxmox-lvm", "proxmox-lvm-encrypted"]
 //! ignore = ["BS010"]            # or `select = ["BS001", "BS005"]`
+//! severity = { BS012 = "error" } # a rule's severity, instead of its default
 //!
 //! [[exempt]]
 //! namespace = "dbaas"
@@ -21,10 +22,11 @@
 //! default_storage_class = "local-path"    # the cluster's default, for claims naming none
 //! ```
 
-use super::rules;
+use super::rules::{self, Severity};
 use super::stacks::Selection;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const FILE_NAME: &str = "backstop.toml";
@@ -36,6 +38,8 @@ struct RawConfig {
     select: Option<Vec<String>>,
     #[serde(default)]
     ignore: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
     #[serde(default)]
     exempt: Vec<Exemption>,
     #[serde(default)]
@@ -61,6 +65,8 @@ pub struct Config {
     pub protected_storage_classes: Vec<String>,
     /// Codes of the rules that run.
     pub enabled: Vec<&'static str>,
+    /// Rules whose severity `backstop.toml` changes.
+    pub severities: Vec<(&'static str, Severity)>,
     pub exemptions: Vec<Exemption>,
     /// Globs of folders to lint as stacks, and of folders never to lint as stacks.
     pub stacks: Vec<String>,
@@ -76,6 +82,7 @@ impl Default for Config {
         Config {
             protected_storage_classes: vec!["proxmox-lvm".into(), "proxmox-lvm-encrypted".into()],
             enabled: rules::RULES.iter().map(|r| r.code).collect(),
+            severities: Vec::new(),
             exemptions: Vec::new(),
             stacks: Vec::new(),
             exclude: Vec::new(),
@@ -110,6 +117,16 @@ impl Config {
         config
             .enabled
             .retain(|code| !raw.ignore.iter().any(|s| s == code));
+        for (code, severity) in &raw.severity {
+            let Some(rule) = rules::by_code(code) else {
+                return Err(format!("{where_}: `severity` names unknown rule {code}; run `backstop rule --all` for the list"));
+            };
+            let level = [Severity::Info, Severity::Warning, Severity::Error]
+                .into_iter()
+                .find(|s| s.as_str() == severity)
+                .ok_or_else(|| format!("{where_}: `severity.{code}` is {severity:?}; write \"info\", \"warning\" or \"error\""))?;
+            config.severities.push((rule.code, level));
+        }
         if let Some(classes) = raw.protected_storage_classes {
             config.protected_storage_classes = classes;
         }
@@ -160,6 +177,14 @@ impl Config {
             protected: self.protected_storage_classes.clone(),
             default_class: self.default_storage_class.clone(),
         }
+    }
+
+    /// The severity of `rule`'s findings: the configured one, else the rule's own.
+    pub fn severity_of(&self, rule: &rules::Rule) -> Severity {
+        self.severities
+            .iter()
+            .find(|(code, _)| *code == rule.code)
+            .map_or(rule.severity, |(_, severity)| *severity)
     }
 
     pub fn is_protected(&self, storage_class: &str) -> bool {

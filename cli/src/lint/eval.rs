@@ -5,6 +5,7 @@
 
 use super::discover::Repo;
 use super::syntax::{Block, Expr, ExprKind, ForExpr, Part, Step};
+use backstop_codegen::policy;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -331,11 +332,13 @@ impl<'s, 'r> Env<'s, 'r> {
         }) else {
             return Val::Unknown(format!("{kind}.{name} is not a resource of this module"));
         };
+        let mut descended = false;
         for (i, step) in steps.iter().enumerate() {
             match step {
                 Step::Index(_) => continue,
                 Step::Splat => return Val::Unknown("a splat expression".into()),
                 Step::Attr(key) => {
+                    descended = true;
                     if let Some(attr) = block.attr(key) {
                         return self.apply(env.eval(&attr.value), &steps[i + 1..]);
                     }
@@ -349,7 +352,15 @@ impl<'s, 'r> Env<'s, 'r> {
                 }
             }
         }
-        Val::Unknown(format!("{kind}.{name} is an object"))
+        // One instance of the job (a `for_each`/`count` resource only through an index;
+        // without one it is a collection of instances, which the linter does not build).
+        let one_instance = steps.iter().any(|s| matches!(s, Step::Index(_)))
+            || (block.attr("for_each").is_none() && block.attr("count").is_none());
+        match (kind, descended, one_instance) {
+            ("backstop_backup_job", false, true) => backstop_job_object(env, block),
+            ("backstop_backup_job", false, false) => backstop_job_instances(env, block),
+            _ => Val::Unknown(format!("{kind}.{name} is an object")),
+        }
     }
 
     /// `[for ...]` / `{for ...}` over a static collection (at most `MAX_FOR_ITEMS` items).
@@ -589,6 +600,50 @@ fn is_certain_failure(why: &str) -> bool {
     why.starts_with("no key") || why == "index out of range" || why.contains("is not defined")
 }
 
+/// `backstop_backup_job.x` as a whole, as a drill's or restore's `job` takes it: its
+/// inputs, and the CronJob name they give.
+fn backstop_job_object(env: Env, block: &Block) -> Val {
+    let mut object: Vec<(String, Val)> = block
+        .attrs
+        .iter()
+        .filter(|a| {
+            !matches!(
+                a.key.as_str(),
+                "for_each" | "count" | "depends_on" | "provider"
+            )
+        })
+        .map(|a| (a.key.clone(), env.eval(&a.value)))
+        .collect();
+    if let Some(cronjob) = backstop_computed(env, block, "backstop_backup_job", "cronjob_name") {
+        object.push(("cronjob_name".into(), cronjob));
+    }
+    Val::Map(object)
+}
+
+/// `backstop_backup_job.x` of a `for_each` job as a whole: its instances by key, as
+/// `for_each = backstop_backup_job.x` with `job = each.value` reads them.
+fn backstop_job_instances(env: Env, block: &Block) -> Val {
+    let Some(for_each) = block.attr("for_each") else {
+        return Val::Unknown("the instances of a count resource".into());
+    };
+    let entries: Vec<(String, Val)> = match env.eval(&for_each.value) {
+        Val::Map(entries) => entries,
+        Val::List(items) => items
+            .into_iter()
+            .filter_map(|v| v.as_text().map(|key| (key, v)))
+            .collect(),
+        Val::Unknown(why) => return Val::Unknown(why),
+        _ => return Val::Unknown("a for_each that is not a collection".into()),
+    };
+    let mut instances = Vec::new();
+    for (key, value) in entries.iter().take(MAX_FOR_ITEMS) {
+        let key_val = Val::Str(key.clone());
+        let instance = env.with_each(&key_val, value);
+        instances.push((key.clone(), backstop_job_object(instance, block)));
+    }
+    Val::Map(instances)
+}
+
 /// Computed attributes of Backstop's own resources that follow from their inputs, so a
 /// `backstop_backup_alert` written as `cronjob_name = backstop_backup_job.x.cronjob_name`
 /// still names its CronJob.
@@ -596,7 +651,7 @@ fn backstop_computed(env: Env, block: &Block, kind: &str, key: &str) -> Option<V
     let name = || block.attr("name").map(|a| env.eval(&a.value));
     match (kind, key) {
         ("backstop_backup_job", "cronjob_name") => Some(match name()? {
-            Val::Str(app) => Val::Str(format!("{app}-backup")),
+            Val::Str(app) => Val::Str(policy::cronjob_name(&app)),
             other => other,
         }),
         ("backstop_nfs_backup_volume", "claim_name" | "volume_name") => name(),

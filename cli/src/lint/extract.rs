@@ -4,11 +4,15 @@
 use super::config::{NfsPolicy, NfsVerdict};
 use super::eval::{Env, Val};
 use super::model::{
-    ClaimRef, EnvVar, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume, Pvc, PvcKind,
-    Service, Stack, VolumeSource, Workload,
+    ClaimRef, Drill, EnvVar, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume, Pvc,
+    PvcKind, Service, Stack, VolumeSource, Workload,
 };
+use super::rendered;
 use super::syntax::{Block, Expr, ExprKind, Part, Step};
 use super::values;
+use backstop_codegen::policy;
+use backstop_codegen::BackupJob;
+use serde_json::Value;
 
 pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, classes: &NfsPolicy) {
     let kind = block.labels.first().map(String::as_str).unwrap_or("");
@@ -28,10 +32,14 @@ pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, cla
         | "kubernetes_daemon_set_v1" => workload(stack, env, block, origin),
         "backstop_backup_job" => backstop_job(stack, env, block, origin),
         "backstop_nfs_backup_volume" => {
-            let claim_name = attr(env, block, "name");
+            let claim_name = match rendered::volume(env, block) {
+                Some((_, volume)) => Val::Str(volume.claim_name),
+                None => attr(env, block, "name"),
+            };
             stack.nfs.push(NfsDest { claim_name, origin });
         }
         "kubernetes_service" | "kubernetes_service_v1" => service(stack, env, block),
+        "backstop_restore_test" => drill(stack, env, block, origin),
         "backstop_backup_alert" => {
             let alerts = values::backstop_alert(env, block, &origin.loc, &origin.anchors);
             stack.alerts.extend(alerts);
@@ -138,7 +146,7 @@ fn nfs_persistent_volume(env: &Env, pv: &str) -> bool {
                 .is_some_and(|source| {
                     source.block("nfs").is_some()
                         || source.block("csi").is_some_and(|csi| {
-                            attr(env, csi, "driver").as_str() == Some("nfs.csi.k8s.io")
+                            attr(env, csi, "driver").as_str() == Some(policy::CSI_DRIVER)
                         })
                 })
     })
@@ -191,6 +199,7 @@ pub fn claim_ref(env: &Env, expr: &Expr) -> ClaimRef {
     }
 }
 
+#[derive(Default)]
 struct PodSpec {
     images: Vec<Val>,
     env: Vec<EnvVar>,
@@ -201,14 +210,7 @@ struct PodSpec {
 }
 
 fn pod_spec(env: &Env, spec: &Block) -> PodSpec {
-    let mut pod = PodSpec {
-        images: Vec::new(),
-        env: Vec::new(),
-        scripts: Vec::new(),
-        volumes: Vec::new(),
-        mounts: Vec::new(),
-        host_affinity: false,
-    };
+    let mut pod = PodSpec::default();
     for container in spec
         .blocks
         .iter()
@@ -312,19 +314,39 @@ fn cron_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         .path(&["spec"])
         .and_then(|s| s.attr("starting_deadline_seconds"))
         .map(|a| env.eval(&a.value));
-    stack.jobs.push(Job {
+    let head = CronJobHead {
         name: nested(env, block, &["metadata"], "name"),
         namespace: nested(env, block, &["metadata"], "namespace"),
         schedule: nested(env, block, &["spec"], "schedule"),
-        images: pod.images,
         starting_deadline: deadline,
-        scripts: pod.scripts,
-        volumes: pod.volumes,
-        mounts: pod.mounts,
-        host_affinity: pod.host_affinity,
-        kind: JobKind::Kubernetes,
-        origin,
-    });
+    };
+    stack.jobs.push(head.job(pod, JobKind::Kubernetes, origin));
+}
+
+/// What a CronJob says besides its pod.
+struct CronJobHead {
+    name: Val,
+    namespace: Val,
+    schedule: Val,
+    starting_deadline: Option<Val>,
+}
+
+impl CronJobHead {
+    fn job(self, pod: PodSpec, kind: JobKind, origin: Origin) -> Job {
+        Job {
+            name: self.name,
+            namespace: self.namespace,
+            schedule: self.schedule,
+            images: pod.images,
+            starting_deadline: self.starting_deadline,
+            scripts: pod.scripts,
+            volumes: pod.volumes,
+            mounts: pod.mounts,
+            host_affinity: pod.host_affinity,
+            kind,
+            origin,
+        }
+    }
 }
 
 fn workload(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
@@ -367,18 +389,132 @@ fn service(stack: &mut Stack, env: &Env, block: &Block) {
     });
 }
 
-/// Backstop's job is compliant by construction (read-only twice, pinned image); the model
-/// records what the rules still check: what it mounts, where it writes, its affinity.
+/// Backstop's job as the core renders it, read like any other CronJob; the hand model
+/// only where the block's values are not all static or the core refuses them.
 fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+    let drillable = attr(env, block, "strategy").as_str() != Some("command");
+    let kind = JobKind::Backstop { drillable };
+    let job = match rendered::job(env, block) {
+        Some((model, rendered)) => {
+            rendered_job(env, block, &model, &rendered.cronjob, kind, origin)
+        }
+        None => hand_job(env, block, kind, origin),
+    };
+    stack.jobs.push(job);
+}
+
+/// The facts of a rendered CronJob manifest. The claims keep the references written in
+/// the block (`backstop_nfs_backup_volume.x.claim_name`), which the manifest has resolved.
+fn rendered_job(
+    env: &Env,
+    block: &Block,
+    model: &BackupJob,
+    cronjob: &Value,
+    kind: JobKind,
+    origin: Origin,
+) -> Job {
+    let claim = |name: &str| {
+        let written = [
+            (model.source_claim.as_deref(), "source_claim"),
+            (Some(model.destination_claim.as_str()), "destination_claim"),
+        ]
+        .into_iter()
+        .find(|(value, _)| *value == Some(name))
+        .and_then(|(_, key)| block.attr(key));
+        ClaimRef {
+            name: Val::Str(name.to_string()),
+            addr: written.and_then(|a| claim_ref(env, &a.value).addr),
+        }
+    };
+    let text = |value: &Value| {
+        value
+            .as_str()
+            .map_or(Val::Null, |s| Val::Str(s.to_string()))
+    };
+    let spec = &cronjob["spec"];
+    let pod = &spec["jobTemplate"]["spec"]["template"]["spec"];
+    let containers = pod["containers"].as_array().map_or(&[][..], Vec::as_slice);
+    let volumes = pod["volumes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|volume| PodVolume {
+            name: volume["name"].as_str().unwrap_or_default().to_string(),
+            source: match volume["persistentVolumeClaim"].as_object() {
+                Some(pvc) => VolumeSource::Claim {
+                    claim: claim(
+                        pvc.get("claimName")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default(),
+                    ),
+                    read_only: pvc
+                        .get("readOnly")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false),
+                },
+                None if volume.get("nfs").is_some() => VolumeSource::Nfs,
+                None => VolumeSource::Other,
+            },
+        })
+        .collect();
+    let mounts = containers
+        .iter()
+        .flat_map(|c| c["volumeMounts"].as_array().into_iter().flatten())
+        .map(|mount| MountRef {
+            volume: mount["name"].as_str().unwrap_or_default().to_string(),
+            path: mount["mountPath"].as_str().unwrap_or_default().to_string(),
+            sub_path: mount["subPath"].as_str().map(str::to_string),
+            read_only: mount["readOnly"].as_bool().unwrap_or(false),
+        })
+        .collect();
+    let scripts = containers
+        .iter()
+        .flat_map(|c| [&c["command"], &c["args"]])
+        .filter_map(Value::as_array)
+        .map(|parts| {
+            parts
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let host_affinity = pod["affinity"]["podAffinity"]
+        ["requiredDuringSchedulingIgnoredDuringExecution"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|term| term["topologyKey"] == "kubernetes.io/hostname");
+    let head = CronJobHead {
+        name: text(&cronjob["metadata"]["name"]),
+        namespace: text(&cronjob["metadata"]["namespace"]),
+        schedule: text(&spec["schedule"]),
+        starting_deadline: spec["startingDeadlineSeconds"].as_f64().map(Val::Num),
+    };
+    let images = containers.iter().map(|c| text(&c["image"])).collect();
+    let pod = PodSpec {
+        images,
+        scripts,
+        volumes,
+        mounts,
+        host_affinity,
+        ..PodSpec::default()
+    };
+    head.job(pod, kind, origin)
+}
+
+/// Backstop's job when it cannot be rendered: compliant by construction (read-only twice,
+/// pinned image), so the model records what the rules still check: what it mounts, where
+/// it writes, its affinity.
+fn hand_job(env: &Env, block: &Block, kind: JobKind, origin: Origin) -> Job {
     let name = match attr(env, block, "name") {
-        Val::Str(app) => Val::Str(format!("{app}-backup")),
+        Val::Str(app) => Val::Str(policy::cronjob_name(&app)),
         other => other,
     };
-    let mut volumes = Vec::new();
-    let mut mounts = Vec::new();
+    let mut pod = PodSpec::default();
     if let Some(source) = block.attr("source_claim") {
-        volumes.push(PodVolume {
-            name: "source".into(),
+        pod.volumes.push(PodVolume {
+            name: policy::SOURCE_VOLUME.into(),
             source: VolumeSource::Claim {
                 claim: claim_ref(env, &source.value),
                 read_only: true,
@@ -392,8 +528,8 @@ fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
             _ => Vec::new(),
         };
         for path in paths {
-            mounts.push(MountRef {
-                volume: "source".into(),
+            pod.mounts.push(MountRef {
+                volume: policy::SOURCE_VOLUME.into(),
                 path,
                 sub_path: None,
                 read_only: true,
@@ -401,47 +537,80 @@ fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         }
     }
     if let Some(destination) = block.attr("destination_claim") {
-        volumes.push(PodVolume {
-            name: "backup".into(),
+        pod.volumes.push(PodVolume {
+            name: policy::DESTINATION_VOLUME.into(),
             source: VolumeSource::Claim {
                 claim: claim_ref(env, &destination.value),
                 read_only: false,
             },
         });
-        mounts.push(MountRef {
-            volume: "backup".into(),
-            path: "/backup".into(),
+        pod.mounts.push(MountRef {
+            volume: policy::DESTINATION_VOLUME.into(),
+            path: policy::BACKUP_DIR.into(),
             sub_path: None,
             read_only: false,
         });
     }
-    let host_affinity = match attr(env, block, "colocate_with") {
+    pod.host_affinity = match attr(env, block, "colocate_with") {
         Val::Map(entries) => !entries.is_empty(),
         Val::Null => false,
         _ => true,
     };
     let strategy = attr(env, block, "strategy");
-    let scripts = match strategy.as_str() {
+    pod.scripts = match strategy.as_str() {
         Some("pg_dumpall") => vec!["pg_dumpall -h".to_string()],
         Some("mysqldump") => vec!["mysqldump".to_string()],
         _ => Vec::new(),
     };
-    let images = block
+    pod.images = block
         .attr("image")
         .map(|a| env.eval(&a.value))
         .into_iter()
         .collect();
-    stack.jobs.push(Job {
+    let head = CronJobHead {
         name,
         namespace: attr(env, block, "namespace"),
         schedule: attr(env, block, "schedule"),
-        images,
         starting_deadline: None,
-        scripts,
-        volumes,
-        mounts,
-        host_affinity,
-        kind: JobKind::Backstop,
+    };
+    head.job(pod, kind, origin)
+}
+
+/// A restore drill: `job = backstop_backup_job.NAME` (evaluated to the job's inputs), or
+/// an object literal of the job's inputs.
+fn drill(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
+    let Some(job) = block.attr("job") else {
+        return;
+    };
+    let job_addr = match &job.value.kind {
+        ExprKind::Ref(steps) => match (steps.first(), steps.get(1)) {
+            (Some(Step::Attr(kind)), Some(Step::Attr(name))) if kind == "backstop_backup_job" => {
+                Some(format!("{kind}.{name}"))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let (cronjob, namespace) = match env.eval(&job.value) {
+        Val::Map(inputs) => {
+            let input = |key: &str| {
+                inputs
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or(Val::Null, |(_, v)| v.clone())
+            };
+            let cronjob = match input("name") {
+                Val::Str(app) => Val::Str(format!("{app}-backup")),
+                other => other,
+            };
+            (cronjob, input("namespace"))
+        }
+        other => (other.clone(), other),
+    };
+    stack.drills.push(Drill {
+        cronjob,
+        namespace,
+        job_addr,
         origin,
     });
 }

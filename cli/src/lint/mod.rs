@@ -13,6 +13,8 @@ mod extract;
 mod list;
 pub mod model;
 mod operators;
+mod rendered;
+pub use rendered::stale_threshold;
 mod output;
 pub mod rules;
 mod source;
@@ -171,7 +173,7 @@ fn lint_command(args: &Args) -> Result<ExitCode, UsageError> {
     let text = output::render(args.format, &located, &summary, colour);
     let _ = std::io::stdout().write_all(text.as_bytes());
     let parse_errors = in_scope.iter().any(|f| f.rule.code == "BS100");
-    let failing = in_scope.iter().any(|f| f.rule.severity >= args.severity);
+    let failing = in_scope.iter().any(|f| f.severity >= args.severity);
     Ok(if parse_errors {
         ExitCode::from(2)
     } else if failing {

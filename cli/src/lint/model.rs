@@ -4,6 +4,7 @@
 
 use super::eval::Val;
 pub use super::stacks::StackKind;
+use backstop_codegen::policy;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -33,6 +34,8 @@ pub struct Stack {
     pub nfs: Vec<NfsDest>,
     pub workloads: Vec<Workload>,
     pub services: Vec<Service>,
+    /// `backstop_restore_test` resources and data sources: the restore drills.
+    pub drills: Vec<Drill>,
     /// Backstop alerts of this stack's module instances (inputs known); the model's
     /// `alerts` holds them too, with the repository's other rules.
     pub alerts: Vec<AlertRule>,
@@ -76,7 +79,11 @@ pub struct Pvc {
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobKind {
     Kubernetes,
-    Backstop,
+    /// A `backstop_backup_job`. `drillable` is false for the `command` strategy, whose
+    /// snapshots Backstop cannot restore, so no drill exists for it.
+    Backstop {
+        drillable: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +130,33 @@ pub struct MountRef {
     pub path: String,
     pub sub_path: Option<String>,
     pub read_only: bool,
+}
+
+/// A `backstop_restore_test`: the backup job it drills, by the CronJob name and namespace
+/// its `job` gives, and by address when `job` is `backstop_backup_job.NAME` of the same
+/// module instance (which links it even when the job's name is not static).
+#[derive(Debug, Clone)]
+pub struct Drill {
+    pub cronjob: Val,
+    pub namespace: Val,
+    pub job_addr: Option<String>,
+    pub origin: Origin,
+}
+
+impl Drill {
+    /// True when this drill restores the snapshots of `job`, declared in the same stack
+    /// (`same_stack`) or elsewhere in the repository.
+    pub fn drills(&self, job: &Job, same_stack: bool) -> bool {
+        let by_addr = same_stack
+            && self.origin.instance == job.origin.instance
+            && self.job_addr.as_deref() == Some(job.origin.addr.as_str());
+        let by_name = matches!((&self.cronjob, &job.name), (Val::Str(a), Val::Str(b)) if a == b)
+            && match (&self.namespace, &job.namespace) {
+                (Val::Str(a), Val::Str(b)) => a == b,
+                _ => true,
+            };
+        by_addr || by_name
+    }
 }
 
 /// An NFS-backed claim a backup can write to.
@@ -177,6 +211,10 @@ pub struct AlertRule {
     pub kind: AlertKind,
     /// `last_successful_time == 0`: a NeverSucceeded rule that cannot fire.
     pub compares_to_zero: bool,
+    /// The namespace of the CronJob watched, when the rule says it (Backstop's alerts).
+    pub namespace: Option<String>,
+    /// A Stale rule rendered by the core: the threshold it fires after.
+    pub stale_after_seconds: Option<u64>,
     pub loc: Loc,
     pub anchors: Vec<Loc>,
 }
@@ -204,19 +242,19 @@ impl AlertRule {
 impl Job {
     /// Named like a backup, or mounting something at `/backup`: meant as a backup.
     pub fn looks_like_backup(&self) -> bool {
-        self.kind == JobKind::Backstop
+        matches!(self.kind, JobKind::Backstop { .. })
             || self.name.as_str().is_some_and(|n| n.contains("backup"))
             || self
                 .mounts
                 .iter()
-                .any(|m| m.path == "/backup" || m.path.starts_with("/backup/"))
+                .any(|m| policy::is_in_backup_dir(&m.path))
     }
 
     /// True when a volume is where the job writes its backup: mounted at `/backup`.
     pub fn is_backup_mount(&self, volume: &str) -> bool {
         self.mounts
             .iter()
-            .any(|m| m.volume == volume && (m.path == "/backup" || m.path.starts_with("/backup/")))
+            .any(|m| m.volume == volume && policy::is_in_backup_dir(&m.path))
     }
 
     pub fn volume(&self, name: &str) -> Option<&PodVolume> {

@@ -7,7 +7,9 @@ use super::config::NfsPolicy;
 use super::discover::Repo;
 use super::eval::{Env, Scope, Val};
 use super::model::{AlertKind, AlertRule, Loc, Origin, Pvc, PvcKind, Stack};
+use super::rendered;
 use super::syntax::{self, Block, Expr, ExprKind, Part};
+use backstop_codegen::BackupAlert;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -229,16 +231,7 @@ impl Manifest {
             let Some((key, value)) = trimmed.split_once(':') else {
                 continue;
             };
-            let value = value
-                .split(" #")
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches(|c| c == '"' || c == '\'');
-            let known = |v: &str| match v.contains("${") || v.contains("{{") {
-                true => Val::Unknown(format!("the template expression {v}")),
-                false => Val::Str(v.to_string()),
-            };
+            let value = yaml_scalar(value);
             if indent == 0 {
                 in_metadata = key == "metadata";
                 metadata_indent = None;
@@ -247,13 +240,13 @@ impl Manifest {
                 }
             } else if in_metadata && *metadata_indent.get_or_insert(indent) == indent {
                 match key {
-                    "name" => manifest.name = known(value),
-                    "namespace" => manifest.namespace = known(value),
+                    "name" => manifest.name = unless_templated(value.to_string()),
+                    "namespace" => manifest.namespace = unless_templated(value.to_string()),
                     _ => {}
                 }
             }
             if key == "storageClassName" && indent > 0 {
-                manifest.claim_class = known(value);
+                manifest.claim_class = unless_templated(value.to_string());
             }
         }
         manifest
@@ -449,24 +442,32 @@ fn yaml_storage_classes(text: &str, vars: Option<&Val>) -> Vec<(Val, usize)> {
         let trimmed = line.trim().trim_start_matches("- ");
         if let Some((key, value)) = trimmed.split_once(':') {
             if STORAGE_CLASS_KEYS.contains(&key.trim().trim_matches('"')) {
-                let value = value
-                    .split(" #")
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .trim_matches(|c| c == '"' || c == '\'');
-                let value = substitute(value, vars);
-                let value = if value.contains("${") || value.contains("{{") {
-                    Val::Unknown(format!("the template expression {value}"))
-                } else {
-                    Val::Str(value)
-                };
+                let value = unless_templated(substitute(yaml_scalar(value), vars));
                 found.push((value, offset + line.len() - line.trim_start().len()));
             }
         }
         offset += line.len();
     }
     found
+}
+
+/// The value of a `key: value` YAML line: no trailing comment, no quotes.
+fn yaml_scalar(value: &str) -> &str {
+    value
+        .split(" #")
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+}
+
+/// A YAML value, unknown while it still holds a `${...}` or `{{ ... }}` template.
+fn unless_templated(value: String) -> Val {
+    if value.contains("${") || value.contains("{{") {
+        Val::Unknown(format!("the template expression {value}"))
+    } else {
+        Val::Str(value)
+    }
 }
 
 fn substitute(text: &str, vars: Option<&Val>) -> String {
@@ -530,14 +531,35 @@ pub fn alert_rules(repo: &Repo) -> Vec<AlertRule> {
 }
 
 /// The rules a `backstop_backup_alert` renders, when its CronJob name resolves in `env`
-/// (read again per module instance by the model builder, where module inputs are known).
+/// (read again per module instance by the model builder, where module inputs are known):
+/// read from the core's rendering when every value is static, else from its switches.
 pub fn backstop_alert(env: &Env, block: &Block, loc: &Loc, anchors: &[Loc]) -> Vec<AlertRule> {
-    let Some(cronjob) = block
-        .attr("cronjob_name")
-        .and_then(|a| env.string(&a.value).ok())
-    else {
+    if let Some((alert, rendered)) = rendered::alert(env, block) {
+        return rendered::rules(&rendered)
+            .flat_map(|(name, expr)| classify(name, expr, 0))
+            .map(|rule| AlertRule {
+                namespace: Some(alert.namespace.clone()),
+                stale_after_seconds: (rule.kind == AlertKind::Stale)
+                    .then_some(rendered.stale_after_seconds),
+                ..rule.into_alert(loc.clone(), anchors.to_vec())
+            })
+            .collect();
+    }
+    let text = |key: &str| block.attr(key).and_then(|a| env.string(&a.value).ok());
+    let Some(cronjob) = text("cronjob_name") else {
         return Vec::new();
     };
+    let namespace = text("namespace");
+    // The threshold follows from these alone, when they resolve and the rest does not.
+    let stale_after_seconds = namespace.as_ref().and_then(|namespace| {
+        rendered::stale_threshold(BackupAlert {
+            cronjob_name: cronjob.clone(),
+            namespace: namespace.clone(),
+            schedule: text("schedule"),
+            stale_after: text("stale_after"),
+            ..BackupAlert::default()
+        })
+    });
     let enabled = |key: &str| {
         block
             .attr(key)
@@ -554,6 +576,8 @@ pub fn backstop_alert(env: &Env, block: &Block, loc: &Loc, anchors: &[Loc]) -> V
         regex: false,
         kind,
         compares_to_zero: false,
+        namespace: namespace.clone(),
+        stale_after_seconds: stale_after_seconds.filter(|_| kind == AlertKind::Stale),
         loc: loc.clone(),
         anchors: anchors.to_vec(),
     })
@@ -623,6 +647,8 @@ impl TextRule {
             regex: self.regex,
             kind: self.kind,
             compares_to_zero: self.compares_to_zero,
+            namespace: None,
+            stale_after_seconds: None,
             loc,
             anchors,
         }

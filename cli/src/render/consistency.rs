@@ -5,6 +5,7 @@
 use super::objects::OwnerIndex;
 use crate::spec::{Object, Spec};
 use backstop_codegen::duration::format_seconds;
+use backstop_codegen::policy;
 use backstop_codegen::schedule::{stale_threshold_seconds, Schedule};
 use backstop_codegen::{AttrPath, BackupAlert, BackupJob, Diagnostic, NfsBackupVolume};
 
@@ -64,7 +65,7 @@ fn job_claim(job: &BackupJob, volumes: &[&NfsBackupVolume]) -> Vec<Diagnostic> {
 fn alert_target(alert: &BackupAlert, jobs: &[(&str, &BackupJob)]) -> Vec<Diagnostic> {
     let watched: Vec<&(&str, &BackupJob)> = jobs
         .iter()
-        .filter(|(_, j)| alert.cronjob_name.strip_suffix("-backup") == Some(j.name.as_str()))
+        .filter(|(_, j)| policy::app_of_cronjob(&alert.cronjob_name) == Some(j.name.as_str()))
         .collect();
     // Jobs of one name may live in several namespaces: the alert watches the one in its own.
     let Some((id, job)) = watched.iter().find(|(_, j)| j.namespace == alert.namespace) else {

@@ -1,11 +1,12 @@
 //! Renders every object of a spec, or collects every diagnostic of every object.
 
 use crate::spec::{Object, Spec};
+use backstop_codegen::policy;
 use backstop_codegen::PathStep;
 use backstop_codegen::{
     render_alert, render_alert_with_restore_test, render_restore, render_restore_test,
     render_volume, validate, AttrPath, BackupAlert, BackupJob, Defaults, Diagnostic, Diagnostics,
-    JobRenderer, RenderedRestoreTest, Restore, RestoreTest,
+    JobRenderer, RenderedRestoreTest, Restore, RestoreTest, Strategy,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -148,7 +149,7 @@ fn drill(
 /// The schedule of the drill of the CronJob `alert` watches, if the spec declares one.
 fn drill_schedule_for<'a>(alert: &BackupAlert, drills: &'a Drills) -> Option<&'a str> {
     drills.values().find_map(|(job, rendered)| {
-        let watched = alert.cronjob_name.strip_suffix("-backup") == Some(job.name.as_str())
+        let watched = policy::app_of_cronjob(&alert.cronjob_name) == Some(job.name.as_str())
             && alert.namespace == job.namespace;
         match rendered {
             Ok(rendered) if watched => Some(rendered.schedule.as_str()),
@@ -157,16 +158,21 @@ fn drill_schedule_for<'a>(alert: &BackupAlert, drills: &'a Drills) -> Option<&'a
     })
 }
 
-/// The restore's Job; a spec's restore must name the claim it restores into.
+/// What a restore of files without a target claim is told.
+pub const NO_TARGET: &str = "a restore needs the claim to restore into";
+
+/// The restore's Job; a spec's restore of files must name the claim it restores into (a
+/// dump is replayed into the job's database server, and takes none).
 pub fn restore_job(
     defaults: &Defaults,
     job: &BackupJob,
     restore: &Restore,
 ) -> Result<Rendered, Diagnostics> {
-    let no_target = restore.target_claim.is_none().then(|| {
+    let dump = matches!(job.strategy, Strategy::PgDumpall | Strategy::Mysqldump);
+    let no_target = (restore.target_claim.is_none() && !dump).then(|| {
         Diagnostic::new(
             AttrPath::root("target_claim"),
-            "a restore needs the claim to restore into",
+            NO_TARGET,
             "set target_claim, e.g. target_claim = backup_job.<id>.source_claim to restore into the app's own claim (a non-empty target is refused unless overwrite = true)",
         )
     });

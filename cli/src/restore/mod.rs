@@ -1,5 +1,7 @@
 //! `backstop restore SPEC --job NAME [--snapshot ID] [--target-claim C] [--overwrite]`:
-//! the restore Job of one backup job of a spec, printed or written to `--out DIR`. The
+//! the restore Job of one backup job of a spec, printed or written to `--out DIR`: files
+//! (rsync, sqlite) into a target claim, dumps (pg_dumpall, mysqldump) replayed into the
+//! job's database server. The
 //! spec's `restore` block for that job, if any, gives the settings; each flag overrides
 //! its attribute. The spec is read exactly as `backstop render` reads it: an invalid spec
 //! exits 1 with every error located; a wrong command line (an unknown job, a bad flag
@@ -22,10 +24,13 @@ verified against the snapshot's manifest, and only then swapped in. A non-empty 
 refused unless --overwrite is given; then the old content is kept aside until the\n\
 restored data verified.\n\n\
 The spec's `restore` block naming the job, if there is one, gives the settings; each flag\n\
-overrides its attribute. rsync and sqlite jobs.\n\n\
+overrides its attribute.\n\n\
+A pg_dumpall or mysqldump job's dump is verified against its manifest, then replayed with\n\
+psql / mysql into the job's database server (its host and user, the password from its\n\
+Secret), into databases that do not exist there yet: no target claim.\n\n\
 Exit codes: 0 printed, 1 the spec is invalid (every error printed as FILE:LINE:COL),\n\
-2 a wrong command line (unknown job, bad flag value, no target claim).",
-    after_help = "Examples:\n  backstop restore examples/render/restore.hcl --job vaultwarden --target-claim vaultwarden-data-restored\n  backstop restore spec.hcl --job mailserver --folder data --snapshot 2026-15 --target-claim mail-new --out k8s/"
+2 a wrong command line (unknown job, bad flag value, no target claim for files).",
+    after_help = "Examples:\n  backstop restore examples/render/restore.hcl --job vaultwarden --target-claim vaultwarden-data-restored\n  backstop restore spec.hcl --job mailserver --folder data --snapshot 2026-15 --target-claim mail-new --out k8s/\n  backstop restore spec.hcl --job app-db --snapshot backup-20260406-030000.sql.gz"
 )]
 pub struct Args {
     /// The spec file holding the backup job.
@@ -34,14 +39,14 @@ pub struct Args {
     /// The backup_job to restore: its block id (or its name).
     #[arg(long, value_name = "NAME")]
     pub job: String,
-    /// The snapshot to restore (rsync `2026-15`, sqlite `20260406-030000`); default the
-    /// newest complete one.
+    /// The snapshot to restore (rsync `2026-15`, sqlite `20260406-030000`, dumps
+    /// `backup-20260406-030000.sql.gz`); default the newest complete one.
     #[arg(long, value_name = "ID")]
     pub snapshot: Option<String>,
     /// rsync: the snapshot folder (a key of the job's mounts); default the only one.
     #[arg(long, value_name = "FOLDER")]
     pub folder: Option<String>,
-    /// The claim to restore into.
+    /// The claim to restore into (rsync and sqlite; a dump goes to the job's server).
     #[arg(long, value_name = "CLAIM")]
     pub target_claim: Option<String>,
     /// The folder inside the target claim that receives the data.
@@ -170,6 +175,7 @@ fn flag_of(diagnostic: &Diagnostic) -> Option<&'static str> {
             "folder" => Some("--folder"),
             "target_claim" => Some("--target-claim"),
             "target_path" => Some("--target-path"),
+            "overwrite" => Some("--overwrite"),
             _ => None,
         },
         _ => None,
@@ -182,13 +188,14 @@ fn flag_given(args: &Args, flag: &str) -> bool {
         "--folder" => args.folder.is_some(),
         "--target-claim" => args.target_claim.is_some(),
         "--target-path" => args.target_path.is_some(),
+        "--overwrite" => args.overwrite,
         _ => false,
     }
 }
 
 fn usage(diagnostic: &Diagnostic) -> Usage {
     match flag_of(diagnostic) {
-        Some("--target-claim") => Usage {
+        Some("--target-claim") if diagnostic.summary == objects::NO_TARGET => Usage {
             summary: "no claim to restore into".to_string(),
             hint: "pass --target-claim CLAIM (a non-empty target is refused unless --overwrite)"
                 .to_string(),

@@ -7,6 +7,7 @@
 
 use super::schema::Kind;
 use super::source::{did_you_mean, SourceFile, SpecError};
+use backstop_codegen::policy;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Block;
 use hcl_edit::template::{Element, Template};
@@ -225,7 +226,7 @@ impl<'a> Evaluator<'a> {
         match (kind, attribute) {
             (Kind::Volume, "claim_name" | "volume_name") => self.name_of(block, label, depth),
             (Kind::Job, "cronjob_name") => match self.name_of(block, label, depth)? {
-                Value::String(name) => Ok(Value::String(format!("{name}-backup"))),
+                Value::String(name) => Ok(Value::String(policy::cronjob_name(&name))),
                 other => Ok(other),
             },
             _ if kind.attribute_type(attribute).is_some() => {

@@ -167,7 +167,7 @@ pub fn load(source: SourceFile) -> Result<Loaded, Vec<SpecError>> {
                 (Some(Object::Job(Box::new(job))), diagnostics)
             }
             Kind::Alert => {
-                let cronjob_name = backstop_codegen::render::cronjob_name(&d.label);
+                let cronjob_name = backstop_codegen::policy::cronjob_name(&d.label);
                 default_to(&mut values, "cronjob_name", cronjob_name);
                 let (alert, diagnostics) = read::alert(&values);
                 (Some(Object::Alert(alert)), diagnostics)

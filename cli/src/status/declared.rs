@@ -3,10 +3,8 @@
 //! through the linter's model, with its stale threshold computed by the rendering core.
 
 use crate::lint;
-use crate::lint::discover::Repo;
-use crate::lint::eval::Scope;
-use crate::lint::model::Job;
-use backstop_codegen::{render_alert, BackupAlert, Defaults};
+use crate::lint::model::{Job, Model};
+use backstop_codegen::BackupAlert;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -46,7 +44,7 @@ pub fn read(root: &Path) -> Result<DeclaredSet, String> {
         let file = &repo.files[loc.file];
         format!("{}:{}", file.rel, file.line_col(loc.span.start).0)
     };
-    let alerts = declared_alerts(&repo);
+    let alerts = declared_alerts(&model);
     let mut set = DeclaredSet {
         backups: Vec::new(),
         unresolved: Vec::new(),
@@ -103,7 +101,7 @@ pub fn read(root: &Path) -> Result<DeclaredSet, String> {
 /// The threshold the core renders into this CronJob's Stale alert when no
 /// `backstop_backup_alert` declares one: from the job's schedule.
 fn stale_threshold(job: &Job, namespace: &str, cronjob: &str) -> Option<u64> {
-    threshold(BackupAlert {
+    lint::stale_threshold(BackupAlert {
         cronjob_name: cronjob.to_string(),
         namespace: namespace.to_string(),
         schedule: Some(job.schedule.as_str()?.to_string()),
@@ -111,48 +109,17 @@ fn stale_threshold(job: &Job, namespace: &str, cronjob: &str) -> Option<u64> {
     })
 }
 
-fn threshold(alert: BackupAlert) -> Option<u64> {
-    render_alert(&Defaults::default(), &alert)
-        .ok()
-        .map(|rendered| rendered.stale_after_seconds)
-}
-
-/// The thresholds of the `backstop_backup_alert` resources written in the repository's
-/// files (their own `stale_after`, else their `schedule`), by (namespace, cronjob). Values
-/// that come through module variables are not followed: those backups fall back to their
-/// job's schedule, which is what the alert derives too unless `stale_after` is set.
-fn declared_alerts(repo: &Repo) -> HashMap<(String, String), u64> {
+/// The thresholds of the Stale rules the linter read from `backstop_backup_alert`
+/// resources (rendered by the core), by (namespace, cronjob); the first one declared wins.
+fn declared_alerts(model: &Model) -> HashMap<(String, String), u64> {
     let mut thresholds = HashMap::new();
-    for file in &repo.files {
-        let Some(Ok(blocks)) = &file.hcl else {
-            continue;
-        };
-        let scope = Scope {
-            repo,
-            dir: file.path.parent().unwrap_or(&file.path).to_path_buf(),
-            vars: HashMap::new(),
-            files: None,
-        };
-        let env = scope.env();
-        let alerts = blocks.iter().filter(|b| {
-            b.kind == "resource"
-                && b.labels.first().map(String::as_str) == Some("backstop_backup_alert")
-        });
-        for block in alerts {
-            let text = |key: &str| block.attr(key).and_then(|a| env.string(&a.value).ok());
-            let (Some(cronjob), Some(namespace)) = (text("cronjob_name"), text("namespace")) else {
-                continue;
-            };
-            let alert = BackupAlert {
-                cronjob_name: cronjob.clone(),
-                namespace: namespace.clone(),
-                schedule: text("schedule"),
-                stale_after: text("stale_after"),
-                ..BackupAlert::default()
-            };
-            if let Some(seconds) = threshold(alert) {
-                thresholds.insert((namespace, cronjob), seconds);
-            }
+    for rule in &model.alerts {
+        if let (Some(namespace), Some(seconds), false) =
+            (&rule.namespace, rule.stale_after_seconds, rule.regex)
+        {
+            thresholds
+                .entry((namespace.clone(), rule.cronjob.clone()))
+                .or_insert(seconds);
         }
     }
     thresholds

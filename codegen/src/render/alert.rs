@@ -72,7 +72,7 @@ fn stale_threshold(a: &BackupAlert) -> u64 {
 
 /// `mailserver-backup` -> `Mailserver`, `my-app-backup` -> `MyApp`.
 pub fn default_prefix(cronjob_name: &str) -> String {
-    let app = super::job::app_of_cronjob(cronjob_name).unwrap_or(cronjob_name);
+    let app = crate::policy::app_of_cronjob(cronjob_name).unwrap_or(cronjob_name);
     app.split(['-', '_', '.'])
         .map(|word| {
             let mut chars = word.chars();

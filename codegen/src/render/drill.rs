@@ -80,7 +80,7 @@ pub fn render(job: &BackupJob, test: &RestoreTest) -> (String, String) {
     let cronjob = cronjob_name(&job.name);
     let context = json!({
         "cronjob": quote(&cronjob),
-        "backup_cronjob": format!("{}-backup", job.name),
+        "backup_cronjob": crate::policy::cronjob_name(&job.name),
         "strategy": strategy.as_str(),
         "snapshots": snapshots,
         "tool": tool,
@@ -110,7 +110,7 @@ fn render_dump(
     };
     let context = json!({
         "cronjob": quote(&cronjob_name(&job.name)),
-        "backup_cronjob": format!("{}-backup", job.name),
+        "backup_cronjob": crate::policy::cronjob_name(&job.name),
         "strategy": strategy.as_str(),
         "server_name": server.name,
         "server_user": server.user,

@@ -3,6 +3,7 @@
 
 use super::conventions;
 use super::drill::DrillServer;
+use crate::policy;
 use crate::schedule::Schedule;
 use crate::{BackupJob, Defaults};
 use serde_json::{json, Value};
@@ -71,7 +72,7 @@ pub fn render(
             { "name": "PUSHGATEWAY_URL", "value": pushgateway },
         ],
         "volumeMounts": [
-            { "name": "backup", "mountPath": conventions::BACKUP_DIR, "readOnly": true },
+            { "name": policy::DESTINATION_VOLUME, "mountPath": conventions::BACKUP_DIR, "readOnly": true },
             { "name": "scratch", "mountPath": SCRATCH_DIR },
         ],
         "securityContext": security_context,
@@ -99,7 +100,7 @@ pub fn render(
                         "dnsConfig": { "options": [{ "name": "ndots", "value": "2" }] },
                         "containers": [container],
                         "volumes": [
-                            { "name": "backup", "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
+                            { "name": policy::DESTINATION_VOLUME, "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
                             { "name": "scratch", "emptyDir": {} },
                         ],
                     },

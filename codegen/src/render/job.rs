@@ -4,12 +4,10 @@
 use super::conventions;
 use super::scripts::{self, ScriptTemplates};
 use crate::model::{BackupJob, Strategy};
+use crate::policy::{cronjob_name, DESTINATION_VOLUME, SOURCE_VOLUME};
 use crate::schedule::Schedule;
 use crate::{Defaults, RenderedJob};
 use serde_json::{json, Value};
-
-const SOURCE_VOLUME: &str = "source";
-const DESTINATION_VOLUME: &str = "backup";
 
 /// Bounds of the default `activeDeadlineSeconds` (half the shortest gap between runs): a
 /// run every 5 minutes still gets 10 minutes (Forbid skips the runs it overlaps), a weekly
@@ -30,20 +28,6 @@ pub fn active_deadline_seconds(job: &BackupJob) -> u64 {
 
 pub fn render(defaults: &Defaults, job: &BackupJob) -> RenderedJob {
     render_with(&ScriptTemplates::for_strategy(job.strategy), defaults, job)
-}
-
-const CRONJOB_SUFFIX: &str = "-backup";
-
-/// The CronJob of app `app`: `<app>-backup`.
-pub fn cronjob_name(app: &str) -> String {
-    format!("{app}{CRONJOB_SUFFIX}")
-}
-
-/// The app a backup CronJob name belongs to: `mail-backup` -> `mail`.
-pub fn app_of_cronjob(cronjob_name: &str) -> Option<&str> {
-    cronjob_name
-        .strip_suffix(CRONJOB_SUFFIX)
-        .filter(|app| !app.is_empty())
 }
 
 pub fn render_with(

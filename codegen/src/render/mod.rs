@@ -19,11 +19,11 @@ use crate::{
 };
 use serde_json::Value;
 
+pub use crate::policy::{app_of_cronjob, cronjob_name};
 pub use alert::default_prefix;
 pub use conventions::{
     BACKUP_DIR, IMAGE, MANAGED_BY, MANAGED_BY_KEY, NFS_BASE_PATH, PUSHGATEWAY_URL,
 };
-pub use job::{app_of_cronjob, cronjob_name};
 pub use scripts::ScriptTemplates;
 pub use yaml::to_yaml;
 

@@ -27,7 +27,7 @@ pub fn render(job: &BackupJob, r: &Restore, folder: Option<&str>) -> String {
         (COPY_RSYNC, RSYNC_SNAPSHOTS, "rsync", "rsync")
     };
     let context = json!({
-        "backup_cronjob": format!("{}-backup", job.name),
+        "backup_cronjob": crate::policy::cronjob_name(&job.name),
         "strategy": job.strategy.as_str(),
         "folder": quote(folder.unwrap_or_default()),
         "database_name": quote(database_name),
@@ -60,7 +60,7 @@ pub fn render_dump(job: &BackupJob, r: &Restore) -> String {
         )
     };
     let context = json!({
-        "backup_cronjob": format!("{}-backup", job.name),
+        "backup_cronjob": crate::policy::cronjob_name(&job.name),
         "strategy": strategy.as_str(),
         "password_env": password_env(strategy),
         "snapshot": quote(r.snapshot.as_deref().unwrap_or_default()),

@@ -2,6 +2,7 @@
 //! claim mounted read-only, the target claim read-write at `/restore`.
 
 use super::{conventions, scripts};
+use crate::policy;
 use crate::{BackupJob, Defaults};
 use serde_json::{json, Value};
 
@@ -18,39 +19,44 @@ pub fn render(
     target_path: &str,
     script: &str,
 ) -> Value {
+    let pod = json!({
+        "restartPolicy": "Never",
+        "containers": [{
+            "name": "restore",
+            "image": conventions::image(defaults, job.image.as_ref()),
+            "command": ["/bin/sh", "-c", script],
+            "env": [
+                { "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR },
+                { "name": "TARGET_DIR", "value": format!("{RESTORE_ROOT}/{target_path}") },
+            ],
+            "volumeMounts": [
+                { "name": policy::DESTINATION_VOLUME, "mountPath": conventions::BACKUP_DIR, "readOnly": true },
+                { "name": "target", "mountPath": RESTORE_ROOT },
+            ],
+            "securityContext": conventions::container_security_context(),
+        }],
+        "volumes": [
+            { "name": policy::DESTINATION_VOLUME, "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
+            { "name": "target", "persistentVolumeClaim": { "claimName": target_claim } },
+        ],
+    });
+    restore_job(defaults, job, pod)
+}
+
+/// The Job around a restore's pod. A failed restore leaves the target as it was (a failed
+/// replay, a half-filled server): a person decides what next, so it is never retried.
+fn restore_job(defaults: &Defaults, job: &BackupJob, pod: Value) -> Value {
     let labels = conventions::labels(defaults, &job.labels);
-    let image = conventions::image(defaults, job.image.as_ref());
     json!({
         "apiVersion": "batch/v1",
         "kind": "Job",
-        "metadata": { "name": format!("{}-restore", job.name), "namespace": job.namespace, "labels": labels },
+        "metadata": { "name": policy::restore_job_name(&job.name), "namespace": job.namespace, "labels": labels },
         "spec": {
-            // A failed restore leaves the target as it was; a person decides what next.
             "backoffLimit": 0,
             "activeDeadlineSeconds": ACTIVE_DEADLINE_SECONDS,
             "template": {
                 "metadata": { "labels": labels },
-                "spec": {
-                    "restartPolicy": "Never",
-                    "containers": [{
-                        "name": "restore",
-                        "image": image,
-                        "command": ["/bin/sh", "-c", script],
-                        "env": [
-                            { "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR },
-                            { "name": "TARGET_DIR", "value": format!("{RESTORE_ROOT}/{target_path}") },
-                        ],
-                        "volumeMounts": [
-                            { "name": "backup", "mountPath": conventions::BACKUP_DIR, "readOnly": true },
-                            { "name": "target", "mountPath": RESTORE_ROOT },
-                        ],
-                        "securityContext": conventions::container_security_context(),
-                    }],
-                    "volumes": [
-                        { "name": "backup", "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
-                        { "name": "target", "persistentVolumeClaim": { "claimName": target_claim } },
-                    ],
-                },
+                "spec": pod,
             },
         },
     })
@@ -59,13 +65,6 @@ pub fn render(
 /// The restore Job of a dump: the backup claim read-only, the database server's address
 /// and user from the job, the password from the job's Secret; no target claim.
 pub fn render_dump(defaults: &Defaults, job: &BackupJob, script: &str) -> Value {
-    let labels = conventions::labels(defaults, &job.labels);
-    let image = job
-        .image
-        .as_ref()
-        .or(defaults.image.as_ref())
-        .map(String::as_str)
-        .unwrap_or(conventions::IMAGE);
     let mut env = vec![
         json!({ "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR }),
         json!({ "name": "DB_HOST", "value": job.host.clone().unwrap_or_default() }),
@@ -79,44 +78,22 @@ pub fn render_dump(defaults: &Defaults, job: &BackupJob, script: &str) -> Value 
             "valueFrom": { "secretKeyRef": { "name": secret.name, "key": secret.key } },
         }));
     }
-    json!({
-        "apiVersion": "batch/v1",
-        "kind": "Job",
-        "metadata": { "name": format!("{}-restore", job.name), "namespace": job.namespace, "labels": labels },
-        "spec": {
-            // A failed replay is for a person to look at, not to run again on a half-filled server.
-            "backoffLimit": 0,
-            "activeDeadlineSeconds": ACTIVE_DEADLINE_SECONDS,
-            "template": {
-                "metadata": { "labels": labels },
-                "spec": {
-                    "restartPolicy": "Never",
-                    "dnsConfig": { "options": [{ "name": "ndots", "value": "2" }] },
-                    "containers": [{
-                        "name": "restore",
-                        "image": image,
-                        "command": ["/bin/sh", "-c", script],
-                        "env": env,
-                        "volumeMounts": [
-                            { "name": "backup", "mountPath": conventions::BACKUP_DIR, "readOnly": true },
-                        ],
-                        // As the backup's container: root for `apk add` and to read the
-                        // backup whatever its owner, the rest of root's powers dropped.
-                        "securityContext": {
-                            "allowPrivilegeEscalation": false,
-                            "privileged": false,
-                            "capabilities": {
-                                "drop": ["ALL"],
-                                "add": ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"],
-                            },
-                            "seccompProfile": { "type": "RuntimeDefault" },
-                        },
-                    }],
-                    "volumes": [
-                        { "name": "backup", "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
-                    ],
-                },
-            },
-        },
-    })
+    let pod = json!({
+        "restartPolicy": "Never",
+        "dnsConfig": { "options": [{ "name": "ndots", "value": "2" }] },
+        "containers": [{
+            "name": "restore",
+            "image": conventions::image(defaults, job.image.as_ref()),
+            "command": ["/bin/sh", "-c", script],
+            "env": env,
+            "volumeMounts": [
+                { "name": policy::DESTINATION_VOLUME, "mountPath": conventions::BACKUP_DIR, "readOnly": true },
+            ],
+            "securityContext": conventions::container_security_context(),
+        }],
+        "volumes": [
+            { "name": policy::DESTINATION_VOLUME, "persistentVolumeClaim": { "claimName": job.destination_claim, "readOnly": true } },
+        ],
+    });
+    restore_job(defaults, job, pod)
 }

@@ -55,6 +55,15 @@ pub fn schema() -> ObjectSchema {
             switch("failed", "`<Prefix>BackupFailed` (the CronJob's latest Job failed)", all_on.failed),
             switch("missing", "`<Prefix>BackupMissing` (the CronJob no longer exists)", all_on.missing),
             switch("suspended", "`<Prefix>BackupSuspended` (suspended for longer than the threshold)", all_on.suspended),
+            // A spec derives it from the job's `restore_test` block.
+            Attribute::optional(
+                "restore_test_schedule",
+                String,
+                "The schedule of the job's restore drill, e.g. `backstop_restore_test.<name>.schedule`. When set, the rules \
+                 also hold `<Prefix>RestoreTestFailed` (the newest drill failed) and `<Prefix>RestoreTestStale` (no passing \
+                 drill for longer than a threshold derived from this schedule).",
+            )
+            .provider_only(),
         ],
         handles: vec![Attribute::computed(
             "alert_names",

@@ -90,6 +90,8 @@ pub struct Attribute {
     pub sensitive: bool,
     /// A change plans a replacement instead of an in-place update.
     pub requires_replace: bool,
+    /// Only the provider takes it: a spec derives the value from its other blocks.
+    pub provider_only: bool,
 }
 
 impl Attribute {
@@ -101,6 +103,7 @@ impl Attribute {
             description,
             sensitive: false,
             requires_replace: false,
+            provider_only: false,
         }
     }
     pub fn required(name: &'static str, ty: AttrType, description: impl Into<String>) -> Self {
@@ -125,6 +128,10 @@ impl Attribute {
     }
     pub fn requires_replace(mut self) -> Self {
         self.requires_replace = true;
+        self
+    }
+    pub fn provider_only(mut self) -> Self {
+        self.provider_only = true;
         self
     }
 }
@@ -158,7 +165,7 @@ pub enum SchemaKind {
 /// JSON and YAML text and the job's script; the provider's upgrade drops those.
 pub const RESOURCE_SCHEMA_VERSION: i64 = 1;
 
-pub const ID_DESCRIPTION: &str = "`<namespace>/<object name>`: the claim's name for a volume, the CronJob's for a job and its alert rules. Known at plan once those are; also the import ID.";
+pub const ID_DESCRIPTION: &str = "`<namespace>/<object name>`: the claim's name for a volume, the CronJob's for a job and its alert rules, the drill's CronJob's for a restore test, the Job's for a restore. Known at plan once those are; also the import ID.";
 
 impl ObjectSchema {
     pub fn input(&self, name: &str) -> Option<&Attribute> {
@@ -214,19 +221,30 @@ pub fn restore() -> ObjectSchema {
 
 /// The objects the provider serves as resources and data sources, in its order.
 pub fn provider_objects() -> Vec<ObjectSchema> {
-    vec![nfs_backup_volume(), backup_job(), backup_alert()]
-}
-
-/// Every block a spec may hold, the `backstop {}` defaults first.
-pub fn spec_blocks() -> Vec<ObjectSchema> {
     vec![
-        defaults(),
         nfs_backup_volume(),
         backup_job(),
         backup_alert(),
         restore_test(),
         restore(),
     ]
+}
+
+/// Every block a spec may hold, the `backstop {}` defaults first, without the
+/// provider-only inputs (a spec derives those from its other blocks).
+pub fn spec_blocks() -> Vec<ObjectSchema> {
+    let mut blocks = vec![
+        defaults(),
+        nfs_backup_volume(),
+        backup_job(),
+        backup_alert(),
+        restore_test(),
+        restore(),
+    ];
+    for block in &mut blocks {
+        block.inputs.retain(|input| !input.provider_only);
+    }
+    blocks
 }
 
 #[cfg(test)]

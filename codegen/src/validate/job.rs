@@ -6,15 +6,13 @@ use super::paths::{absolute_path, basename, folder_name, is_within, sub_path};
 use super::report::{Problem, Report};
 use super::values::{database_user, host, http_url, image, quantity, secret_key, time_zone};
 use super::{check_labels, check_object_labels, schedule};
+use crate::policy::{self, BACKUP_DIR};
 use crate::{AttrPath, BackupJob, Resources, Strategy};
 use std::collections::BTreeMap;
 
 /// The longest app name: the CronJob is `<name>-backup`, and Kubernetes limits CronJob
 /// names to 52 characters (it appends 11 characters for the Jobs it creates).
-pub const MAX_APP_NAME: usize = 52 - "-backup".len();
-
-/// Where the destination claim is mounted in the job pod: no source may be mounted there.
-const DESTINATION_MOUNT: &str = "/backup";
+pub const MAX_APP_NAME: usize = 52 - policy::CRONJOB_SUFFIX.len();
 
 /// The file in each rsync snapshot holding its file count and bytes (the shrink guard).
 const STATS_FILE: &str = ".backstop-stats";
@@ -243,10 +241,10 @@ fn check_mounts(report: &mut Report, job: &BackupJob) {
         let path = base.clone().attr("path");
         match absolute_path(&mount.path) {
             Err(problem) => report.check(path, Err(problem)),
-            Ok(()) if is_within(&mount.path, DESTINATION_MOUNT) => report.error(
+            Ok(()) if policy::is_in_backup_dir(&mount.path) => report.error(
                 path,
                 format!("{:?} is where the backup destination is mounted", mount.path),
-                format!("mount the source somewhere else; {DESTINATION_MOUNT} is reserved for destination_claim"),
+                format!("mount the source somewhere else; {BACKUP_DIR} is reserved for destination_claim"),
             ),
             Ok(()) if shadows_the_image(&mount.path) => report.error(
                 path,

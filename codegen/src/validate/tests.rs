@@ -1167,16 +1167,18 @@ fn image_references() {
     let good = [
         "alpine:3.22".to_string(),
         "registry.lan:5000/backup/tools:v1.2_rc-1".to_string(),
-        "localhost/tools:1".to_string(),
+        "localhost/tools:1.0".to_string(),
         format!("alpine@{digest}"),
         format!("ghcr.io/org/app:latest@{digest}"),
-        "my__image:1".to_string(),
+        "my__image:1-slim".to_string(),
     ];
     for image in &good {
         assert_eq!(values::image(image), Ok(()), "{image}");
     }
-    let bad: [(&str, &str); 8] = [
+    let bad: [(&str, &str); 10] = [
         ("alpine", "has no tag"),
+        ("alpine:3", "bare version tag"),
+        ("registry.lan:5000/tools:16", "bare version tag"),
         ("alpine:latest", "floating `latest`"),
         ("registry.lan:5000/tools", "has no tag"),
         ("alpine:", "tag"),

@@ -3,9 +3,11 @@
 
 use super::names::{describe_char, first_bad_char};
 use super::report::{Check, Problem};
+use crate::policy::{self, FloatingTag};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-/// A container image reference pinned to a tag or digest:
+/// A container image reference pinned to a tag or digest (`policy::floating_tag` says which
+/// tags float):
 /// `[registry[:port]/]repository[:tag][@sha256:<64 hex>]`.
 pub(crate) fn image(reference: &str) -> Check {
     let fix = "write registry/repository:tag or add @sha256:<digest>; pin a tag, e.g. alpine:3.22";
@@ -59,13 +61,19 @@ pub(crate) fn image(reference: &str) -> Check {
             format!("the tag {tag:?} of {reference:?} is not valid (letters, digits, `_.-`, at most 128, not starting with `.` or `-`)"),
             fix,
         )),
-        Some("latest") if digest.is_none() => {
-            Err(Problem::new(format!("the image {reference:?} uses the floating `latest` tag"), fix))
-        }
-        None if digest.is_none() => {
-            Err(Problem::new(format!("the image {reference:?} has no tag, so it floats on `latest`"), fix))
-        }
-        _ => Ok(()),
+        _ => match policy::floating_tag(reference) {
+            Some(FloatingTag::Latest) => {
+                Err(Problem::new(format!("the image {reference:?} uses the floating `latest` tag"), fix))
+            }
+            Some(FloatingTag::Untagged) => {
+                Err(Problem::new(format!("the image {reference:?} has no tag, so it floats on `latest`"), fix))
+            }
+            Some(FloatingTag::BareVersion) => Err(Problem::new(
+                format!("the image {reference:?} has a bare version tag, which floats to every new release of that version"),
+                fix,
+            )),
+            None => Ok(()),
+        },
     }
 }
 

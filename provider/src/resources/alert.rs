@@ -1,7 +1,7 @@
 //! `backstop_backup_alert`: the alert rules that watch one backup CronJob.
 
 use backstop_codegen::schema::{self, read, ObjectSchema};
-use backstop_codegen::{BackupAlert, Defaults, Diagnostics};
+use backstop_codegen::{AttrPath, BackupAlert, Defaults, Diagnostics, RenderedAlert};
 
 use super::convert::{json_text, json_value, split_id, values, yaml_text};
 use super::{namespaced_id, Adapter, Kind, Outputs};
@@ -25,6 +25,13 @@ impl Adapter for Alert {
     }
 
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
+        if drill_schedule(config).is_some() {
+            // The drill's schedule is checked by rendering its rules.
+            return match self.render(defaults, config, Kind::Resource) {
+                Ok(_) => Diagnostics::new(),
+                Err(diagnostics) => diagnostics,
+            };
+        }
         let (alert, mut diagnostics) = self.model(config);
         diagnostics.extend(backstop_codegen::validate::defaults(defaults));
         diagnostics.extend(backstop_codegen::validate::alert(defaults, &alert));
@@ -41,7 +48,7 @@ impl Adapter for Alert {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let rendered = backstop_codegen::render_alert(defaults, &alert)?;
+        let rendered = rules(defaults, &alert, config)?;
         let mut outputs = Outputs::from([
             (
                 "id",
@@ -64,8 +71,8 @@ impl Adapter for Alert {
     fn known_handles(&self, config: &Value) -> Outputs {
         let cronjob_name = config.attr("cronjob_name");
         let id = namespaced_id(config, "namespace", Some(cronjob_name));
-        // The names depend on the CronJob's name, the prefix and the switches only, so the
-        // core renders them from those alone (no validation: the rest may be unknown).
+        // The names depend on the CronJob's name, the prefix, the switches and whether
+        // there is a drill only, so the core renders them from those alone.
         let names_known = [
             "cronjob_name",
             "alert_prefix",
@@ -74,36 +81,67 @@ impl Adapter for Alert {
             "failed",
             "missing",
             "suspended",
+            RESTORE_TEST_SCHEDULE,
         ]
         .iter()
         .all(|name| config.attr(name).is_wholly_known())
             && cronjob_name.as_str().is_some();
         let alert_names_value = if names_known {
-            let names_only = BackupAlert {
-                schedule: None,
-                stale_after: None,
-                ..self.model(config).0
-            };
-            alert_names(
-                &backstop_codegen::render::alert(&Defaults::default(), &names_only).rule_group,
-            )
+            self.names(config)
         } else {
             Value::Unknown
         };
         Outputs::from([("id", id), ("alert_names", alert_names_value)])
     }
 
-    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, String)>, String> {
+    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String> {
         let (namespace, cronjob_name) = split_id(id)?;
         Ok(vec![
-            ("namespace", namespace),
-            ("cronjob_name", cronjob_name),
+            ("namespace", Value::string(namespace)),
+            ("cronjob_name", Value::string(cronjob_name)),
         ])
     }
 
     fn id_format(&self) -> &'static str {
         "<namespace>/<cronjob_name>, e.g. \"mailserver/mailserver-backup\""
     }
+}
+
+/// The provider-only input naming the job's drill schedule (a spec derives it from its
+/// `restore_test` blocks), passed to the core beside the alert's model.
+const RESTORE_TEST_SCHEDULE: &str = "restore_test_schedule";
+
+fn drill_schedule(config: &Value) -> Option<String> {
+    config
+        .attr(RESTORE_TEST_SCHEDULE)
+        .as_str()
+        .map(str::to_string)
+}
+
+/// The backup's rules, plus the drill's when the job has one; the core's errors on the
+/// drill's schedule are located on `restore_test_schedule`.
+fn rules(
+    defaults: &Defaults,
+    alert: &BackupAlert,
+    config: &Value,
+) -> Result<RenderedAlert, Diagnostics> {
+    let Some(drill_schedule) = drill_schedule(config) else {
+        return backstop_codegen::render_alert(defaults, alert);
+    };
+    let drill_path = AttrPath::root("restore_test").attr("schedule");
+    backstop_codegen::render_alert_with_restore_test(defaults, alert, &drill_schedule).map_err(
+        |diagnostics| {
+            diagnostics
+                .into_iter()
+                .map(|mut d| {
+                    if d.path == drill_path {
+                        d.path = AttrPath::root(RESTORE_TEST_SCHEDULE);
+                    }
+                    d
+                })
+                .collect()
+        },
+    )
 }
 
 /// The `alert` of every rule in a rendered group.
@@ -126,5 +164,30 @@ impl Alert {
         let (alert, problems) = read::alert(&values);
         diagnostics.extend(problems);
         (alert, diagnostics)
+    }
+
+    /// The alert names of a configuration whose name inputs are known. The core renders
+    /// them from those alone (no validation without a drill: the rest may be unknown); the
+    /// drill's rules come from the validating renderer, given a stand-in threshold that
+    /// changes no name.
+    fn names(&self, config: &Value) -> Value {
+        let names_only = BackupAlert {
+            schedule: None,
+            stale_after: None,
+            ..self.model(config).0
+        };
+        if drill_schedule(config).is_none() {
+            let rendered = backstop_codegen::render::alert(&Defaults::default(), &names_only);
+            return alert_names(&rendered.rule_group);
+        }
+        let with_threshold = BackupAlert {
+            stale_after: Some("1d".to_string()),
+            ..names_only
+        };
+        match rules(&Defaults::default(), &with_threshold, config) {
+            Ok(rendered) => alert_names(&rendered.rule_group),
+            // Invalid inputs: rendering reports them; no names until they are fixed.
+            Err(_) => Value::Unknown,
+        }
     }
 }

@@ -72,7 +72,7 @@ impl Adapter for Job {
 
     fn known_handles(&self, config: &Value) -> Outputs {
         let cronjob_name = match config.attr("name") {
-            Value::String(name) => Value::string(backstop_codegen::render::cronjob_name(name)),
+            Value::String(name) => Value::string(backstop_codegen::policy::cronjob_name(name)),
             _ => Value::Unknown,
         };
         Outputs::from([
@@ -84,12 +84,15 @@ impl Adapter for Job {
         ])
     }
 
-    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, String)>, String> {
+    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String> {
         let (namespace, cronjob_name) = split_id(id)?;
-        let name = backstop_codegen::render::app_of_cronjob(&cronjob_name).ok_or_else(|| {
+        let name = backstop_codegen::policy::app_of_cronjob(&cronjob_name).ok_or_else(|| {
             format!("{cronjob_name:?} is not a backup CronJob name (<name>-backup)")
         })?;
-        Ok(vec![("namespace", namespace), ("name", name.to_string())])
+        Ok(vec![
+            ("namespace", Value::string(namespace)),
+            ("name", Value::string(name)),
+        ])
     }
 
     fn id_format(&self) -> &'static str {

@@ -10,7 +10,10 @@
 mod alert;
 mod convert;
 mod job;
+mod job_ref;
 pub mod provider_config;
+mod restore;
+mod restore_test;
 mod volume;
 
 use std::collections::BTreeMap;
@@ -48,7 +51,7 @@ pub trait Adapter: Send + Sync {
     /// instance before planning it, so this is on the hot path of large plans).
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics;
     /// The inputs an import ID (the resource's own `id`) determines, or what is wrong with it.
-    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, String)>, String>;
+    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String>;
     /// The import ID format, for messages and docs.
     fn id_format(&self) -> &'static str;
 }
@@ -78,6 +81,16 @@ pub fn computed_names(schema: &Schema) -> Vec<&'static str> {
         .collect()
 }
 
+/// Names of the optional attributes the provider derives when they are unset.
+pub fn derived_names(schema: &Schema) -> Vec<&'static str> {
+    schema
+        .attributes
+        .iter()
+        .filter(|a| a.presence == Presence::OptionalComputed)
+        .map(|a| a.name)
+        .collect()
+}
+
 /// `namespace/name` when both are known strings, unknown when either is unknown.
 pub fn namespaced_id(config: &Value, namespace: &str, name: Option<&Value>) -> Value {
     match (config.attr(namespace), name) {
@@ -92,5 +105,7 @@ pub fn all() -> Vec<Box<dyn Adapter>> {
         Box::new(volume::Volume::default()),
         Box::new(job::Job::default()),
         Box::new(alert::Alert::default()),
+        Box::new(restore_test::Drill::default()),
+        Box::new(restore::RestoreJob::default()),
     ]
 }

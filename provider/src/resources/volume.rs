@@ -90,10 +90,13 @@ impl Adapter for Volume {
         ])
     }
 
-    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, String)>, String> {
+    fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String> {
         // The claim is named after the volume (`known_handles` reads it back from the core).
         let (namespace, name) = split_id(id)?;
-        Ok(vec![("namespace", namespace), ("name", name)])
+        Ok(vec![
+            ("namespace", Value::string(namespace)),
+            ("name", Value::string(name)),
+        ])
     }
 
     fn id_format(&self) -> &'static str {

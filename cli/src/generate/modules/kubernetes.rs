@@ -129,7 +129,7 @@ const JOB_SENTINELS: [Sentinel; 9] = [
         expression: "var.destination_claim",
     },
     Sentinel {
-        token: "sentinelimage:1",
+        token: "sentinelimage:1.0",
         expression: "var.image",
     },
 ];
@@ -147,7 +147,7 @@ fn dump_job(strategy: Strategy) -> Result<Variant, String> {
             key: "sentinelkey".to_string(),
         }),
         destination_claim: "sentinelclaim".to_string(),
-        image: Some("sentinelimage:1".to_string()),
+        image: Some("sentinelimage:1.0".to_string()),
         ..BackupJob::default()
     };
     let rendered = backstop_codegen::render_job(&Defaults::default(), &job)

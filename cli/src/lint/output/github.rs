@@ -18,7 +18,7 @@ pub fn render(findings: &[Located]) -> String {
     findings
         .iter()
         .map(|f| {
-            let command = match f.rule.severity {
+            let command = match f.finding.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Info => "notice",

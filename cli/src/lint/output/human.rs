@@ -14,7 +14,7 @@ pub fn render(findings: &[Located], summary: &Summary, colour: bool) -> String {
     };
     let mut out = String::new();
     for f in findings {
-        let severity = f.rule.severity;
+        let severity = f.finding.severity;
         let tint = match severity {
             Severity::Error => "1;31",
             Severity::Warning => "1;33",
@@ -32,7 +32,7 @@ pub fn render(findings: &[Located], summary: &Summary, colour: bool) -> String {
         let _ = writeln!(out, "{gutter} = help: {}", f.finding.help);
         out.push('\n');
     }
-    let count = |s: Severity| findings.iter().filter(|f| f.rule.severity == s).count();
+    let count = |s: Severity| findings.iter().filter(|f| f.finding.severity == s).count();
     // What was not checked belongs on the summary line itself: a CI log shows that line.
     let caveats: String = summary.caveats().iter().map(|c| format!("; {c}")).collect();
     let _ = writeln!(

@@ -10,7 +10,7 @@ pub fn render(findings: &[Located]) -> String {
             json!({
                 "code": f.rule.code,
                 "name": f.rule.name,
-                "severity": f.rule.severity.as_str(),
+                "severity": f.finding.severity.as_str(),
                 "message": f.finding.message,
                 "help": f.finding.help,
                 "file": f.file,

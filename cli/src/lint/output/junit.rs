@@ -65,12 +65,12 @@ pub fn render(findings: &[Located], summary: &Summary) -> String {
         let _ = writeln!(
             out,
             "      <failure type=\"{}\" message=\"{}\">{}:{}:{}: {}[{}] {}\nhelp: {}</failure>",
-            f.rule.severity,
+            f.finding.severity,
             escape(&f.finding.message),
             escape(f.file),
             f.line,
             f.column,
-            f.rule.severity,
+            f.finding.severity,
             f.rule.code,
             escape(&f.finding.message),
             escape(&f.finding.help)

@@ -56,7 +56,7 @@ pub fn render(findings: &[Located]) -> String {
             json!({
                 "ruleId": f.rule.code,
                 "ruleIndex": rule_index,
-                "level": level(f.rule.severity),
+                "level": level(f.finding.severity),
                 "message": { "text": format!("{} ({})", f.message(), f.finding.help) },
                 "partialFingerprints": { "backstopFinding/v1": fingerprint(f) },
                 "locations": [{

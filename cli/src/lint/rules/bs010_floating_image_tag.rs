@@ -58,15 +58,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// The core's predicate: the one `backstop render` and the provider refuse an image by.
 fn is_floating(image: &str) -> bool {
-    if image.contains('@') {
-        return false;
-    }
-    let last = image.rsplit('/').next().unwrap_or(image);
-    match last.split_once(':') {
-        None => true,
-        Some((_, tag)) => tag == "latest" || tag.chars().all(|c| c.is_ascii_digit()),
-    }
+    backstop_codegen::policy::floating_tag(image).is_some()
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod bs008_destination_folder_collision;
 mod bs009_schedule_collision;
 mod bs010_floating_image_tag;
 mod bs011_short_starting_deadline;
+mod bs012_no_restore_drill;
 mod bs100_parse_error;
 mod bs101_unresolved_value;
 mod bs102_module_not_read;
@@ -97,7 +98,7 @@ macro_rules! rule {
     };
 }
 
-pub static RULES: [Rule; 15] = [
+pub static RULES: [Rule; 16] = [
     rule!(bs001_unbacked_pvc),
     rule!(bs002_backup_not_on_nfs),
     rule!(bs003_source_not_read_only),
@@ -109,6 +110,7 @@ pub static RULES: [Rule; 15] = [
     rule!(bs009_schedule_collision),
     rule!(bs010_floating_image_tag),
     rule!(bs011_short_starting_deadline),
+    rule!(bs012_no_restore_drill),
     rule!(bs100_parse_error),
     rule!(bs101_unresolved_value),
     rule!(bs102_module_not_read),
@@ -128,6 +130,8 @@ pub struct Ctx<'a> {
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub rule: &'static Rule,
+    /// The rule's severity, or the one `backstop.toml` gives it.
+    pub severity: Severity,
     pub loc: Loc,
     pub message: String,
     pub help: String,
@@ -154,8 +158,10 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
     {
         let start = findings.len();
         (rule.check)(ctx, &mut findings);
+        let severity = ctx.config.severity_of(rule);
         for finding in &mut findings[start..] {
             finding.rule = rule;
+            finding.severity = severity;
         }
     }
     findings
@@ -165,6 +171,7 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
 pub fn finding(loc: Loc, message: String, help: impl Into<String>) -> Finding {
     Finding {
         rule: &RULES[0],
+        severity: RULES[0].severity,
         loc,
         message,
         help: help.into(),
