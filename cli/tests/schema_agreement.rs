@@ -44,17 +44,53 @@ fn accepted_by_the_loader(table: &ObjectSchema) -> Vec<String> {
     list.split(", ").map(str::to_string).collect()
 }
 
+/// Every table whole, provider-only rows included.
+fn all_tables() -> Vec<ObjectSchema> {
+    let mut tables = vec![schema::defaults()];
+    tables.extend(schema::provider_objects());
+    tables
+}
+
 #[test]
 fn the_spec_loader_accepts_exactly_the_table_inputs_of_every_block() {
-    for table in schema::spec_blocks() {
-        let expected: Vec<String> = table.inputs.iter().map(|a| a.name.to_string()).collect();
+    let tables = all_tables();
+    assert_eq!(
+        tables.iter().map(|t| t.block_type).collect::<Vec<_>>(),
+        schema::spec_blocks()
+            .iter()
+            .map(|t| t.block_type)
+            .collect::<Vec<_>>(),
+        "the spec has a block for every object the provider serves"
+    );
+    for table in &tables {
+        // A provider-only input is one a spec derives from its other blocks.
+        let expected: Vec<String> = table
+            .inputs
+            .iter()
+            .filter(|a| !a.provider_only)
+            .map(|a| a.name.to_string())
+            .collect();
         assert_eq!(
-            accepted_by_the_loader(&table),
+            accepted_by_the_loader(table),
             expected,
             "{}",
             table.block_type
         );
     }
+}
+
+#[test]
+fn the_alert_drill_schedule_is_provider_only() {
+    let alert = schema::backup_alert();
+    let provider_only: Vec<&str> = all_tables()
+        .iter()
+        .flat_map(|t| t.inputs.iter())
+        .filter(|a| a.provider_only)
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(provider_only, ["restore_test_schedule"]);
+    assert!(alert.input("restore_test_schedule").is_some());
+    assert!(!accepted_by_the_loader(&alert).contains(&"restore_test_schedule".to_string()));
 }
 
 /// `(group, name, description)` of the top-level list of a docs page, and the names listed
@@ -117,17 +153,31 @@ fn expected_page(attributes: &[Attribute]) -> Page {
             )
         })
         .collect();
-    let nested = attributes
-        .iter()
-        .filter_map(|a| match &a.ty {
-            AttrType::Object(n) | AttrType::MapOfObjects(n) => Some((
-                a.name.to_string(),
-                n.attributes.iter().map(|n| n.name.to_string()).collect(),
-            )),
-            _ => None,
-        })
-        .collect();
-    Page { top, nested }
+    Page {
+        top,
+        nested: nested_sections("", attributes),
+    }
+}
+
+/// The nested schema sections the docs write for `attributes`, depth first, each named by
+/// its dotted path (`job`, `job.mounts`).
+fn nested_sections(prefix: &str, attributes: &[Attribute]) -> Vec<(String, BTreeSet<String>)> {
+    let job = schema::backup_job();
+    let mut sections = Vec::new();
+    for a in attributes {
+        let inner = match &a.ty {
+            AttrType::Object(n) | AttrType::MapOfObjects(n) => &n.attributes,
+            AttrType::Job => &job.inputs,
+            _ => continue,
+        };
+        let path = format!("{prefix}{}", a.name);
+        sections.push((
+            path.clone(),
+            inner.iter().map(|n| n.name.to_string()).collect(),
+        ));
+        sections.extend(nested_sections(&format!("{path}."), inner));
+    }
+    sections
 }
 
 fn assert_page_follows(path: &Path, attributes: &[Attribute]) {
@@ -187,6 +237,8 @@ fn every_module_variable_named_like_a_table_input_has_its_type() {
         schema::nfs_backup_volume(),
         schema::backup_job(),
         schema::backup_alert(),
+        schema::restore_test(),
+        schema::restore(),
     ];
     let modules = repo().join("modules");
     let mut checked = 0;

@@ -437,6 +437,14 @@ pub fn alert(values: &Values) -> (BackupAlert, Diagnostics) {
     f.finish(alert)
 }
 
+/// The alert's provider-only `restore_test_schedule`: the schedule of the job's drill, whose
+/// rules the core adds beside the alert's (a spec takes it from its `restore_test` block).
+pub fn alert_drill_schedule(values: &Values) -> (Option<String>, Diagnostics) {
+    let mut f = Fields::new(values, super::backup_alert());
+    let schedule = f.string("restore_test_schedule");
+    f.finish(schedule)
+}
+
 /// The drill's own attributes; its `job` is the front end's to resolve.
 pub fn restore_test(values: &Values) -> (RestoreTest, Diagnostics) {
     let mut f = Fields::new(values, super::restore_test());
@@ -549,7 +557,9 @@ mod tests {
             (super::super::defaults(), |v| defaults(v).1),
             (super::super::nfs_backup_volume(), |v| volume(v).1),
             (super::super::backup_job(), |v| job(v).1),
-            (super::super::backup_alert(), |v| alert(v).1),
+            (super::super::backup_alert(), |v| {
+                [alert(v).1, alert_drill_schedule(v).1].concat()
+            }),
             // `job` is the front end's to resolve (a reference, or the job's own inputs).
             (super::super::restore_test(), |v| restore_test(v).1),
             (super::super::restore(), |v| restore(v).1),

@@ -25,7 +25,7 @@ impl Adapter for Alert {
     }
 
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
-        if drill_schedule(config).is_some() {
+        if self.drill_schedule(config).is_some() {
             // The drill's schedule is checked by rendering its rules.
             return match self.render(defaults, config, Kind::Resource) {
                 Ok(_) => Diagnostics::new(),
@@ -48,7 +48,7 @@ impl Adapter for Alert {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let rendered = rules(defaults, &alert, config)?;
+        let rendered = rules(defaults, &alert, self.drill_schedule(config))?;
         let mut outputs = Outputs::from([
             (
                 "id",
@@ -111,21 +111,14 @@ impl Adapter for Alert {
 /// `restore_test` blocks), passed to the core beside the alert's model.
 const RESTORE_TEST_SCHEDULE: &str = "restore_test_schedule";
 
-fn drill_schedule(config: &Value) -> Option<String> {
-    config
-        .attr(RESTORE_TEST_SCHEDULE)
-        .as_str()
-        .map(str::to_string)
-}
-
 /// The backup's rules, plus the drill's when the job has one; the core's errors on the
 /// drill's schedule are located on `restore_test_schedule`.
 fn rules(
     defaults: &Defaults,
     alert: &BackupAlert,
-    config: &Value,
+    drill_schedule: Option<String>,
 ) -> Result<RenderedAlert, Diagnostics> {
-    let Some(drill_schedule) = drill_schedule(config) else {
+    let Some(drill_schedule) = drill_schedule else {
         return backstop_codegen::render_alert(defaults, alert);
     };
     let drill_path = AttrPath::root("restore_test").attr("schedule");
@@ -166,6 +159,13 @@ impl Alert {
         (alert, diagnostics)
     }
 
+    /// The drill's schedule, when the job has a drill (a string by the provider schema).
+    fn drill_schedule(&self, config: &Value) -> Option<String> {
+        let mut unused = Diagnostics::new();
+        let values = values(&self.table, config, &mut unused);
+        read::alert_drill_schedule(&values).0
+    }
+
     /// The alert names of a configuration whose name inputs are known. The core renders
     /// them from those alone (no validation without a drill: the rest may be unknown); the
     /// drill's rules come from the validating renderer, given a stand-in threshold that
@@ -176,7 +176,8 @@ impl Alert {
             stale_after: None,
             ..self.model(config).0
         };
-        if drill_schedule(config).is_none() {
+        let drill_schedule = self.drill_schedule(config);
+        if drill_schedule.is_none() {
             let rendered = backstop_codegen::render::alert(&Defaults::default(), &names_only);
             return alert_names(&rendered.rule_group);
         }
@@ -184,7 +185,7 @@ impl Alert {
             stale_after: Some("1d".to_string()),
             ..names_only
         };
-        match rules(&Defaults::default(), &with_threshold, config) {
+        match rules(&Defaults::default(), &with_threshold, drill_schedule) {
             Ok(rendered) => alert_names(&rendered.rule_group),
             // Invalid inputs: rendering reports them; no names until they are fixed.
             Err(_) => Value::Unknown,
