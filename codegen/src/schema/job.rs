@@ -2,7 +2,7 @@
 //! data to an NFS claim.
 
 use super::{AttrType, Attribute, Nested, ObjectSchema};
-use crate::render::conventions::BACKUP_DIR;
+use crate::policy::BACKUP_DIR;
 use crate::render::job::{MAX_DEFAULT_DEADLINE_SECONDS, MIN_DEFAULT_DEADLINE_SECONDS};
 use crate::render::scripts::{default_keep, DEFAULT_MAKE_ROOM, DEFAULT_MAX_SHRINK_PERCENT};
 use crate::{BackupJob, Strategy};

@@ -2,9 +2,9 @@
 //! the claim bound to it.
 
 use super::{AttrType, Attribute, ObjectSchema};
+use crate::policy::CSI_DRIVER;
 use crate::render::conventions::{
-    ACCESS_MODE, CSI_DRIVER, MOUNT_OPTIONS, NFS_BASE_PATH, RECLAIM_POLICY, STATIC_STORAGE_CLASS,
-    STORAGE,
+    ACCESS_MODE, MOUNT_OPTIONS, NFS_BASE_PATH, RECLAIM_POLICY, STATIC_STORAGE_CLASS, STORAGE,
 };
 
 pub fn schema() -> ObjectSchema {

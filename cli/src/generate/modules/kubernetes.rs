@@ -6,7 +6,8 @@
 //! the modules follow them by construction and change when the core does.
 
 use super::tf_align::align;
-use backstop_codegen::render::{hcl_quoted, kubernetes_hcl, BACKUP_DIR, IMAGE, NFS_BASE_PATH};
+use backstop_codegen::policy::BACKUP_DIR;
+use backstop_codegen::render::{hcl_quoted, kubernetes_hcl, IMAGE, NFS_BASE_PATH};
 use backstop_codegen::schema::{self, AttrType, ObjectSchema};
 use backstop_codegen::{BackupJob, Defaults, NfsBackupVolume, SecretRef, Strategy};
 use serde_json::Value;
