@@ -3,7 +3,7 @@
 //! Measures `JobRenderer` (templates parsed once, as a spec with many jobs is rendered)
 //! and, for reference, the one-shot `render_job` (templates parsed per call).
 
-use backstop_codegen::{render_job, BackupJob, Defaults, JobRenderer, Mount};
+use backstop_codegen::{render_job, BackupJob, Defaults, JobRenderer, Mount, Strategy};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -18,7 +18,7 @@ fn mailserver(i: u32) -> BackupJob {
         name: format!("mailserver{i}"),
         namespace: "mail".to_string(),
         schedule: "0 3 * * *".to_string(),
-        strategy: "rsync".to_string(),
+        strategy: Strategy::Rsync,
         source_claim: Some("mailserver-data".to_string()),
         mounts: [
             ("data".to_string(), mount("/var/mail", "data")),

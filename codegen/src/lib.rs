@@ -13,6 +13,7 @@ pub mod render;
 pub mod restore;
 pub mod restore_test;
 pub mod schedule;
+pub mod schema;
 pub mod shell;
 pub mod validate;
 

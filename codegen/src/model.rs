@@ -75,6 +75,12 @@ impl Strategy {
     }
 }
 
+impl std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One source folder of an rsync or sqlite backup: the snapshot folder it lands in is the
 /// map key of `mounts`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -107,9 +113,8 @@ pub struct BackupJob {
     /// 5-field cron or an `@daily`-style macro.
     pub schedule: String,
     pub time_zone: Option<String>,
-    /// `rsync`, `sqlite`, `pg_dumpall`, `mysqldump` or `command` (kept as written so that
-    /// validation can name a bad value).
-    pub strategy: String,
+    /// How the data is copied; rsync unless set.
+    pub strategy: Strategy,
     /// The app's claim, mounted read-only (rsync, sqlite, command).
     pub source_claim: Option<String>,
     /// Snapshot folder name -> where it is mounted from the source claim.
@@ -157,7 +162,7 @@ impl Default for BackupJob {
             namespace: String::new(),
             schedule: String::new(),
             time_zone: None,
-            strategy: "rsync".to_string(),
+            strategy: Strategy::Rsync,
             source_claim: None,
             mounts: BTreeMap::new(),
             database: None,

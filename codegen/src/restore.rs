@@ -53,10 +53,7 @@ pub fn render_restore(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    if matches!(
-        Strategy::parse(&job.strategy),
-        Some(Strategy::PgDumpall | Strategy::Mysqldump)
-    ) {
+    if matches!(job.strategy, Strategy::PgDumpall | Strategy::Mysqldump) {
         let script = restore::render_dump(job, r);
         let rendered_job = restore_job::render_dump(defaults, job, &script);
         return Ok(RenderedRestore {
@@ -94,7 +91,7 @@ fn matches_digits(text: &str, pattern: &str) -> bool {
 fn check(job: &BackupJob, r: &Restore) -> (Option<String>, Diagnostics) {
     let root = AttrPath::root("restore");
     let mut diagnostics = Vec::new();
-    let strategy = Strategy::parse(&job.strategy);
+    let strategy = Some(job.strategy);
     let (pattern, example) = match strategy {
         Some(Strategy::Rsync) => ("9999-99", "2026-15"),
         Some(Strategy::Sqlite) => ("99999999-999999", "20260406-030000"),

@@ -79,7 +79,7 @@ pub fn render_restore_test(
 fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
     let root = AttrPath::root("restore_test");
     let mut diagnostics = Vec::new();
-    let strategy = Strategy::parse(&job.strategy);
+    let strategy = Some(job.strategy);
     let dump = matches!(strategy, Some(Strategy::PgDumpall | Strategy::Mysqldump));
     if strategy == Some(Strategy::Command) {
         diagnostics.push(Diagnostic::new(

@@ -5,7 +5,7 @@
 
 use backstop_codegen::{
     render, render_job, render_restore, render_restore_test, render_volume, BackupJob, Defaults,
-    Mount, NfsBackupVolume, Resources, Restore, RestoreTest, SecretRef,
+    Mount, NfsBackupVolume, Resources, Restore, RestoreTest, SecretRef, Strategy,
 };
 use hcl::eval::{Context, Evaluate};
 use serde_json::{Map, Value};
@@ -132,7 +132,7 @@ fn jobs() -> Vec<BackupJob> {
     });
     vec![
         BackupJob {
-            strategy: "rsync".to_string(),
+            strategy: Strategy::Rsync,
             source_claim: Some("demo-data".to_string()),
             mounts: mounts(),
             time_zone: Some("Europe/Berlin".to_string()),
@@ -154,7 +154,7 @@ fn jobs() -> Vec<BackupJob> {
             ..base.clone()
         },
         BackupJob {
-            strategy: "sqlite".to_string(),
+            strategy: Strategy::Sqlite,
             source_claim: Some("demo-data".to_string()),
             mounts: [(
                 "data".to_string(),
@@ -170,21 +170,21 @@ fn jobs() -> Vec<BackupJob> {
             ..base.clone()
         },
         BackupJob {
-            strategy: "pg_dumpall".to_string(),
+            strategy: Strategy::PgDumpall,
             host: Some("postgres.dbaas".to_string()),
             user: Some("backup".to_string()),
             password_secret: secret.clone(),
             ..base.clone()
         },
         BackupJob {
-            strategy: "mysqldump".to_string(),
+            strategy: Strategy::Mysqldump,
             host: Some("mysql.dbaas".to_string()),
             user: Some("root".to_string()),
             password_secret: secret,
             ..base.clone()
         },
         BackupJob {
-            strategy: "command".to_string(),
+            strategy: Strategy::Command,
             source_claim: Some("demo-data".to_string()),
             mounts: mounts(),
             // `${` and `%{` are HCL template markers: they must come back literally.
@@ -219,7 +219,7 @@ fn drill_cronjob_and_restore_job_hcl_are_equivalent_to_the_manifests() {
     let mut checked = 0;
     for job in jobs()
         .into_iter()
-        .filter(|j| j.strategy == "rsync" || j.strategy == "sqlite")
+        .filter(|j| j.strategy == Strategy::Rsync || j.strategy == Strategy::Sqlite)
     {
         let drill = render_restore_test(&defaults, &job, &RestoreTest::default())
             .unwrap_or_else(|d| panic!("{}: {d:?}", job.strategy));
@@ -230,7 +230,7 @@ fn drill_cronjob_and_restore_job_hcl_are_equivalent_to_the_manifests() {
                 .keys()
                 .next()
                 .cloned()
-                .filter(|_| job.strategy == "rsync"),
+                .filter(|_| job.strategy == Strategy::Rsync),
             target_claim: Some("restored".to_string()),
             ..Restore::default()
         };

@@ -18,7 +18,7 @@ fn job(strategy: Strategy) -> BackupJob {
         name: "demo".to_string(),
         namespace: "demo".to_string(),
         schedule: "0 3 * * *".to_string(),
-        strategy: strategy.as_str().to_string(),
+        strategy,
         destination_claim: "demo-backup-host".to_string(),
         ..BackupJob::default()
     };

@@ -20,23 +20,8 @@ pub use tfplugin6_server::{dynamic, proto};
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/backstop/backstop";
 
 /// The provider's schemas in exactly the shape of one entry of
-/// `terraform providers schema -json`'s `provider_schemas`, for the docs generator.
+/// `terraform providers schema -json`'s `provider_schemas`: the core's tables, which the
+/// served schema is built from.
 pub fn schema_json() -> serde_json::Value {
-    let schemas = |kind| -> serde_json::Map<String, serde_json::Value> {
-        resources::all()
-            .iter()
-            .map(|a| {
-                (
-                    a.type_name().to_string(),
-                    resources::schema_of(a.as_ref(), kind).to_json(),
-                )
-            })
-            .collect()
-    };
-    serde_json::json!({
-        "provider": resources::provider_config::schema().to_json(),
-        "resource_schemas": schemas(resources::Kind::Resource),
-        "data_source_schemas": schemas(resources::Kind::DataSource),
-        "functions": functions::definitions_json(),
-    })
+    backstop_codegen::schema::schema_json()
 }

@@ -1,22 +1,12 @@
-//! A declarative description of attributes, from which come the tfplugin6 schema, the
-//! `terraform providers schema -json` shape for the docs, and the cty object type used
-//! to decode configuration and state.
+//! The tfplugin6 form of the core's attribute tables (`backstop_codegen::schema`): the
+//! served schema and the cty object type used to decode configuration and state. Nothing
+//! here declares an attribute; every one comes from the tables.
 
-use serde_json::{json, Map};
+pub use backstop_codegen::schema::Presence;
+use backstop_codegen::schema::{self as table, AttrType as TableType};
 
 use crate::dynamic::Type;
 use crate::proto::tfplugin6 as pb;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presence {
-    Required,
-    Optional,
-    /// Set by the provider only (the rendered outputs).
-    Computed,
-    /// Set by the user, else by the provider from the other inputs (a default the
-    /// provider derives, such as a drill's schedule).
-    OptionalComputed,
-}
 
 #[derive(Debug, Clone)]
 pub enum AttrType {
@@ -32,60 +22,39 @@ pub struct Attribute {
     pub name: &'static str,
     pub ty: AttrType,
     pub presence: Presence,
-    pub description: &'static str,
+    pub description: String,
     pub sensitive: bool,
     /// A change plans a replacement instead of an in-place update.
     pub requires_replace: bool,
 }
 
 impl Attribute {
-    fn new(
-        name: &'static str,
-        ty: AttrType,
-        presence: Presence,
-        description: &'static str,
-    ) -> Self {
+    /// The tfplugin6 attribute of a table row.
+    pub fn from_table(row: &table::Attribute) -> Self {
+        let nested = |attributes: &[table::Attribute]| -> Vec<Attribute> {
+            attributes.iter().map(Attribute::from_table).collect()
+        };
+        let ty = match &row.ty {
+            TableType::String => AttrType::Plain(Type::String),
+            TableType::Count { .. } | TableType::Fraction => AttrType::Plain(Type::Number),
+            TableType::Bool => AttrType::Plain(Type::Bool),
+            TableType::StringList => AttrType::Plain(Type::list(Type::String)),
+            TableType::StringMap => AttrType::Plain(Type::map(Type::String)),
+            TableType::Dynamic => AttrType::Plain(Type::Dynamic),
+            TableType::Object(n) => AttrType::Single(nested(&n.attributes)),
+            TableType::MapOfObjects(n) => AttrType::MapOf(nested(&n.attributes)),
+            // The job's inputs as one nested object: Terraform drops the job's other
+            // attributes when `job = backstop_backup_job.x` is converted to it.
+            TableType::Job => AttrType::Single(nested(&table::backup_job().inputs)),
+        };
         Attribute {
-            name,
+            name: row.name,
             ty,
-            presence,
-            description,
-            sensitive: false,
-            requires_replace: false,
+            presence: row.presence,
+            description: row.description.clone(),
+            sensitive: row.sensitive,
+            requires_replace: row.requires_replace,
         }
-    }
-    pub fn required(name: &'static str, ty: Type, description: &'static str) -> Self {
-        Self::new(name, AttrType::Plain(ty), Presence::Required, description)
-    }
-    pub fn optional(name: &'static str, ty: Type, description: &'static str) -> Self {
-        Self::new(name, AttrType::Plain(ty), Presence::Optional, description)
-    }
-    pub fn computed(name: &'static str, ty: Type, description: &'static str) -> Self {
-        Self::new(name, AttrType::Plain(ty), Presence::Computed, description)
-    }
-    pub fn optional_computed(name: &'static str, ty: Type, description: &'static str) -> Self {
-        Self::new(
-            name,
-            AttrType::Plain(ty),
-            Presence::OptionalComputed,
-            description,
-        )
-    }
-    pub fn nested(
-        name: &'static str,
-        ty: AttrType,
-        presence: Presence,
-        description: &'static str,
-    ) -> Self {
-        Self::new(name, ty, presence, description)
-    }
-    pub fn sensitive(mut self) -> Self {
-        self.sensitive = true;
-        self
-    }
-    pub fn requires_replace(mut self) -> Self {
-        self.requires_replace = true;
-        self
     }
 
     /// The cty type Terraform uses for this attribute's value.
@@ -113,7 +82,7 @@ impl Attribute {
             name: self.name.to_string(),
             r#type: ty,
             nested_type,
-            description: self.description.to_string(),
+            description: self.description.clone(),
             required: self.presence == Presence::Required,
             optional: matches!(
                 self.presence,
@@ -128,42 +97,6 @@ impl Attribute {
             deprecated: false,
             write_only: false,
         }
-    }
-
-    fn to_json(&self) -> serde_json::Value {
-        let mut out = Map::new();
-        match &self.ty {
-            AttrType::Plain(ty) => {
-                out.insert("type".into(), ty.to_json());
-            }
-            AttrType::Single(attrs) => {
-                out.insert(
-                    "nested_type".into(),
-                    json!({"attributes": attributes_json(attrs), "nesting_mode": "single"}),
-                );
-            }
-            AttrType::MapOf(attrs) => {
-                out.insert(
-                    "nested_type".into(),
-                    json!({"attributes": attributes_json(attrs), "nesting_mode": "map"}),
-                );
-            }
-        }
-        out.insert("description".into(), json!(self.description));
-        out.insert("description_kind".into(), json!("markdown"));
-        let flags: &[&str] = match self.presence {
-            Presence::Required => &["required"],
-            Presence::Optional => &["optional"],
-            Presence::Computed => &["computed"],
-            Presence::OptionalComputed => &["optional", "computed"],
-        };
-        for flag in flags {
-            out.insert((*flag).into(), json!(true));
-        }
-        if self.sensitive {
-            out.insert("sensitive".into(), json!(true));
-        }
-        serde_json::Value::Object(out)
     }
 }
 
@@ -186,24 +119,24 @@ fn nested_proto(
     }
 }
 
-fn attributes_json(attrs: &[Attribute]) -> serde_json::Value {
-    serde_json::Value::Object(
-        attrs
-            .iter()
-            .map(|a| (a.name.to_string(), a.to_json()))
-            .collect(),
-    )
-}
-
 /// The schema of the provider block, a resource type or a data source.
 #[derive(Debug, Clone)]
 pub struct Schema {
     pub version: i64,
-    pub description: &'static str,
+    pub description: String,
     pub attributes: Vec<Attribute>,
 }
 
 impl Schema {
+    /// The schema of `attributes`, from their table rows.
+    pub fn from_table(version: i64, description: &str, rows: &[table::Attribute]) -> Self {
+        Schema {
+            version,
+            description: description.to_string(),
+            attributes: rows.iter().map(Attribute::from_table).collect(),
+        }
+    }
+
     pub fn object_type(&self) -> Type {
         object_type(&self.attributes)
     }
@@ -238,22 +171,10 @@ impl Schema {
                 version: self.version,
                 attributes: self.attributes.iter().map(Attribute::to_proto).collect(),
                 block_types: Vec::new(),
-                description: self.description.to_string(),
+                description: self.description.clone(),
                 description_kind: pb::StringKind::Markdown as i32,
                 deprecated: false,
             }),
         }
-    }
-
-    /// The shape `terraform providers schema -json` prints for one schema.
-    pub fn to_json(&self) -> serde_json::Value {
-        json!({
-            "version": self.version,
-            "block": {
-                "attributes": attributes_json(&self.attributes),
-                "description": self.description,
-                "description_kind": "markdown",
-            }
-        })
     }
 }

@@ -7,11 +7,11 @@
 
 use super::eval::{Env, Val};
 use super::syntax::Block;
+use backstop_codegen::schema::read;
 use backstop_codegen::{
     render_alert, render_volume, BackupAlert, BackupJob, Defaults, JobRenderer, NfsBackupVolume,
     RenderedAlert, RenderedJob, RenderedVolume,
 };
-use backstop_spec::convert::{self, Fields};
 use serde_json::{Map, Number, Value};
 use std::sync::OnceLock;
 
@@ -56,11 +56,13 @@ fn json(value: &Val) -> Option<Value> {
     })
 }
 
-/// Reads `values` with the spec loader's reader; `None` on a type error.
-fn read<T>(values: &Map<String, Value>, reader: impl FnOnce(&mut Fields) -> T) -> Option<T> {
-    let mut fields = Fields::new(values);
-    let object = reader(&mut fields);
-    fields.diagnostics.is_empty().then_some(object)
+/// Reads `values` with the core's reader (the front ends' one); `None` on a type error.
+fn read_static<T>(
+    values: &Map<String, Value>,
+    reader: impl FnOnce(&read::Values) -> (T, backstop_codegen::Diagnostics),
+) -> Option<T> {
+    let (object, diagnostics) = reader(values);
+    diagnostics.is_empty().then_some(object)
 }
 
 /// The `provider "backstop"` block of the module, when it is there and static: the
@@ -72,23 +74,22 @@ fn defaults(env: &Env) -> Option<Defaults> {
         .find(|b| b.kind == "provider" && b.labels.first().map(String::as_str) == Some("backstop"));
     match provider {
         None => Some(Defaults::default()),
-        Some(block) => read(&static_values(env, block)?, convert::defaults),
+        Some(block) => read_static(&static_values(env, block)?, read::defaults),
     }
 }
 
 /// An object as the provider renders it: `None` unless the attribute that names it and
-/// every value are static and the core accepts them. The spec loader's default for the
-/// naming attribute (from the block label) is not what Terraform does, so it must be set.
+/// every value are static and the core accepts them.
 fn render<T, R, E>(
     env: &Env,
     block: &Block,
     naming: &str,
-    reader: impl FnOnce(&mut Fields, &str) -> T,
+    reader: impl FnOnce(&read::Values) -> (T, backstop_codegen::Diagnostics),
     render: impl FnOnce(&Defaults, &T) -> Result<R, E>,
 ) -> Option<(T, R)> {
     let values = static_values(env, block)?;
     values.get(naming)?;
-    let object = read(&values, |f| reader(f, ""))?;
+    let object = read_static(&values, reader)?;
     let rendered = render(&defaults(env)?, &object).ok()?;
     Some((object, rendered))
 }
@@ -101,19 +102,19 @@ fn job_renderer() -> &'static JobRenderer {
 
 /// A `backstop_backup_job` as the provider renders it.
 pub fn job(env: &Env, block: &Block) -> Option<(BackupJob, RenderedJob)> {
-    render(env, block, "name", convert::job, |defaults, job| {
+    render(env, block, "name", read::job, |defaults, job| {
         job_renderer().render_job(defaults, job)
     })
 }
 
 /// A `backstop_nfs_backup_volume` as the provider renders it.
 pub fn volume(env: &Env, block: &Block) -> Option<(NfsBackupVolume, RenderedVolume)> {
-    render(env, block, "name", convert::volume, render_volume)
+    render(env, block, "name", read::volume, render_volume)
 }
 
 /// A `backstop_backup_alert` as the provider renders it.
 pub fn alert(env: &Env, block: &Block) -> Option<(BackupAlert, RenderedAlert)> {
-    render(env, block, "cronjob_name", convert::alert, render_alert)
+    render(env, block, "cronjob_name", read::alert, render_alert)
 }
 
 /// The threshold the core renders into the Stale rule of `alert`.

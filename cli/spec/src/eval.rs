@@ -244,8 +244,8 @@ impl<'a> Evaluator<'a> {
                 let names = kind
                     .attributes()
                     .iter()
-                    .map(|(n, _)| *n)
-                    .chain(kind.outputs().iter().copied());
+                    .map(|a| a.name)
+                    .chain(kind.outputs());
                 let hint = match did_you_mean(attribute, names) {
                     Some(close) => format!("did you mean {block_type}.{label}.{close}?"),
                     None => format!("{block_type} has no attribute or output `{attribute}`"),

@@ -11,7 +11,6 @@
 //!   any attribute written in the referenced block (`backup_job.ID.schedule`, `.namespace`).
 //! - Every error carries the file, line and column where the value is written.
 
-pub mod convert;
 mod eval;
 pub mod lines;
 mod locate;
@@ -19,13 +18,13 @@ mod schema;
 mod source;
 
 pub use schema::Kind;
-use schema::Type;
 pub use source::{SourceFile, SpecError};
 
+use backstop_codegen::schema::{read, AttrType};
 use backstop_codegen::{
-    BackupAlert, BackupJob, Defaults, Diagnostic, NfsBackupVolume, Restore, RestoreTest,
+    AttrPath, BackupAlert, BackupJob, Defaults, Diagnostic, Diagnostics, NfsBackupVolume, Restore,
+    RestoreTest,
 };
-use convert::Fields;
 use eval::Evaluator;
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::Span;
@@ -150,29 +149,49 @@ pub fn load(source: SourceFile) -> Result<Loaded, Vec<SpecError>> {
             kind => format!("{}.{}", kind.block_type(), d.label),
         };
         let errors_before = errors.len();
-        let values = evaluate_block(&source, &evaluator, block, d.kind, &address, &mut errors);
-        let mut fields = Fields::new(&values);
-        let object = match d.kind {
+        let mut values = evaluate_block(&source, &evaluator, block, d.kind, &address, &mut errors);
+        let (object, diagnostics) = match d.kind {
             Kind::Defaults => {
-                spec_defaults = convert::defaults(&mut fields);
+                let (defaults, diagnostics) = read::defaults(&values);
+                spec_defaults = defaults;
                 defaults_structure = Some(d.structure);
-                None
+                (None, diagnostics)
             }
-            Kind::Volume => Some(Object::Volume(convert::volume(&mut fields, &d.label))),
-            Kind::Job => Some(Object::Job(Box::new(convert::job(&mut fields, &d.label)))),
-            Kind::Alert => Some(Object::Alert(convert::alert(&mut fields, &d.label))),
+            Kind::Volume => {
+                default_to(&mut values, "name", d.label.clone());
+                let (volume, diagnostics) = read::volume(&values);
+                (Some(Object::Volume(volume)), diagnostics)
+            }
+            Kind::Job => {
+                default_to(&mut values, "name", d.label.clone());
+                let (job, diagnostics) = read::job(&values);
+                (Some(Object::Job(Box::new(job))), diagnostics)
+            }
+            Kind::Alert => {
+                let cronjob_name = backstop_codegen::policy::cronjob_name(&d.label);
+                default_to(&mut values, "cronjob_name", cronjob_name);
+                let (alert, diagnostics) = read::alert(&values);
+                (Some(Object::Alert(alert)), diagnostics)
+            }
             Kind::RestoreTest => {
-                let job = convert::job_id(&mut fields, block.body.has_attribute("job"));
-                let test = convert::restore_test(&mut fields);
-                job.map(|job| Object::RestoreTest { job, test })
+                let mut diagnostics = Diagnostics::new();
+                let job = job_id(&values, block.body.has_attribute("job"), &mut diagnostics);
+                let (test, problems) = read::restore_test(&values);
+                diagnostics.extend(problems);
+                (
+                    job.map(|job| Object::RestoreTest { job, test }),
+                    diagnostics,
+                )
             }
             Kind::Restore => {
-                let job = convert::job_id(&mut fields, block.body.has_attribute("job"));
-                let restore = convert::restore(&mut fields);
-                job.map(|job| Object::Restore { job, restore })
+                let mut diagnostics = Diagnostics::new();
+                let job = job_id(&values, block.body.has_attribute("job"), &mut diagnostics);
+                let (restore, problems) = read::restore(&values);
+                diagnostics.extend(problems);
+                (job.map(|job| Object::Restore { job, restore }), diagnostics)
             }
         };
-        for diagnostic in &fields.diagnostics {
+        for diagnostic in &diagnostics {
             let offset = locate::offset(block, &diagnostic.path);
             errors.push(
                 source
@@ -207,6 +226,33 @@ pub fn load(source: SourceFile) -> Result<Loaded, Vec<SpecError>> {
         errors,
         defaults_complete,
     })
+}
+
+/// `name` of a volume or job defaults to the block label, an alert's `cronjob_name` to
+/// the CronJob of the job with that label.
+fn default_to(values: &mut Map<String, serde_json::Value>, name: &str, value: String) {
+    if values.get(name).is_none_or(serde_json::Value::is_null) {
+        values.insert(name.to_string(), serde_json::Value::String(value));
+    }
+}
+
+/// The block id of the backup job a drill or restore belongs to (the evaluator resolved
+/// `job = backup_job.ID` to `ID`); required. A `job` that is `written` but did not resolve
+/// was reported where it is written.
+fn job_id(
+    values: &Map<String, serde_json::Value>,
+    written: bool,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let job = values.get("job").and_then(serde_json::Value::as_str);
+    if job.is_none() && !written {
+        diagnostics.push(Diagnostic::new(
+            AttrPath::root("job"),
+            "this block has no `job`",
+            "name the backup it belongs to, e.g. job = backup_job.mailserver",
+        ));
+    }
+    job.map(str::to_string)
 }
 
 /// Checks block types and labels; returns the usable blocks.
@@ -313,7 +359,7 @@ fn evaluate_block(
             Structure::Attribute(attribute) => {
                 let name = attribute.key.as_str();
                 if kind.attribute_type(name).is_none() {
-                    let known = kind.attributes().iter().map(|(n, _)| *n);
+                    let known = kind.attributes().iter().map(|a| a.name);
                     let hint = match did_you_mean(name, known) {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => format!(
@@ -321,7 +367,7 @@ fn evaluate_block(
                             kind.block_type(),
                             kind.attributes()
                                 .iter()
-                                .map(|(n, _)| *n)
+                                .map(|a| a.name)
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),
@@ -337,7 +383,7 @@ fn evaluate_block(
                     );
                     continue;
                 }
-                let value = if kind.attribute_type(name) == Some(Type::JobRef) {
+                let value = if kind.attribute_type(name) == Some(&AttrType::Job) {
                     evaluator
                         .job_ref(&attribute.value)
                         .map(serde_json::Value::String)

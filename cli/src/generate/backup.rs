@@ -10,7 +10,7 @@ use backstop_codegen::policy;
 use backstop_codegen::render::hcl_quoted;
 use backstop_codegen::schedule::Schedule;
 use backstop_codegen::{
-    BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, RestoreTest, SecretRef,
+    BackupAlert, BackupJob, Defaults, Mount, NfsBackupVolume, RestoreTest, SecretRef, Strategy,
 };
 use backstop_lint::eval::{Scope, Val};
 use backstop_lint::model::{Pvc, PvcKind, Stack, VolumeSource, Workload};
@@ -237,7 +237,7 @@ fn plan(
             name: claim.name.clone(),
             namespace: claim.namespace.clone(),
             schedule: schedule.clone(),
-            strategy: dump.strategy.into(),
+            strategy: dump.strategy,
             host: Some(dump.host),
             user: Some(dump.user),
             password_secret: Some(dump.password),
@@ -248,7 +248,7 @@ fn plan(
             name: claim.name.clone(),
             namespace: claim.namespace.clone(),
             schedule: schedule.clone(),
-            strategy: "rsync".into(),
+            strategy: Strategy::Rsync,
             source_claim: Some(claim.claim_name.clone()),
             mounts: workload
                 .map(|w| mounts_of(stack, w, pvc))
@@ -403,7 +403,7 @@ fn validate_generated(
 struct Database {
     /// The start of the image's name (after its registry and repository path).
     image: &'static str,
-    strategy: &'static str,
+    strategy: Strategy,
     /// Variables naming the superuser, and the superuser when none is set.
     user_vars: &'static [&'static str],
     default_user: &'static str,
@@ -415,28 +415,28 @@ const POSTGRES_PASSWORD: &[&str] = &["POSTGRES_PASSWORD"];
 const DATABASES: [Database; 4] = [
     Database {
         image: "postgres",
-        strategy: "pg_dumpall",
+        strategy: Strategy::PgDumpall,
         user_vars: POSTGRES_USER,
         default_user: "postgres",
         password_vars: POSTGRES_PASSWORD,
     },
     Database {
         image: "postgis",
-        strategy: "pg_dumpall",
+        strategy: Strategy::PgDumpall,
         user_vars: POSTGRES_USER,
         default_user: "postgres",
         password_vars: POSTGRES_PASSWORD,
     },
     Database {
         image: "mariadb",
-        strategy: "mysqldump",
+        strategy: Strategy::Mysqldump,
         user_vars: &[],
         default_user: "root",
         password_vars: &["MARIADB_ROOT_PASSWORD", "MYSQL_ROOT_PASSWORD"],
     },
     Database {
         image: "mysql",
-        strategy: "mysqldump",
+        strategy: Strategy::Mysqldump,
         user_vars: &[],
         default_user: "root",
         password_vars: &["MYSQL_ROOT_PASSWORD"],
@@ -444,7 +444,7 @@ const DATABASES: [Database; 4] = [
 ];
 
 struct Dump {
-    strategy: &'static str,
+    strategy: Strategy,
     host: String,
     user: String,
     password: SecretRef,
@@ -749,7 +749,7 @@ fn render_backstop(plan: &Plan, drill: Option<&RestoreTest>) -> String {
         hcl_quoted(&job.name),
         hcl_quoted(&job.namespace),
         hcl_quoted(&job.schedule),
-        hcl_quoted(&job.strategy),
+        hcl_quoted(job.strategy.as_str()),
         hcl_quoted(&alert.cronjob_name),
         hcl_quoted(&alert.namespace),
         hcl_quoted(alert.schedule.as_deref().unwrap_or_default()),

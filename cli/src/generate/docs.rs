@@ -1,6 +1,6 @@
 //! `backstop generate docs [--check]`: the registry-layout provider docs under `docs/`,
-//! generated from the provider's own schema and the examples under `examples/`, so the
-//! docs cannot drift from the provider. `--check` exits 1 when `docs/` is stale (CI).
+//! generated from the core's attribute tables (which the provider serves) and the examples
+//! under `examples/`, so the docs cannot drift from the provider. `--check` exits 1 when `docs/` is stale (CI).
 
 mod pages;
 mod schema_markdown;
@@ -19,7 +19,7 @@ pub struct Args {
     #[arg(long, default_value = ".")]
     dir: PathBuf,
     /// Read the schema from this file (the output of `terraform providers schema -json`, or
-    /// its per-provider object) instead of the provider built into this binary.
+    /// its per-provider object) instead of the core's tables built into this binary.
     #[arg(long)]
     schema: Option<PathBuf>,
 }
@@ -62,7 +62,7 @@ fn tree(schema: &Value, root: &Path) -> Result<GeneratedTree, Vec<String>> {
 
 fn load_schema(file: Option<&Path>) -> Result<Value, String> {
     let Some(file) = file else {
-        return Ok(terraform_provider_backstop::schema_json());
+        return Ok(backstop_codegen::schema::schema_json());
     };
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let json: Value =

@@ -168,10 +168,7 @@ pub fn restore_job(
     job: &BackupJob,
     restore: &Restore,
 ) -> Result<Rendered, Diagnostics> {
-    let dump = matches!(
-        Strategy::parse(&job.strategy),
-        Some(Strategy::PgDumpall | Strategy::Mysqldump)
-    );
+    let dump = matches!(job.strategy, Strategy::PgDumpall | Strategy::Mysqldump);
     let no_target = (restore.target_claim.is_none() && !dump).then(|| {
         Diagnostic::new(
             AttrPath::root("target_claim"),

@@ -169,12 +169,19 @@ impl Prometheus {
     }
 }
 
-/// The innermost cause of a transport error: "Connection refused", "timed out", a TLS error.
+/// The cause of a transport error: "Connection refused", "timed out", a TLS error. The
+/// innermost cause, except for a certificate error: OpenSSL's innermost error only says
+/// "certificate verify failed", the layer above it also says why (e.g. "unable to get
+/// local issuer certificate"), so the outermost cause that names a certificate is used.
 fn transport_cause(error: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(source) = cause.source() {
-        cause = source;
+    let mut chain: Vec<&dyn std::error::Error> = vec![error];
+    while let Some(source) = chain[chain.len() - 1].source() {
+        chain.push(source);
     }
+    let cause = chain
+        .iter()
+        .find(|e| e.to_string().contains("certificate"))
+        .unwrap_or(&chain[chain.len() - 1]);
     let kind = if error.is_timeout() {
         "timed out"
     } else if error.is_connect() {

@@ -10,6 +10,8 @@ use serde_json::{json, Map, Value};
 
 /// Used only if neither `stale_after` nor `schedule` can be read; validation rejects that
 /// input before rendering, so this is the daily job's threshold as a safe fallback.
+/// The `severity` label of every rule when none is set.
+pub(crate) const DEFAULT_SEVERITY: &str = "critical";
 const FALLBACK_THRESHOLD_SECONDS: u64 = 36 * 3600;
 pub(super) const STALE_FOR: &str = "30m";
 const NEVER_SUCCEEDED_FOR: &str = "1h";
@@ -127,7 +129,7 @@ impl<'a> Rules<'a> {
         let mut labels = Map::new();
         labels.insert(
             "severity".into(),
-            json!(self.alert.severity.as_deref().unwrap_or("critical")),
+            json!(self.alert.severity.as_deref().unwrap_or(DEFAULT_SEVERITY)),
         );
         labels.insert("cronjob".into(), json!(self.alert.cronjob_name));
         labels.extend(self.alert.labels.iter().map(|(k, v)| (k.clone(), json!(v))));

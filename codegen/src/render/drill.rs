@@ -40,7 +40,7 @@ pub struct DrillServer {
 /// The server image a dump drill runs in, for a validated dump job and drill.
 pub fn server_image(job: &BackupJob, test: &RestoreTest) -> Option<DrillServer> {
     let version = test.server_version.as_deref()?;
-    match Strategy::parse(&job.strategy)? {
+    match job.strategy {
         Strategy::PgDumpall => Some(DrillServer {
             image: format!("postgres:{version}-alpine"),
             shell: "/bin/sh",
@@ -66,7 +66,7 @@ pub fn cronjob_name(name: &str) -> String {
 
 /// The drill's CronJob name and script, for a validated job.
 pub fn render(job: &BackupJob, test: &RestoreTest) -> (String, String) {
-    let strategy = Strategy::parse(&job.strategy).unwrap_or(Strategy::Rsync);
+    let strategy = job.strategy;
     if let Some(server) = server_image(job, test) {
         return (
             cronjob_name(&job.name),

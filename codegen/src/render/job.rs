@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 /// Bounds of the default `activeDeadlineSeconds` (half the shortest gap between runs): a
 /// run every 5 minutes still gets 10 minutes (Forbid skips the runs it overlaps), a weekly
 /// one is killed after 12 hours rather than hanging for days.
-const MIN_DEFAULT_DEADLINE_SECONDS: u64 = 600;
-const MAX_DEFAULT_DEADLINE_SECONDS: u64 = 43_200;
+pub(crate) const MIN_DEFAULT_DEADLINE_SECONDS: u64 = 600;
+pub(crate) const MAX_DEFAULT_DEADLINE_SECONDS: u64 = 43_200;
 
 /// How long a run may take before Kubernetes kills it and the Job fails (the Failed
 /// alert then fires instead of a hung run blocking every later one under Forbid).
@@ -26,17 +26,8 @@ pub fn active_deadline_seconds(job: &BackupJob) -> u64 {
     (gap / 2).clamp(MIN_DEFAULT_DEADLINE_SECONDS, MAX_DEFAULT_DEADLINE_SECONDS)
 }
 
-/// Validation has accepted the strategy; rsync is only a fallback for the type system.
-fn strategy_of(job: &BackupJob) -> Strategy {
-    Strategy::parse(&job.strategy).unwrap_or(Strategy::Rsync)
-}
-
 pub fn render(defaults: &Defaults, job: &BackupJob) -> RenderedJob {
-    render_with(
-        &ScriptTemplates::for_strategy(strategy_of(job)),
-        defaults,
-        job,
-    )
+    render_with(&ScriptTemplates::for_strategy(job.strategy), defaults, job)
 }
 
 pub fn render_with(
@@ -45,7 +36,7 @@ pub fn render_with(
     job: &BackupJob,
 ) -> RenderedJob {
     let cronjob_name = cronjob_name(&job.name);
-    let strategy = strategy_of(job);
+    let strategy = job.strategy;
     let script = templates.render(job, strategy, &cronjob_name);
     let labels = conventions::labels(defaults, &job.labels);
 

@@ -1,12 +1,12 @@
 //! Renderers: valid model in, Kubernetes objects, scripts and rules out. Each function
 //! expects input that `validate` accepted; `crate::render_*` enforce that order.
 
-mod alert;
+pub(crate) mod alert;
 pub(crate) mod conventions;
 pub mod drill;
 pub mod drill_cronjob;
 mod hcl;
-mod job;
+pub(crate) mod job;
 pub mod restore;
 pub mod restore_alert;
 pub mod restore_job;
@@ -21,7 +21,9 @@ use serde_json::Value;
 
 pub use crate::policy::{app_of_cronjob, cronjob_name};
 pub use alert::default_prefix;
-pub use conventions::{BACKUP_DIR, IMAGE, MANAGED_BY, MANAGED_BY_KEY, PUSHGATEWAY_URL};
+pub use conventions::{
+    BACKUP_DIR, IMAGE, MANAGED_BY, MANAGED_BY_KEY, NFS_BASE_PATH, PUSHGATEWAY_URL,
+};
 pub use scripts::ScriptTemplates;
 pub use yaml::to_yaml;
 

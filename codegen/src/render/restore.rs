@@ -18,7 +18,7 @@ const CLIENT_MARIADB: &str = include_str!("../../templates/restore_client_mariad
 
 /// Renders the restore of a validated rsync (`folder` set) or sqlite job.
 pub fn render(job: &BackupJob, r: &Restore, folder: Option<&str>) -> String {
-    let sqlite = Strategy::parse(&job.strategy) == Some(Strategy::Sqlite);
+    let sqlite = job.strategy == Strategy::Sqlite;
     let database = job.database.as_deref().unwrap_or_default();
     let database_name = database.rsplit('/').next().unwrap_or(database);
     let (copy, snapshots, tool, package) = if sqlite {
@@ -28,7 +28,7 @@ pub fn render(job: &BackupJob, r: &Restore, folder: Option<&str>) -> String {
     };
     let context = json!({
         "backup_cronjob": crate::policy::cronjob_name(&job.name),
-        "strategy": job.strategy,
+        "strategy": job.strategy.as_str(),
         "folder": quote(folder.unwrap_or_default()),
         "database_name": quote(database_name),
         "snapshot": quote(r.snapshot.as_deref().unwrap_or_default()),
@@ -42,7 +42,7 @@ pub fn render(job: &BackupJob, r: &Restore, folder: Option<&str>) -> String {
 
 /// Renders the restore of a validated pg_dumpall or mysqldump job.
 pub fn render_dump(job: &BackupJob, r: &Restore) -> String {
-    let strategy = Strategy::parse(&job.strategy).unwrap_or(Strategy::PgDumpall);
+    let strategy = job.strategy;
     // The databases every server has: present on the server is no clash for them.
     let (client, tool, package, system) = if strategy == Strategy::PgDumpall {
         (

@@ -3,7 +3,7 @@
 
 use super::{conventions, scripts};
 use crate::policy;
-use crate::{BackupJob, Defaults, Strategy};
+use crate::{BackupJob, Defaults};
 use serde_json::{json, Value};
 
 /// Where the target claim is mounted; the script restores into a folder inside it (a
@@ -70,7 +70,7 @@ pub fn render_dump(defaults: &Defaults, job: &BackupJob, script: &str) -> Value 
         json!({ "name": "DB_HOST", "value": job.host.clone().unwrap_or_default() }),
         json!({ "name": "DB_USER", "value": job.user.clone().unwrap_or_default() }),
     ];
-    let strategy = Strategy::parse(&job.strategy).unwrap_or(Strategy::PgDumpall);
+    let strategy = job.strategy;
     if let (Some(variable), Some(secret)) = (scripts::password_env(strategy), &job.password_secret)
     {
         env.push(json!({

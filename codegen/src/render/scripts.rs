@@ -36,6 +36,9 @@ pub fn default_keep(strategy: Strategy) -> u32 {
 /// The shrink guard's default: a source that lost more than half of its files or bytes.
 pub const DEFAULT_MAX_SHRINK_PERCENT: u32 = 50;
 
+/// Whether a full destination loses its oldest copy to make room, when `make_room` is unset.
+pub const DEFAULT_MAKE_ROOM: bool = true;
+
 /// The longest a run waits for another run's lock on the same destination.
 const MAX_LOCK_WAIT_SECONDS: u64 = 1800;
 
@@ -152,7 +155,10 @@ pub fn tunables(job: &BackupJob, strategy: Strategy) -> Vec<(&'static str, Strin
         ),
     ];
     if strategy != Strategy::Command {
-        tunables.push(("MAKE_ROOM", job.make_room.unwrap_or(true).to_string()));
+        tunables.push((
+            "MAKE_ROOM",
+            job.make_room.unwrap_or(DEFAULT_MAKE_ROOM).to_string(),
+        ));
     }
     if matches!(strategy, Strategy::PgDumpall | Strategy::Mysqldump) {
         tunables.push(("DB_HOST", job.host.clone().unwrap_or_default()));

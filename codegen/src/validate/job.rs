@@ -100,7 +100,7 @@ pub(crate) fn check(job: &BackupJob) -> Report {
             "give a percentage from 0 to 100 (100 turns the ratio check off)",
         );
     }
-    if job.make_room.is_some() && Strategy::parse(&job.strategy) == Some(Strategy::Command) {
+    if job.make_room.is_some() && job.strategy == Strategy::Command {
         report.error(
             AttrPath::root("make_room"),
             "make_room does not apply to the command strategy (its command's errors are its own)",
@@ -118,17 +118,7 @@ pub(crate) fn check(job: &BackupJob) -> Report {
     if let Some(resources) = &job.resources {
         check_resources(&mut report, resources);
     }
-    match Strategy::parse(&job.strategy) {
-        Some(strategy) => check_strategy(&mut report, job, strategy),
-        None => report.error(
-            AttrPath::root("strategy"),
-            format!("{:?} is not a backup strategy", job.strategy),
-            format!(
-                "use one of {}",
-                Strategy::ALL.map(Strategy::as_str).join(", ")
-            ),
-        ),
-    }
+    check_strategy(&mut report, job, job.strategy);
     report
 }
 

@@ -1,80 +1,90 @@
-//! Reading Terraform values into the rendering core's model, and the core's rendered
-//! JSON back into Terraform values. Null and unknown read as "not set": the caller only
-//! renders wholly known configurations, and validates partial ones for what is known.
+//! Terraform values into the value tree the core's reader takes (`backstop_codegen::schema::read`),
+//! and the core's rendered JSON back into Terraform values. Null and unknown read as "not
+//! set": the caller only renders wholly known configurations, and validates partial ones
+//! for what is known.
 
-use std::collections::BTreeMap;
-
+use backstop_codegen::schema::{AttrType, ObjectSchema};
 use backstop_codegen::{AttrPath, Diagnostic, Diagnostics};
+use serde_json::Map;
 
 use crate::dynamic::{Number, Value};
 
-pub fn string(config: &Value, name: &str) -> Option<String> {
-    config.attr(name).as_str().map(str::to_string)
-}
-
-/// A required string: empty when unset, which the core's validation reports by name.
-pub fn required_string(config: &Value, name: &str) -> String {
-    string(config, name).unwrap_or_default()
-}
-
-pub fn strings(config: &Value, name: &str) -> Option<Vec<String>> {
-    match config.attr(name) {
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => Some(
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-        ),
-        _ => None,
+/// The configuration as the core's reader takes it: one JSON object of the table's
+/// inputs, null and unknown values left out (also inside lists, maps and objects). A
+/// number the model cannot hold is reported here, on its attribute with the range
+/// Terraform users can act on, and left out too.
+pub fn values(
+    table: &ObjectSchema,
+    config: &Value,
+    diagnostics: &mut Diagnostics,
+) -> Map<String, serde_json::Value> {
+    let mut values = Map::new();
+    for row in &table.inputs {
+        let value = config.attr(row.name);
+        let json = match row.ty {
+            AttrType::Count { min } => count(value, row.name, min, diagnostics),
+            _ => json(value),
+        };
+        if let Some(json) = json {
+            values.insert(row.name.to_string(), json);
+        }
     }
-}
-
-pub fn string_map(config: &Value, name: &str) -> BTreeMap<String, String> {
-    match config.attr(name) {
-        Value::Map(entries) | Value::Object(entries) => entries
-            .iter()
-            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-            .collect(),
-        _ => BTreeMap::new(),
-    }
-}
-
-pub fn bool_or(config: &Value, name: &str, default: bool) -> bool {
-    match config.attr(name) {
-        Value::Bool(b) => *b,
-        _ => default,
-    }
+    values
 }
 
 /// A whole number from `min` up to what u32 holds; anything else is reported on the
 /// attribute with that range.
-pub fn count(config: &Value, name: &str, min: u32, diagnostics: &mut Diagnostics) -> Option<u32> {
-    match config.attr(name) {
-        Value::Number(n) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
-            Some(n) if n >= min => Some(n),
-            _ => {
-                diagnostics.push(Diagnostic::new(
-                    AttrPath::root(name),
-                    format!("{name} must be a whole number from {min} to {}", u32::MAX),
-                    format!("Set {name} to a count such as 8."),
-                ));
-                None
-            }
-        },
-        _ => None,
+fn count(
+    value: &Value,
+    name: &str,
+    min: u32,
+    diagnostics: &mut Diagnostics,
+) -> Option<serde_json::Value> {
+    let Value::Number(n) = value else {
+        return None;
+    };
+    match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+        Some(n) if n >= min => Some(serde_json::Value::from(n)),
+        _ => {
+            diagnostics.push(Diagnostic::new(
+                AttrPath::root(name),
+                format!("{name} must be a whole number from {min} to {}", u32::MAX),
+                format!("Set {name} to a count such as 8."),
+            ));
+            None
+        }
     }
 }
 
-/// A number as a float (the core checks its range). Terraform sends whole numbers as
-/// integers and fractions as floats, or as decimal text when a float would round.
-pub fn float(config: &Value, name: &str) -> Option<f64> {
-    match config.attr(name) {
-        Value::Number(Number::Int(i)) => Some(*i as f64),
-        Value::Number(Number::Uint(u)) => Some(*u as f64),
-        Value::Number(Number::Float(f)) => Some(*f),
-        Value::Number(Number::Decimal(text)) => text.parse().ok(),
-        _ => None,
-    }
+/// A known, non-null value as JSON; `None` for null and unknown.
+fn json(value: &Value) -> Option<serde_json::Value> {
+    Some(match value {
+        Value::Null | Value::Unknown => return None,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => number(n)?,
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+            serde_json::Value::Array(items.iter().filter_map(json).collect())
+        }
+        Value::Map(entries) | Value::Object(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), json(v)?)))
+                .collect(),
+        ),
+    })
+}
+
+fn number(n: &Number) -> Option<serde_json::Value> {
+    Some(match n {
+        Number::Int(i) => serde_json::Value::from(*i),
+        Number::Uint(u) => serde_json::Value::from(*u),
+        Number::Float(f) => serde_json::Value::from(serde_json::Number::from_f64(*f)?),
+        Number::Decimal(text) => match text.parse::<u64>() {
+            Ok(u) => serde_json::Value::from(u),
+            Err(_) => serde_json::Value::from(serde_json::Number::from_f64(text.parse().ok()?)?),
+        },
+    })
 }
 
 /// `<namespace>/<rest>` of an import ID, both parts non-empty and `rest` without `/`.

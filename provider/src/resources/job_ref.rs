@@ -5,26 +5,24 @@
 
 use std::collections::BTreeMap;
 
+use backstop_codegen::schema::{self, read};
 use backstop_codegen::{AttrPath, BackupJob, Defaults, Diagnostics, PathStep};
 
-use super::job;
+use super::convert::values;
 use crate::dynamic::Value;
-use crate::schema::{AttrType, Attribute, Presence};
 
-/// The attribute, with what the object it belongs to does with the job.
-pub fn attribute(description: &'static str) -> Attribute {
-    Attribute::nested(
-        "job",
-        AttrType::Single(job::inputs()),
-        Presence::Required,
-        description,
-    )
-}
-
-/// The backup job of a configuration, and the errors of values the model cannot hold.
-pub fn model(config: &Value) -> (BackupJob, Diagnostics) {
-    let (job, diagnostics) = job::model(config.attr("job"));
-    (job, under_job(diagnostics))
+/// The backup job of a configuration, and the errors of values the model cannot hold;
+/// `Err` when the reader could not read it (a strategy that does not exist), located
+/// under `job` either way.
+pub fn model(config: &Value) -> Result<(BackupJob, Diagnostics), Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let values = values(&schema::backup_job(), config.attr("job"), &mut diagnostics);
+    let (job, problems) = read::job(&values);
+    if problems.is_empty() {
+        Ok((job, under_job(diagnostics)))
+    } else {
+        Err(under_job([diagnostics, problems].concat()))
+    }
 }
 
 /// Whether the job is wholly known: until it is, the drill's or restore's own checks
@@ -75,7 +73,8 @@ fn prefixed(path: &AttrPath) -> AttrPath {
 /// The `job` an import ID determines: its name and namespace, the rest unset until the
 /// next plan reads the configuration.
 pub fn imported(namespace: String, name: String) -> Value {
-    let mut attrs: BTreeMap<String, Value> = job::inputs()
+    let mut attrs: BTreeMap<String, Value> = schema::backup_job()
+        .inputs
         .iter()
         .map(|a| (a.name.to_string(), Value::Null))
         .collect();

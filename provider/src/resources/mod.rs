@@ -18,30 +18,23 @@ mod volume;
 
 use std::collections::BTreeMap;
 
+use backstop_codegen::schema::ObjectSchema;
+pub use backstop_codegen::schema::SchemaKind as Kind;
 use backstop_codegen::{Defaults, Diagnostics};
 
-use crate::dynamic::{Type, Value};
-use crate::schema::{Attribute, Presence, Schema};
+use crate::dynamic::Value;
+use crate::schema::{Presence, Schema};
 
 /// Computed attribute values by name, `id` included.
 pub type Outputs = BTreeMap<&'static str, Value>;
 
-/// The version of the resource schemas. 0 (provider 0.1.0) also stored every object as
-/// JSON and YAML text and the job's script; `lifecycle::upgrade` drops those.
-pub const RESOURCE_SCHEMA_VERSION: i64 = 1;
-
 pub trait Adapter: Send + Sync {
+    /// The object's attribute table (inputs, handles, objects, texts), built once.
+    fn table(&self) -> &ObjectSchema;
     /// The Terraform type name, e.g. `backstop_backup_job`.
-    fn type_name(&self) -> &'static str;
-    fn description(&self) -> &'static str;
-    /// The attributes the user sets.
-    fn inputs(&self) -> Vec<Attribute>;
-    /// Small computed names besides `id`, known at plan whenever the inputs they derive from are.
-    fn handles(&self) -> Vec<Attribute>;
-    /// One attribute per rendered Kubernetes object.
-    fn objects(&self) -> Vec<Attribute>;
-    /// Text forms, byte for byte what `backstop render` writes: data sources only.
-    fn texts(&self) -> Vec<Attribute>;
+    fn type_name(&self) -> &'static str {
+        self.table().type_name
+    }
     /// Renders a wholly known configuration into the computed attributes of `kind`
     /// (`id`, handles, objects; the texts for a data source only, since serializing them
     /// costs more than rendering); errors carry the offending attribute's path.
@@ -63,33 +56,14 @@ pub trait Adapter: Send + Sync {
     fn id_format(&self) -> &'static str;
 }
 
-pub const ID_DESCRIPTION: &str = "`<namespace>/<object name>`: the claim's name for a volume, the CronJob's for a job and its alert rules, the drill's CronJob's for a restore test, the Job's for a restore. Known at plan once those are; also the import ID.";
-
-/// Whether a schema is a managed resource's or a data source's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Resource,
-    DataSource,
-}
-
 /// The full schema: inputs, then `id`, handles and objects, then (data sources) the texts.
 pub fn schema_of(adapter: &dyn Adapter, kind: Kind) -> Schema {
-    let mut attributes = adapter.inputs();
-    attributes.push(Attribute::computed("id", Type::String, ID_DESCRIPTION));
-    attributes.extend(adapter.handles());
-    attributes.extend(adapter.objects());
-    let version = match kind {
-        Kind::Resource => RESOURCE_SCHEMA_VERSION,
-        Kind::DataSource => {
-            attributes.extend(adapter.texts());
-            0
-        }
-    };
-    Schema {
-        version,
-        description: adapter.description(),
-        attributes,
-    }
+    let table = adapter.table();
+    Schema::from_table(
+        ObjectSchema::version(kind),
+        &table.description,
+        &table.attributes(kind),
+    )
 }
 
 /// The managed resource's schema.
@@ -128,10 +102,10 @@ pub fn namespaced_id(config: &Value, namespace: &str, name: Option<&Value>) -> V
 /// Every resource type the provider serves; the data sources have the same names.
 pub fn all() -> Vec<Box<dyn Adapter>> {
     vec![
-        Box::new(volume::Volume),
+        Box::new(volume::Volume::default()),
         Box::new(job::Job::default()),
-        Box::new(alert::Alert),
-        Box::new(restore_test::Drill),
-        Box::new(restore::RestoreJob),
+        Box::new(alert::Alert::default()),
+        Box::new(restore_test::Drill::default()),
+        Box::new(restore::RestoreJob::default()),
     ]
 }

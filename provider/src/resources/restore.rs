@@ -3,108 +3,31 @@
 //! cluster, once, so the docs say how to hand it over.
 
 use backstop_codegen::render::restore_job;
+use backstop_codegen::schema::{self, read, ObjectSchema};
 use backstop_codegen::{AttrPath, BackupJob, Defaults, Diagnostic, Diagnostics, Restore};
 
-use super::convert::{bool_or, json_text, json_value, split_id, string, yaml_text};
+use super::convert::{json_text, json_value, split_id, values, yaml_text};
 use super::{job_ref, namespaced_id, Adapter, Kind, Outputs};
-use crate::dynamic::{Type, Value};
-use crate::schema::Attribute;
+use crate::dynamic::Value;
 
 /// Where the core roots a restore's own errors.
 const BLOCK: &str = "restore";
 
-pub struct RestoreJob;
+pub struct RestoreJob {
+    table: ObjectSchema,
+}
+
+impl Default for RestoreJob {
+    fn default() -> Self {
+        RestoreJob {
+            table: schema::restore(),
+        }
+    }
+}
 
 impl Adapter for RestoreJob {
-    fn type_name(&self) -> &'static str {
-        "backstop_restore"
-    }
-
-    fn description(&self) -> &'static str {
-        "A restore of one backup job's snapshot (default: the newest complete one), rendered as a Kubernetes Job \
-         `<name>-restore`. Files (rsync, sqlite) are copied into a staging folder of `target_claim`, verified against the \
-         snapshot's manifest, and only then swapped in; a non-empty target is refused unless `overwrite = true`. A dump is \
-         replayed against the job's database server.\n\n\
-         Rendering changes nothing in the cluster: the restore runs when the Job is created, once. For a one-off restore \
-         read the data source and apply its `manifest_yaml` with `kubectl apply -f -`, then delete the Job. A `manifest` \
-         given to `kubernetes_manifest` runs the restore on the apply that creates it, and again whenever the Job is \
-         created anew (after a `kubectl delete`, say; a Job's pod template cannot change in place): remove both blocks \
-         once the restore is done, and never leave one with `overwrite = true` in a stack."
-    }
-
-    fn inputs(&self) -> Vec<Attribute> {
-        vec![
-            job_ref::attribute(
-                "The backup job whose snapshot is restored: `job = backstop_backup_job.<name>` (its inputs; the job's computed \
-                 attributes are dropped). Changing the job's `name` or `namespace` replaces the resource.",
-            ),
-            Attribute::optional(
-                "snapshot",
-                Type::String,
-                "The snapshot: `2026-15` (rsync week), `20260406-030000` (sqlite), `backup-20260406-030000.sql.gz` (dumps). \
-                 Defaults to the newest complete one; a named snapshot without a manifest is refused.",
-            ),
-            Attribute::optional(
-                "folder",
-                Type::String,
-                "rsync: the snapshot folder to restore, a key of the job's `mounts`. Defaults to the only one.",
-            ),
-            Attribute::optional(
-                "overwrite",
-                Type::Bool,
-                "Replace a target folder that holds anything (its old content is kept aside until the restored data is \
-                 verified). Defaults to `false`: a non-empty target is refused. Not for dumps.",
-            ),
-            Attribute::optional(
-                "target_claim",
-                Type::String,
-                "rsync and sqlite (required): the claim to restore into, e.g. the job's `source_claim` or a fresh claim. \
-                 Not for dumps, which are replayed against the job's `host`.",
-            ),
-            Attribute::optional(
-                "target_path",
-                Type::String,
-                "rsync and sqlite: the folder inside the target claim that receives the data. Defaults to the snapshot \
-                 folder's name (rsync) or `data` (sqlite).",
-            ),
-        ]
-    }
-
-    fn handles(&self) -> Vec<Attribute> {
-        vec![Attribute::computed(
-            "job_name",
-            Type::String,
-            "Name of the restore Job, `<name>-restore`, e.g. for `kubectl logs job/<job_name>`.",
-        )]
-    }
-
-    fn objects(&self) -> Vec<Attribute> {
-        vec![Attribute::computed(
-            "manifest",
-            Type::Dynamic,
-            "The restore Job as an object (its script included). Creating it in the cluster runs the restore: see the \
-             description before giving it to `kubernetes_manifest`.",
-        )]
-    }
-
-    fn texts(&self) -> Vec<Attribute> {
-        vec![
-            Attribute::computed(
-                "script",
-                Type::String,
-                "The restore script the Job runs (also embedded in the manifest).",
-            ),
-            Attribute::computed(
-                "manifest_yaml",
-                Type::String,
-                "The restore Job as YAML, as `backstop render --format yaml` writes it, for `kubectl apply -f -`.",
-            ),
-            Attribute::computed(
-                "manifest_json",
-                Type::String,
-                "The restore Job as JSON, as `backstop render --format json --out DIR` writes it.",
-            ),
-        ]
+    fn table(&self) -> &ObjectSchema {
+        &self.table
     }
 
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
@@ -124,8 +47,8 @@ impl Adapter for RestoreJob {
         config: &Value,
         kind: Kind,
     ) -> Result<Outputs, Diagnostics> {
-        let (job, diagnostics) = job_ref::model(config);
-        let restore = model(config);
+        let (job, mut diagnostics) = job_ref::model(config)?;
+        let restore = self.model(config, &mut diagnostics);
         let rendered =
             backstop_codegen::render_restore(defaults, &job, &restore).map_err(|more| {
                 [diagnostics.clone(), job_ref::locate(more, BLOCK, defaults)].concat()
@@ -200,12 +123,12 @@ fn no_target() -> Diagnostic {
     )
 }
 
-fn model(config: &Value) -> Restore {
-    Restore {
-        snapshot: string(config, "snapshot"),
-        folder: string(config, "folder"),
-        overwrite: bool_or(config, "overwrite", false),
-        target_claim: string(config, "target_claim"),
-        target_path: string(config, "target_path"),
+impl RestoreJob {
+    /// The restore's own inputs (`job` is read by `job_ref`).
+    fn model(&self, config: &Value, diagnostics: &mut Diagnostics) -> Restore {
+        let values = values(&self.table, config, diagnostics);
+        let (restore, problems) = read::restore(&values);
+        diagnostics.extend(problems);
+        restore
     }
 }

@@ -1,75 +1,33 @@
 //! `backstop_nfs_backup_volume`: the static NFS PersistentVolume and the claim bound to it.
 
+use backstop_codegen::schema::{self, read, ObjectSchema};
 use backstop_codegen::{Defaults, Diagnostics, NfsBackupVolume};
 
-use super::convert::{
-    json_text, json_value, required_string, split_id, string, string_map, strings, yaml_text,
-};
+use super::convert::{json_text, json_value, split_id, values, yaml_text};
 use super::{namespaced_id, Adapter, Kind, Outputs};
-use crate::dynamic::{Type, Value};
-use crate::schema::Attribute;
+use crate::dynamic::Value;
 
-pub struct Volume;
+pub struct Volume {
+    table: ObjectSchema,
+}
+
+impl Default for Volume {
+    fn default() -> Self {
+        Volume {
+            table: schema::nfs_backup_volume(),
+        }
+    }
+}
 
 impl Adapter for Volume {
-    fn type_name(&self) -> &'static str {
-        "backstop_nfs_backup_volume"
-    }
-
-    fn description(&self) -> &'static str {
-        "An NFS-backed PersistentVolume and the PersistentVolumeClaim bound to it, where a backup CronJob writes its snapshots. \
-         The PV's reclaim policy is `Retain` so that deleting the claim never deletes backups."
-    }
-
-    fn inputs(&self) -> Vec<Attribute> {
-        vec![
-            Attribute::required("name", Type::String, "Name of both the PV and the PVC, by convention `<app>-backup-host`. Changing it replaces the resource.")
-                .requires_replace(),
-            Attribute::required("namespace", Type::String, "Namespace of the PVC. Changing it replaces the resource.").requires_replace(),
-            Attribute::optional("nfs_server", Type::String, "NFS server host name or address. Defaults to the provider's `nfs_server`."),
-            Attribute::optional("nfs_path", Type::String, "Export path on the NFS server. Defaults to `<nfs_base_path>/<name>` (`/srv/nfs/<name>`)."),
-            Attribute::optional("storage", Type::String, "Capacity of the PV and PVC, informational for NFS. Defaults to `10Gi`."),
-            Attribute::optional("access_modes", Type::list(Type::String), "Access modes of the PV and PVC. Defaults to `[\"ReadWriteMany\"]`."),
-            Attribute::optional("storage_class", Type::String, "Storage class name of the PV and PVC. Defaults to the provider's `storage_class`, else `backstop-static-nfs`, a class no StorageClass provisions, so the claim binds only to its own PV."),
-            Attribute::optional(
-                "mount_options",
-                Type::list(Type::String),
-                "NFS mount options. Defaults to the provider's, else `nfsvers=4`, `soft`, `timeo=30`, `retrans=3`, `actimeo=5`.",
-            ),
-            Attribute::optional("reclaim_policy", Type::String, "Reclaim policy of the PV. Defaults to `Retain`."),
-            Attribute::optional("csi_driver", Type::String, "CSI driver of the PV. Defaults to `nfs.csi.k8s.io`."),
-            Attribute::optional("labels", Type::map(Type::String), "Labels added to both objects, after the provider's `labels`."),
-        ]
-    }
-
-    fn handles(&self) -> Vec<Attribute> {
-        vec![
-            Attribute::computed(
-                "claim_name",
-                Type::String,
-                "Name of the PVC, for a backup job's `destination_claim`.",
-            ),
-            Attribute::computed("volume_name", Type::String, "Name of the PV."),
-        ]
-    }
-
-    fn objects(&self) -> Vec<Attribute> {
-        vec![
-            Attribute::computed("persistent_volume_manifest", Type::Dynamic, "The PersistentVolume as an object, usable directly as `kubernetes_manifest.manifest`."),
-            Attribute::computed("persistent_volume_claim_manifest", Type::Dynamic, "The PersistentVolumeClaim as an object, usable directly as `kubernetes_manifest.manifest`."),
-        ]
-    }
-
-    fn texts(&self) -> Vec<Attribute> {
-        vec![
-            Attribute::computed("manifest_yaml", Type::String, "Both objects as a two-document YAML stream, PV first, as `backstop render --format yaml` writes them."),
-            Attribute::computed("manifest_json", Type::String, "Both objects as a JSON array, PV first, as `backstop render --format json` writes them."),
-        ]
+    fn table(&self) -> &ObjectSchema {
+        &self.table
     }
 
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
-        let mut diagnostics = backstop_codegen::validate::defaults(defaults);
-        diagnostics.extend(backstop_codegen::validate::volume(defaults, &model(config)));
+        let (volume, mut diagnostics) = self.model(config);
+        diagnostics.extend(backstop_codegen::validate::defaults(defaults));
+        diagnostics.extend(backstop_codegen::validate::volume(defaults, &volume));
         diagnostics
     }
 
@@ -79,7 +37,10 @@ impl Adapter for Volume {
         config: &Value,
         kind: Kind,
     ) -> Result<Outputs, Diagnostics> {
-        let volume = model(config);
+        let (volume, diagnostics) = self.model(config);
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
         let rendered = backstop_codegen::render_volume(defaults, &volume)?;
         let both = [
             &rendered.persistent_volume,
@@ -120,7 +81,7 @@ impl Adapter for Volume {
         };
         // The names depend on `name` alone, so the core renders them from it (no
         // validation: other inputs may be unknown, and read as unset here).
-        let names = backstop_codegen::render::volume(&Defaults::default(), &model(config));
+        let names = backstop_codegen::render::volume(&Defaults::default(), &self.model(config).0);
         let claim_name = Value::string(&names.claim_name);
         Outputs::from([
             ("id", namespaced_id(config, "namespace", Some(&claim_name))),
@@ -143,18 +104,13 @@ impl Adapter for Volume {
     }
 }
 
-fn model(config: &Value) -> NfsBackupVolume {
-    NfsBackupVolume {
-        name: required_string(config, "name"),
-        namespace: required_string(config, "namespace"),
-        nfs_server: string(config, "nfs_server"),
-        nfs_path: string(config, "nfs_path"),
-        storage: string(config, "storage"),
-        access_modes: strings(config, "access_modes"),
-        storage_class: string(config, "storage_class"),
-        mount_options: strings(config, "mount_options"),
-        reclaim_policy: string(config, "reclaim_policy"),
-        csi_driver: string(config, "csi_driver"),
-        labels: string_map(config, "labels"),
+impl Volume {
+    /// The model of a configuration, and the errors of values the model cannot hold.
+    fn model(&self, config: &Value) -> (NfsBackupVolume, Diagnostics) {
+        let mut diagnostics = Diagnostics::new();
+        let values = values(&self.table, config, &mut diagnostics);
+        let (volume, problems) = read::volume(&values);
+        diagnostics.extend(problems);
+        (volume, diagnostics)
     }
 }

@@ -6,8 +6,10 @@
 //! the modules follow them by construction and change when the core does.
 
 use super::tf_align::align;
-use backstop_codegen::render::kubernetes_hcl;
-use backstop_codegen::{BackupJob, Defaults, NfsBackupVolume, SecretRef};
+use backstop_codegen::policy::BACKUP_DIR;
+use backstop_codegen::render::{hcl_quoted, kubernetes_hcl, IMAGE, NFS_BASE_PATH};
+use backstop_codegen::schema::{self, AttrType, ObjectSchema};
+use backstop_codegen::{BackupJob, Defaults, NfsBackupVolume, SecretRef, Strategy};
 use serde_json::Value;
 
 /// One generated module: its folder under `modules/` and its `.tf` files.
@@ -39,8 +41,8 @@ struct Sentinel {
 pub fn variants() -> Result<Vec<Variant>, String> {
     Ok(vec![
         nfs_backup_volume()?,
-        dump_job("pg_dumpall")?,
-        dump_job("mysqldump")?,
+        dump_job(Strategy::PgDumpall)?,
+        dump_job(Strategy::Mysqldump)?,
     ])
 }
 
@@ -84,12 +86,12 @@ fn nfs_backup_volume() -> Result<Variant, String> {
         "# A static NFS PersistentVolume and the claim bound to it, both named `name`, with\n\
          # the backup conventions (Retain, ReadWriteMany, nfsvers=4 soft mount options), for\n\
          # the hashicorp/kubernetes provider. Generated from Backstop's rendering core.\n\n\
-         locals {{\n  nfs_path = coalesce(var.nfs_path, \"/srv/nfs/${{var.name}}\")\n}}\n\n{resources}"
+         locals {{\n  nfs_path = coalesce(var.nfs_path, \"{NFS_BASE_PATH}/${{var.name}}\")\n}}\n\n{resources}"
     );
     Ok(Variant {
         dir: "kubernetes-nfs-backup-volume",
         main_tf,
-        variables_tf: VOLUME_VARIABLES.to_string(),
+        variables_tf: volume_variables()?,
         outputs_tf: VOLUME_OUTPUTS,
     })
 }
@@ -133,12 +135,12 @@ const JOB_SENTINELS: [Sentinel; 9] = [
     },
 ];
 
-fn dump_job(strategy: &'static str) -> Result<Variant, String> {
+fn dump_job(strategy: Strategy) -> Result<Variant, String> {
     let job = BackupJob {
         name: "sentinelapp".to_string(),
         namespace: "sentinelnamespace".to_string(),
         schedule: "17 1 * * *".to_string(),
-        strategy: strategy.to_string(),
+        strategy,
         host: Some("sentinelhost".to_string()),
         user: Some("sentineluser".to_string()),
         password_secret: Some(SecretRef {
@@ -153,7 +155,7 @@ fn dump_job(strategy: &'static str) -> Result<Variant, String> {
         .map_err(|d| format!("rendering the {strategy} module: {d:?}"))?;
     let resources = typed(&[&rendered.cronjob], &JOB_SENTINELS)?;
     let (dir, tool) = match strategy {
-        "pg_dumpall" => (
+        Strategy::PgDumpall => (
             "kubernetes-pg-dumpall-backup",
             "`pg_dumpall | gzip -9` of every PostgreSQL database",
         ),
@@ -162,13 +164,14 @@ fn dump_job(strategy: &'static str) -> Result<Variant, String> {
             "`mysqldump --all-databases --single-transaction | gzip -9`",
         ),
     };
+    let keep = backstop_codegen::render::scripts::default_keep(strategy);
     let main_tf = format!(
         "# The backup CronJob `<name>-backup`: {tool}\n\
-         # to the NFS claim `destination_claim`, 14 days kept, the password read from a Secret,\n\
+         # to the NFS claim `destination_claim`, {keep} days kept, the password read from a Secret,\n\
          # metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider.\n\
          # Generated from Backstop's rendering core.\n\n{resources}"
     );
-    let variables_tf = DUMP_VARIABLES.replace("{image}", backstop_codegen::render::IMAGE);
+    let variables_tf = dump_variables()?;
     Ok(Variant {
         dir,
         main_tf,
@@ -232,27 +235,128 @@ fn substitute(text: &str, sentinel: &Sentinel) -> String {
     out
 }
 
-const VOLUME_VARIABLES: &str = r#"variable "name" {
-  description = "Name of both the PV and the PVC, by convention `<app>-backup-host`."
-  type        = string
+/// One input of a module: its variable name, the attribute path in the object's table its
+/// type comes from, the description users of this module read, and its default.
+struct Input {
+    variable: &'static str,
+    path: &'static [&'static str],
+    description: String,
+    default: Option<String>,
 }
 
-variable "namespace" {
-  description = "Namespace of the PVC."
-  type        = string
+impl Input {
+    fn required(variable: &'static str, path: &'static [&'static str], description: &str) -> Self {
+        Input {
+            variable,
+            path,
+            description: description.to_string(),
+            default: None,
+        }
+    }
+
+    fn with_default(mut self, default: impl Into<String>) -> Self {
+        self.default = Some(default.into());
+        self
+    }
 }
 
-variable "nfs_server" {
-  description = "NFS server host name or address."
-  type        = string
+/// The type constraint of the attribute at `path` (nested attributes by name).
+fn table_type(table: &ObjectSchema, path: &[&str]) -> Result<&'static str, String> {
+    let mut attributes = &table.inputs;
+    let mut found = None;
+    for step in path {
+        let attribute = attributes
+            .iter()
+            .find(|a| a.name == *step)
+            .ok_or_else(|| format!("{} has no attribute {}", table.block_type, path.join(".")))?;
+        if let AttrType::Object(nested) | AttrType::MapOfObjects(nested) = &attribute.ty {
+            attributes = &nested.attributes;
+        }
+        found = Some(&attribute.ty);
+    }
+    match found {
+        Some(AttrType::String) => Ok("string"),
+        Some(AttrType::Count { .. } | AttrType::Fraction) => Ok("number"),
+        Some(AttrType::Bool) => Ok("bool"),
+        Some(AttrType::StringList) => Ok("list(string)"),
+        Some(AttrType::StringMap) => Ok("map(string)"),
+        _ => Err(format!(
+            "{}.{}: a module variable takes a plain type",
+            table.block_type,
+            path.join(".")
+        )),
+    }
 }
 
-variable "nfs_path" {
-  description = "Export path on the NFS server. Defaults to `/srv/nfs/<name>`."
-  type        = string
-  default     = null
+/// `variables.tf` of `inputs`, their types from `table`, aligned like `terraform fmt`.
+fn variables_tf(table: &ObjectSchema, inputs: &[Input]) -> Result<String, String> {
+    let mut blocks = Vec::new();
+    for input in inputs {
+        let mut block = format!(
+            "variable \"{}\" {{\n  description = {}\n  type        = {}\n",
+            input.variable,
+            hcl_quoted(&input.description),
+            table_type(table, input.path)?
+        );
+        if let Some(default) = &input.default {
+            block.push_str(&format!("  default     = {default}\n"));
+        }
+        block.push_str("}\n");
+        blocks.push(block);
+    }
+    Ok(blocks.join("\n"))
 }
-"#;
+
+fn volume_variables() -> Result<String, String> {
+    variables_tf(
+        &schema::nfs_backup_volume(),
+        &[
+            Input::required(
+                "name",
+                &["name"],
+                "Name of both the PV and the PVC, by convention `<app>-backup-host`.",
+            ),
+            Input::required("namespace", &["namespace"], "Namespace of the PVC."),
+            Input::required(
+                "nfs_server",
+                &["nfs_server"],
+                "NFS server host name or address.",
+            ),
+            Input::required(
+                "nfs_path",
+                &["nfs_path"],
+                &format!("Export path on the NFS server. Defaults to `{NFS_BASE_PATH}/<name>`."),
+            )
+            .with_default("null"),
+        ],
+    )
+}
+
+fn dump_variables() -> Result<String, String> {
+    variables_tf(
+        &schema::backup_job(),
+        &[
+            Input::required("name", &["name"], "The database's name; the CronJob is `<name>-backup`."),
+            Input::required("namespace", &["namespace"], "Namespace of the CronJob and of the password Secret."),
+            Input::required("schedule", &["schedule"], "Cron schedule of the dump (5 fields, or a macro such as `@daily`)."),
+            Input::required("host", &["host"], "Host name of the database server."),
+            Input::required("user", &["user"], "User to connect as."),
+            Input::required("password_secret_name", &["password_secret", "name"], "Name of the Secret holding the password."),
+            Input::required("password_secret_key", &["password_secret", "key"], "Key of the password inside the Secret."),
+            Input::required(
+                "destination_claim",
+                &["destination_claim"],
+                &format!("The NFS claim mounted read-write at `{BACKUP_DIR}`, e.g. the `claim_name` of kubernetes-nfs-backup-volume."),
+            ),
+            Input::required(
+                "image",
+                &["image"],
+                "Container image of the backup job (alpine-based: its busybox runs the script).",
+            )
+            .with_default(hcl_quoted(IMAGE)),
+        ],
+    )
+}
 
 const VOLUME_OUTPUTS: &str = r#"output "claim_name" {
   description = "Name of the PVC, for a backup job's `destination_claim`."
@@ -262,53 +366,6 @@ const VOLUME_OUTPUTS: &str = r#"output "claim_name" {
 output "volume_name" {
   description = "Name of the PV."
   value       = kubernetes_persistent_volume.this.metadata[0].name
-}
-"#;
-
-const DUMP_VARIABLES: &str = r#"variable "name" {
-  description = "The database's name; the CronJob is `<name>-backup`."
-  type        = string
-}
-
-variable "namespace" {
-  description = "Namespace of the CronJob and of the password Secret."
-  type        = string
-}
-
-variable "schedule" {
-  description = "Cron schedule of the dump (5 fields, or a macro such as `@daily`)."
-  type        = string
-}
-
-variable "host" {
-  description = "Host name of the database server."
-  type        = string
-}
-
-variable "user" {
-  description = "User to connect as."
-  type        = string
-}
-
-variable "password_secret_name" {
-  description = "Name of the Secret holding the password."
-  type        = string
-}
-
-variable "password_secret_key" {
-  description = "Key of the password inside the Secret."
-  type        = string
-}
-
-variable "destination_claim" {
-  description = "The NFS claim mounted read-write at `/backup`, e.g. the `claim_name` of kubernetes-nfs-backup-volume."
-  type        = string
-}
-
-variable "image" {
-  description = "Container image of the backup job (alpine-based: its busybox runs the script)."
-  type        = string
-  default     = "{image}"
 }
 "#;
 
