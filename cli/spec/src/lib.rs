@@ -150,46 +150,14 @@ pub fn load(source: SourceFile) -> Result<Loaded, Vec<SpecError>> {
         };
         let errors_before = errors.len();
         let mut values = evaluate_block(&source, &evaluator, block, d.kind, &address, &mut errors);
-        let (object, diagnostics) = match d.kind {
-            Kind::Defaults => {
-                let (defaults, diagnostics) = read::defaults(&values);
+        let (read, diagnostics) = read_block(d, block, &mut values);
+        let object = match read {
+            Read::Defaults(defaults) => {
                 spec_defaults = defaults;
                 defaults_structure = Some(d.structure);
-                (None, diagnostics)
+                None
             }
-            Kind::Volume => {
-                default_to(&mut values, "name", d.label.clone());
-                let (volume, diagnostics) = read::volume(&values);
-                (Some(Object::Volume(volume)), diagnostics)
-            }
-            Kind::Job => {
-                default_to(&mut values, "name", d.label.clone());
-                let (job, diagnostics) = read::job(&values);
-                (Some(Object::Job(Box::new(job))), diagnostics)
-            }
-            Kind::Alert => {
-                let cronjob_name = backstop_codegen::policy::cronjob_name(&d.label);
-                default_to(&mut values, "cronjob_name", cronjob_name);
-                let (alert, diagnostics) = read::alert(&values);
-                (Some(Object::Alert(alert)), diagnostics)
-            }
-            Kind::RestoreTest => {
-                let mut diagnostics = Diagnostics::new();
-                let job = job_id(&values, block.body.has_attribute("job"), &mut diagnostics);
-                let (test, problems) = read::restore_test(&values);
-                diagnostics.extend(problems);
-                (
-                    job.map(|job| Object::RestoreTest { job, test }),
-                    diagnostics,
-                )
-            }
-            Kind::Restore => {
-                let mut diagnostics = Diagnostics::new();
-                let job = job_id(&values, block.body.has_attribute("job"), &mut diagnostics);
-                let (restore, problems) = read::restore(&values);
-                diagnostics.extend(problems);
-                (job.map(|job| Object::Restore { job, restore }), diagnostics)
-            }
+            Read::Object(object) => object,
         };
         for diagnostic in &diagnostics {
             let offset = locate::offset(block, &diagnostic.path);
@@ -226,6 +194,61 @@ pub fn load(source: SourceFile) -> Result<Loaded, Vec<SpecError>> {
         errors,
         defaults_complete,
     })
+}
+
+/// What one block declares: the `backstop` block's defaults, or an object (none when its
+/// `job` reference is wrong).
+enum Read {
+    Defaults(Defaults),
+    Object(Option<Object>),
+}
+
+/// One block's values read into the core's model, with what is wrong with them.
+fn read_block(
+    d: &Declared,
+    block: &Block,
+    values: &mut Map<String, serde_json::Value>,
+) -> (Read, Diagnostics) {
+    let (object, diagnostics) = match d.kind {
+        Kind::Defaults => {
+            let (defaults, diagnostics) = read::defaults(values);
+            return (Read::Defaults(defaults), diagnostics);
+        }
+        Kind::Volume => {
+            default_to(values, "name", d.label.clone());
+            let (volume, diagnostics) = read::volume(values);
+            (Some(Object::Volume(volume)), diagnostics)
+        }
+        Kind::Job => {
+            default_to(values, "name", d.label.clone());
+            let (job, diagnostics) = read::job(values);
+            (Some(Object::Job(Box::new(job))), diagnostics)
+        }
+        Kind::Alert => {
+            let cronjob_name = backstop_codegen::policy::cronjob_name(&d.label);
+            default_to(values, "cronjob_name", cronjob_name);
+            let (alert, diagnostics) = read::alert(values);
+            (Some(Object::Alert(alert)), diagnostics)
+        }
+        Kind::RestoreTest => {
+            let mut diagnostics = Diagnostics::new();
+            let job = job_id(values, block.body.has_attribute("job"), &mut diagnostics);
+            let (test, problems) = read::restore_test(values);
+            diagnostics.extend(problems);
+            (
+                job.map(|job| Object::RestoreTest { job, test }),
+                diagnostics,
+            )
+        }
+        Kind::Restore => {
+            let mut diagnostics = Diagnostics::new();
+            let job = job_id(values, block.body.has_attribute("job"), &mut diagnostics);
+            let (restore, problems) = read::restore(values);
+            diagnostics.extend(problems);
+            (job.map(|job| Object::Restore { job, restore }), diagnostics)
+        }
+    };
+    (Read::Object(object), diagnostics)
 }
 
 /// `name` of a volume or job defaults to the block label, an alert's `cronjob_name` to
