@@ -3,7 +3,7 @@
 use backstop_codegen::schema::{self, read, ObjectSchema};
 use backstop_codegen::{AttrPath, BackupAlert, Defaults, Diagnostics, RenderedAlert};
 
-use super::convert::{json_text, json_value, split_id, values, yaml_text};
+use super::convert::{json_value, split_id, text_forms, values, yaml_text};
 use super::{namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::Value;
 
@@ -61,9 +61,8 @@ impl Adapter for Alert {
             outputs.extend([
                 ("rule_group", json_value(&rendered.rule_group)),
                 ("rule_group_yaml", yaml_text(&[&rendered.rule_group])),
-                ("manifest_yaml", yaml_text(&[&rendered.prometheus_rule])),
-                ("manifest_json", json_text(&[&rendered.prometheus_rule])),
             ]);
+            outputs.extend(text_forms(&[&rendered.prometheus_rule], None));
         }
         Ok(outputs)
     }

@@ -111,6 +111,21 @@ pub fn json_text(objects: &[&serde_json::Value]) -> Value {
     Value::string(format!("{}\n", text.unwrap_or_default()))
 }
 
+/// A data source's text forms of its rendered objects (a resource holds the objects only,
+/// since serializing them costs more than rendering): YAML and JSON as `backstop render`
+/// writes them, and the script the objects run, where there is one.
+pub fn text_forms(
+    objects: &[&serde_json::Value],
+    script: Option<&str>,
+) -> Vec<(&'static str, Value)> {
+    let mut texts = vec![
+        ("manifest_yaml", yaml_text(objects)),
+        ("manifest_json", json_text(objects)),
+    ];
+    texts.extend(script.map(|script| ("script", Value::string(script))));
+    texts
+}
+
 /// YAML text of one or more rendered objects, as a `---`-separated stream.
 pub fn yaml_text(objects: &[&serde_json::Value]) -> Value {
     Value::string(backstop_codegen::render::to_yaml(objects))

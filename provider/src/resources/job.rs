@@ -3,7 +3,7 @@
 use backstop_codegen::schema::{self, read, ObjectSchema};
 use backstop_codegen::{BackupJob, Defaults, Diagnostics, JobRenderer};
 
-use super::convert::{json_text, json_value, split_id, values, yaml_text};
+use super::convert::{json_value, split_id, text_forms, values};
 use super::{namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::Value;
 
@@ -61,11 +61,7 @@ impl Adapter for Job {
             ("manifest", json_value(&rendered.cronjob)),
         ]);
         if kind == Kind::DataSource {
-            outputs.extend([
-                ("script", Value::string(&rendered.script)),
-                ("manifest_yaml", yaml_text(&[&rendered.cronjob])),
-                ("manifest_json", json_text(&[&rendered.cronjob])),
-            ]);
+            outputs.extend(text_forms(&[&rendered.cronjob], Some(&rendered.script)));
         }
         Ok(outputs)
     }

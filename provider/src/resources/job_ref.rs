@@ -5,11 +5,57 @@
 
 use std::collections::BTreeMap;
 
-use backstop_codegen::schema::{self, read};
+use backstop_codegen::schema::read::{self, Values};
+use backstop_codegen::schema::{self, ObjectSchema};
 use backstop_codegen::{AttrPath, BackupJob, Defaults, Diagnostics, PathStep};
 
 use super::convert::values;
+use super::{Adapter, Kind};
 use crate::dynamic::Value;
+
+/// A drill's or restore's checks: rendering it, once its job is wholly known (the checks
+/// depend on the job's strategy and mounts, so an unknown job, a resource not planned yet,
+/// waits for the plan).
+pub fn validate(adapter: &dyn Adapter, defaults: &Defaults, config: &Value) -> Diagnostics {
+    if !is_known(config) {
+        return Diagnostics::new();
+    }
+    adapter
+        .render(defaults, config, Kind::Resource)
+        .err()
+        .unwrap_or_default()
+}
+
+/// A rendered drill or restore with the backup job it renders from, and the problems of
+/// values the model could not hold (for the adapter to report beside its own checks).
+pub struct Rendered<R> {
+    pub job: BackupJob,
+    pub problems: Diagnostics,
+    pub rendered: R,
+}
+
+/// Reads a drill's or restore's configuration (the job under `job`, its own inputs from
+/// `table` by `read_own`) and renders it with `render`, the core's errors located on this
+/// object's attributes (`block` is where the core roots them).
+pub fn render<M, R>(
+    config: &Value,
+    defaults: &Defaults,
+    (table, block): (&ObjectSchema, &str),
+    read_own: fn(&Values) -> (M, Diagnostics),
+    render: impl FnOnce(&BackupJob, &M) -> Result<R, Diagnostics>,
+) -> Result<Rendered<R>, Diagnostics> {
+    let (job, mut problems) = model(config)?;
+    let (own, more) = read_own(&values(table, config, &mut problems));
+    problems.extend(more);
+    match render(&job, &own) {
+        Ok(rendered) => Ok(Rendered {
+            job,
+            problems,
+            rendered,
+        }),
+        Err(core) => Err([problems, locate(core, block, defaults)].concat()),
+    }
+}
 
 /// The backup job of a configuration, and the errors of values the model cannot hold;
 /// `Err` when the reader could not read it (a strategy that does not exist), located

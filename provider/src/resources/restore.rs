@@ -4,9 +4,9 @@
 
 use backstop_codegen::render::restore_job;
 use backstop_codegen::schema::{self, read, ObjectSchema};
-use backstop_codegen::{AttrPath, BackupJob, Defaults, Diagnostic, Diagnostics, Restore};
+use backstop_codegen::{AttrPath, BackupJob, Defaults, Diagnostic, Diagnostics};
 
-use super::convert::{json_text, json_value, split_id, values, yaml_text};
+use super::convert::{json_value, split_id, text_forms};
 use super::{job_ref, namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::Value;
 
@@ -31,14 +31,7 @@ impl Adapter for RestoreJob {
     }
 
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
-        // Checking a restore needs its job: an unknown one (a resource not planned yet) waits.
-        if !job_ref::is_known(config) {
-            return Diagnostics::new();
-        }
-        match self.render(defaults, config, Kind::Resource) {
-            Ok(_) => Diagnostics::new(),
-            Err(diagnostics) => diagnostics,
-        }
+        job_ref::validate(self, defaults, config)
     }
 
     fn render(
@@ -47,17 +40,22 @@ impl Adapter for RestoreJob {
         config: &Value,
         kind: Kind,
     ) -> Result<Outputs, Diagnostics> {
-        let (job, mut diagnostics) = job_ref::model(config)?;
-        let restore = self.model(config, &mut diagnostics);
-        let rendered =
-            backstop_codegen::render_restore(defaults, &job, &restore).map_err(|more| {
-                [diagnostics.clone(), job_ref::locate(more, BLOCK, defaults)].concat()
-            })?;
+        let job_ref::Rendered {
+            job,
+            problems,
+            rendered,
+        } = job_ref::render(
+            config,
+            defaults,
+            (&self.table, BLOCK),
+            read::restore,
+            |job, restore| backstop_codegen::render_restore(defaults, job, restore),
+        )?;
         let manifest = match rendered.job {
-            Some(manifest) if diagnostics.is_empty() => manifest,
-            Some(_) => return Err(diagnostics),
+            Some(manifest) if problems.is_empty() => manifest,
+            Some(_) => return Err(problems),
             // Only a file restore with no target renders no Job.
-            None => return Err([diagnostics, vec![no_target()]].concat()),
+            None => return Err([problems, vec![no_target()]].concat()),
         };
         let job_name = manifest["metadata"]["name"].as_str().unwrap_or_default();
         let mut outputs = Outputs::from([
@@ -66,11 +64,7 @@ impl Adapter for RestoreJob {
             ("manifest", json_value(&manifest)),
         ]);
         if kind == Kind::DataSource {
-            outputs.extend([
-                ("script", Value::string(&rendered.script)),
-                ("manifest_yaml", yaml_text(&[&manifest])),
-                ("manifest_json", json_text(&[&manifest])),
-            ]);
+            outputs.extend(text_forms(&[&manifest], Some(&rendered.script)));
         }
         Ok(outputs)
     }
@@ -121,14 +115,4 @@ fn no_target() -> Diagnostic {
         "set target_claim, e.g. target_claim = backstop_backup_job.<name>.source_claim to restore into the app's own claim \
          (a non-empty target is refused unless overwrite = true)",
     )
-}
-
-impl RestoreJob {
-    /// The restore's own inputs (`job` is read by `job_ref`).
-    fn model(&self, config: &Value, diagnostics: &mut Diagnostics) -> Restore {
-        let values = values(&self.table, config, diagnostics);
-        let (restore, problems) = read::restore(&values);
-        diagnostics.extend(problems);
-        restore
-    }
 }

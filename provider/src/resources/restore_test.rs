@@ -4,9 +4,9 @@
 use backstop_codegen::render::{drill, drill_cronjob};
 use backstop_codegen::schedule::Schedule;
 use backstop_codegen::schema::{self, read, ObjectSchema};
-use backstop_codegen::{Defaults, Diagnostics, RestoreTest};
+use backstop_codegen::{Defaults, Diagnostics};
 
-use super::convert::{json_text, json_value, split_id, values, yaml_text};
+use super::convert::{json_value, split_id, text_forms};
 use super::{job_ref, namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::Value;
 
@@ -31,14 +31,7 @@ impl Adapter for Drill {
     }
 
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
-        // Checking a drill needs its job: an unknown one (a resource not planned yet) waits.
-        if !job_ref::is_known(config) {
-            return Diagnostics::new();
-        }
-        match self.render(defaults, config, Kind::Resource) {
-            Ok(_) => Diagnostics::new(),
-            Err(diagnostics) => diagnostics,
-        }
+        job_ref::validate(self, defaults, config)
     }
 
     fn render(
@@ -47,14 +40,19 @@ impl Adapter for Drill {
         config: &Value,
         kind: Kind,
     ) -> Result<Outputs, Diagnostics> {
-        let (job, mut diagnostics) = job_ref::model(config)?;
-        let test = self.model(config, &mut diagnostics);
-        let rendered =
-            backstop_codegen::render_restore_test(defaults, &job, &test).map_err(|more| {
-                [diagnostics.clone(), job_ref::locate(more, BLOCK, defaults)].concat()
-            })?;
-        if !diagnostics.is_empty() {
-            return Err(diagnostics);
+        let job_ref::Rendered {
+            job,
+            problems,
+            rendered,
+        } = job_ref::render(
+            config,
+            defaults,
+            (&self.table, BLOCK),
+            read::restore_test,
+            |job, test| backstop_codegen::render_restore_test(defaults, job, test),
+        )?;
+        if !problems.is_empty() {
+            return Err(problems);
         }
         let mut outputs = Outputs::from([
             (
@@ -66,11 +64,7 @@ impl Adapter for Drill {
             ("manifest", json_value(&rendered.cronjob)),
         ]);
         if kind == Kind::DataSource {
-            outputs.extend([
-                ("script", Value::string(&rendered.script)),
-                ("manifest_yaml", yaml_text(&[&rendered.cronjob])),
-                ("manifest_json", json_text(&[&rendered.cronjob])),
-            ]);
+            outputs.extend(text_forms(&[&rendered.cronjob], Some(&rendered.script)));
         }
         Ok(outputs)
     }
@@ -106,15 +100,5 @@ impl Adapter for Drill {
 
     fn id_format(&self) -> &'static str {
         "<namespace>/<cronjob_name>, e.g. \"mailserver/mailserver-restore-test\""
-    }
-}
-
-impl Drill {
-    /// The drill's own inputs (`job` is read by `job_ref`).
-    fn model(&self, config: &Value, diagnostics: &mut Diagnostics) -> RestoreTest {
-        let values = values(&self.table, config, diagnostics);
-        let (test, problems) = read::restore_test(&values);
-        diagnostics.extend(problems);
-        test
     }
 }

@@ -3,7 +3,7 @@
 use backstop_codegen::schema::{self, read, ObjectSchema};
 use backstop_codegen::{Defaults, Diagnostics, NfsBackupVolume};
 
-use super::convert::{json_text, json_value, split_id, values, yaml_text};
+use super::convert::{json_value, split_id, text_forms, values};
 use super::{namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::Value;
 
@@ -63,10 +63,7 @@ impl Adapter for Volume {
             ),
         ]);
         if kind == Kind::DataSource {
-            outputs.extend([
-                ("manifest_yaml", yaml_text(&both)),
-                ("manifest_json", json_text(&both)),
-            ]);
+            outputs.extend(text_forms(&both, None));
         }
         Ok(outputs)
     }
