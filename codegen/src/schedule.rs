@@ -308,28 +308,31 @@ impl Schedule {
             return 0;
         };
         let within_day = times.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
-        let mut first_day = None;
-        let mut previous_day: Option<u64> = None;
-        let mut longest_day_gap = 0;
-        let cycle_days = self.cycle_days();
-        for (index, day) in CalendarCycle::new(cycle_days).enumerate() {
-            if !self.runs_on(day.month, day.day, day.weekday) {
-                continue;
-            }
-            let index = index as u64;
-            if let Some(previous) = previous_day {
-                longest_day_gap = longest_day_gap.max(index - previous);
-            }
-            first_day.get_or_insert(index);
-            previous_day = Some(index);
-        }
-        if let (Some(first_day), Some(last_day)) = (first_day, previous_day) {
-            longest_day_gap = longest_day_gap.max(first_day + cycle_days - last_day);
-        }
+        let longest_day_gap = self.day_gaps().map_or(0, |(_, longest)| longest);
         // `last - first` is under a day and a matching day exists (`parse` checks), so this
         // never goes below zero; saturating keeps it so for any future caller.
         let across_days = (longest_day_gap * MINUTES_PER_DAY + first).saturating_sub(last);
         within_day.max(across_days) * 60
+    }
+
+    /// The shortest and the longest gap, in days, between consecutive matching days of the
+    /// calendar cycle, the wrap from its last matching day to the next cycle's first
+    /// included; `None` when no day matches (`parse` refuses such a schedule).
+    fn day_gaps(&self) -> Option<(u64, u64)> {
+        let cycle_days = self.cycle_days();
+        let mut matching = CalendarCycle::new(cycle_days)
+            .enumerate()
+            .filter(|(_, day)| self.runs_on(day.month, day.day, day.weekday))
+            .map(|(index, _)| index as u64);
+        let first = matching.next()?;
+        let (mut shortest, mut longest, mut previous) = (u64::MAX, 0, first);
+        for day in matching {
+            shortest = shortest.min(day - previous);
+            longest = longest.max(day - previous);
+            previous = day;
+        }
+        let wrap = first + cycle_days - previous;
+        Some((shortest.min(wrap), longest.max(wrap)))
     }
 
     /// The shortest time between two consecutive runs, in seconds: the smaller of the
@@ -341,24 +344,9 @@ impl Schedule {
             return 0;
         };
         let within_day = times.windows(2).map(|w| w[1] - w[0]).min();
-        let mut previous_day: Option<u64> = None;
-        let mut first_day = None;
-        let mut shortest_day_gap = u64::MAX;
-        let cycle_days = self.cycle_days();
-        for (index, day) in CalendarCycle::new(cycle_days).enumerate() {
-            if !self.runs_on(day.month, day.day, day.weekday) {
-                continue;
-            }
-            let index = index as u64;
-            if let Some(previous) = previous_day {
-                shortest_day_gap = shortest_day_gap.min(index - previous);
-            }
-            first_day.get_or_insert(index);
-            previous_day = Some(index);
-        }
-        if let (Some(first_day), Some(last_day)) = (first_day, previous_day) {
-            shortest_day_gap = shortest_day_gap.min(first_day + cycle_days - last_day);
-        }
+        let Some((shortest_day_gap, _)) = self.day_gaps() else {
+            return 0;
+        };
         let across_days = (shortest_day_gap * MINUTES_PER_DAY + first).saturating_sub(last);
         within_day.map_or(across_days, |w| w.min(across_days)) * 60
     }
