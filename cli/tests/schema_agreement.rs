@@ -1,8 +1,8 @@
 //! The core's attribute tables against what users see: the blocks the spec loader accepts,
 //! the attribute lists of the generated docs (`docs/`, which CI proves fresh with
-//! `generate docs --check`) and the types of the modules' variables. A table edit that one
-//! of them does not follow fails here. (The provider's served schema is checked against the
-//! tables in provider/tests/schema_table.rs.)
+//! `generate docs --check`) and the types and descriptions of the modules' variables. A
+//! table edit that one of them does not follow fails here. (The provider's served schema
+//! is checked against the tables in provider/tests/schema_table.rs.)
 
 use backstop_codegen::schema::{self, AttrType, Attribute, ObjectSchema, Presence, SchemaKind};
 use hcl_edit::structure::Body;
@@ -230,8 +230,56 @@ fn terraform_type(ty: &AttrType) -> String {
     }
 }
 
+/// The objects each module feeds, in the order a variable's name is looked up: a variable
+/// named like an input of one of them describes that input.
+fn tables_of_module(module: &str) -> Vec<ObjectSchema> {
+    match module {
+        "app-backup" => vec![
+            schema::backup_job(),
+            schema::nfs_backup_volume(),
+            schema::backup_alert(),
+        ],
+        "kubernetes-nfs-backup-volume" => vec![schema::nfs_backup_volume()],
+        "kubernetes-pg-dumpall-backup" | "kubernetes-mysqldump-backup" => {
+            vec![schema::backup_job()]
+        }
+        other => panic!("modules/{other}: say here which objects' tables its variables follow"),
+    }
+}
+
+/// `(module, variable)` pairs named like a table input whose description is their own,
+/// because the variable means more than (or other than) that input.
+const OWN_DESCRIPTIONS: [(&str, &str); 9] = [
+    // Each also feeds the other objects of the module: `name` names the volume
+    // `<name>-backup-host` too, `namespace` holds the claim and the alert rules as well,
+    // `schedule` sets the stale-alert threshold, `labels` go on every object.
+    ("app-backup", "name"),
+    ("app-backup", "namespace"),
+    ("app-backup", "schedule"),
+    ("app-backup", "labels"),
+    // The default path is built from the volume's name (`volume_name`, else
+    // `<name>-backup-host`), not from the module's `name` the table's `<name>` would read as.
+    ("app-backup", "nfs_path"),
+    // No provider stands behind these modules: `nfs_server` is required, the default
+    // `nfs_path` and `image` are fixed values, not the provider settings the table's text
+    // falls back to.
+    ("kubernetes-nfs-backup-volume", "nfs_server"),
+    ("kubernetes-nfs-backup-volume", "nfs_path"),
+    ("kubernetes-pg-dumpall-backup", "image"),
+    ("kubernetes-mysqldump-backup", "image"),
+];
+
+/// The text of a variable's `description`, or "" when it has none.
+fn description_of(block: &hcl_edit::structure::Block) -> String {
+    block
+        .body
+        .get_attribute("description")
+        .and_then(|d| d.value.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 #[test]
-fn every_module_variable_named_like_a_table_input_has_its_type() {
+fn every_module_variable_named_like_a_table_input_has_its_type_and_description() {
     let tables = [
         schema::defaults(),
         schema::nfs_backup_volume(),
@@ -241,37 +289,67 @@ fn every_module_variable_named_like_a_table_input_has_its_type() {
         schema::restore(),
     ];
     let modules = repo().join("modules");
-    let mut checked = 0;
+    let mut typed = 0;
+    let mut described = 0;
+    let mut own = BTreeSet::new();
     for entry in std::fs::read_dir(&modules).expect("modules/") {
-        let path = entry.expect("entry").path().join("variables.tf");
+        let dir = entry.expect("entry").path();
+        let module = dir.file_name().unwrap().to_string_lossy().to_string();
+        let path = dir.join("variables.tf");
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
+        let module_tables = tables_of_module(&module);
         let body: Body = text.parse().expect("variables.tf is HCL");
         for block in body.blocks().filter(|b| b.ident.as_str() == "variable") {
             let name = block.labels[0].as_str();
-            let Some(ty) = block.body.get_attribute("type") else {
+            if let Some(ty) = block.body.get_attribute("type") {
+                let written: String = ty
+                    .value
+                    .to_string()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                for input in tables.iter().filter_map(|t| t.input(name)) {
+                    assert_eq!(
+                        written,
+                        terraform_type(&input.ty),
+                        "{}: variable {name}",
+                        path.display()
+                    );
+                    typed += 1;
+                }
+            }
+            let Some(input) = module_tables.iter().find_map(|t| t.input(name)) else {
                 continue;
             };
-            let written: String = ty
-                .value
-                .to_string()
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            for input in tables.iter().filter_map(|t| t.input(name)) {
-                assert_eq!(
-                    written,
-                    terraform_type(&input.ty),
-                    "{}: variable {name}",
-                    path.display()
-                );
-                checked += 1;
+            if OWN_DESCRIPTIONS.contains(&(module.as_str(), name)) {
+                own.insert((module.clone(), name.to_string()));
+                continue;
             }
+            assert_eq!(
+                description_of(block),
+                input.description.trim(),
+                "{}: variable {name} describes the table input it feeds, in the table's words \
+                 (or add it to OWN_DESCRIPTIONS saying why its meaning differs)",
+                path.display()
+            );
+            described += 1;
         }
     }
     assert!(
-        checked >= 30,
-        "only {checked} module variables are table inputs"
+        typed >= 30,
+        "only {typed} module variables are table inputs"
     );
+    assert!(
+        described >= 30,
+        "only {described} module variables take the table's description"
+    );
+    // An allow-list entry whose variable is gone or renamed is stale.
+    for (module, name) in OWN_DESCRIPTIONS {
+        assert!(
+            own.contains(&(module.to_string(), name.to_string())),
+            "OWN_DESCRIPTIONS names modules/{module} variable {name}, which is not a table input there"
+        );
+    }
 }

@@ -14,7 +14,7 @@ variable "schedule" {
 }
 
 variable "strategy" {
-  description = "How the data is copied: `rsync` (weekly hard-linked snapshots), `sqlite`, `pg_dumpall`, `mysqldump` or `command`."
+  description = "`rsync` (default), `sqlite`, `pg_dumpall`, `mysqldump` or `command`."
   type        = string
   default     = "rsync"
 }
@@ -26,7 +26,7 @@ variable "source_claim" {
 }
 
 variable "mounts" {
-  description = "Snapshot folder name -> where it comes from in the source claim (`path` in the pod, optional `sub_path` in the claim)."
+  description = "Snapshot folder name -> where it comes from in the source claim. Every source lands in its own folder."
   type = map(object({
     path     = string
     sub_path = optional(string)
@@ -59,7 +59,7 @@ variable "user" {
 }
 
 variable "password_secret" {
-  description = "Dumps: the Secret key holding the password (`name`, `key`), read into the job's environment."
+  description = "Dumps: the Secret key holding the password, read into the job's environment (never written into the script). Not sensitive: it names where the credential lives, as the rendered manifest does."
   type = object({
     name = string
     key  = string
@@ -74,13 +74,13 @@ variable "command" {
 }
 
 variable "keep" {
-  description = "Retention: weekly snapshots for rsync (default 8), days for the other strategies (default 30, dumps 14)."
+  description = "Retention: weekly snapshots for rsync (default 8), days for the other strategies (30, dumps 14)."
   type        = number
   default     = null
 }
 
 variable "colocate_with" {
-  description = "Labels of the app's pod: the backup pod runs on the same node, as a ReadWriteOnce source claim requires."
+  description = "Labels of the app's pod: the job pod runs on the same node, as a ReadWriteOnce source claim requires."
   type        = map(string)
   default     = null
 }
@@ -92,7 +92,7 @@ variable "volume_name" {
 }
 
 variable "nfs_server" {
-  description = "NFS server of the backup volume. Defaults to the provider's `nfs_server`."
+  description = "NFS server host name or address. Defaults to the provider's `nfs_server`."
   type        = string
   default     = null
 }
@@ -104,13 +104,13 @@ variable "nfs_path" {
 }
 
 variable "storage" {
-  description = "Capacity of the backup volume, informational for NFS. Defaults to `10Gi`."
+  description = "Capacity of the PV and PVC, informational for NFS. Defaults to `10Gi`."
   type        = string
   default     = null
 }
 
 variable "image" {
-  description = "Container image of the backup job. Defaults to the provider's `image`, else a pinned alpine."
+  description = "Container image. Defaults to the provider's `image`, else a pinned alpine."
   type        = string
   default     = null
 }
@@ -128,7 +128,7 @@ variable "pushgateway_url" {
 }
 
 variable "resources" {
-  description = "Resource `requests` and `limits` of the backup container."
+  description = "Resource requests and limits of the backup container."
   type = object({
     requests = optional(map(string))
     limits   = optional(map(string))
@@ -137,13 +137,13 @@ variable "resources" {
 }
 
 variable "suspend" {
-  description = "Suspends the backup CronJob (the Suspended alert then fires once the threshold passes)."
+  description = "Suspends the CronJob. Defaults to `false`."
   type        = bool
   default     = null
 }
 
 variable "storage_class" {
-  description = "Storage class name of the NFS PV and PVC (binds the claim to this static PV only). Defaults to the provider's `storage_class`, else `backstop-static-nfs`."
+  description = "Storage class name of the PV and PVC. Defaults to the provider's `storage_class`, else `backstop-static-nfs`, a class no StorageClass provisions, so the claim binds only to its own PV."
   type        = string
   default     = null
 }
@@ -155,25 +155,25 @@ variable "mount_options" {
 }
 
 variable "alert_prefix" {
-  description = "Prefix of the alert names. Defaults to the app's name in PascalCase (`mailserver` -> `Mailserver`)."
+  description = "Prefix of the alert names. Defaults to the app's name in PascalCase (`mailserver-backup` -> `Mailserver`)."
   type        = string
   default     = null
 }
 
 variable "stale_after" {
-  description = "Explicit stale-alert threshold such as `36h`; derived from `schedule` when unset."
+  description = "Explicit stale threshold such as `36h` or `8d`; wins over `schedule`."
   type        = string
   default     = null
 }
 
 variable "severity" {
-  description = "The `severity` label of the alert rules. Defaults to `critical`."
+  description = "The `severity` label of every rule. Defaults to `critical`."
   type        = string
   default     = null
 }
 
 variable "runbook_url" {
-  description = "`runbook_url` annotation of the alert rules."
+  description = "`runbook_url` annotation on every rule."
   type        = string
   default     = null
 }

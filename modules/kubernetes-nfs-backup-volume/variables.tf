@@ -1,10 +1,10 @@
 variable "name" {
-  description = "Name of both the PV and the PVC, by convention `<app>-backup-host`."
+  description = "Name of both the PV and the PVC, by convention `<app>-backup-host`. Changing it replaces the resource."
   type        = string
 }
 
 variable "namespace" {
-  description = "Namespace of the PVC."
+  description = "Namespace of the PVC. Changing it replaces the resource."
   type        = string
 }
 

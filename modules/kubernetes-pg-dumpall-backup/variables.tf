@@ -1,30 +1,30 @@
 variable "name" {
-  description = "The database's name; the CronJob is `<name>-backup`."
+  description = "The app's name; the CronJob is `<name>-backup`. Changing it replaces the resource."
   type        = string
 }
 
 variable "namespace" {
-  description = "Namespace of the CronJob and of the password Secret."
+  description = "The app's namespace, where the CronJob runs. Changing it replaces the resource."
   type        = string
 }
 
 variable "schedule" {
-  description = "Cron schedule of the dump (5 fields, or a macro such as `@daily`)."
+  description = "Cron schedule (5 fields, or a macro such as `@daily`)."
   type        = string
 }
 
 variable "host" {
-  description = "Host name of the database server."
+  description = "Dumps: host name of the database server."
   type        = string
 }
 
 variable "user" {
-  description = "User to connect as."
+  description = "Dumps: user to connect as."
   type        = string
 }
 
 variable "password_secret_name" {
-  description = "Name of the Secret holding the password."
+  description = "Name of the Kubernetes Secret in the job's namespace."
   type        = string
 }
 
@@ -34,7 +34,7 @@ variable "password_secret_key" {
 }
 
 variable "destination_claim" {
-  description = "The NFS claim mounted read-write at `/backup`, e.g. the `claim_name` of kubernetes-nfs-backup-volume."
+  description = "The NFS claim mounted read-write at `/backup`, e.g. a volume's `claim_name`."
   type        = string
 }
 

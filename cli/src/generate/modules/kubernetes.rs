@@ -6,9 +6,8 @@
 //! the modules follow them by construction and change when the core does.
 
 use super::tf_align::align;
-use backstop_codegen::policy::BACKUP_DIR;
 use backstop_codegen::render::{hcl_quoted, kubernetes_hcl, IMAGE, NFS_BASE_PATH};
-use backstop_codegen::schema::{self, AttrType, ObjectSchema};
+use backstop_codegen::schema::{self, AttrType, Attribute, ObjectSchema};
 use backstop_codegen::{BackupJob, Defaults, NfsBackupVolume, SecretRef, Strategy};
 use serde_json::Value;
 
@@ -235,22 +234,33 @@ fn substitute(text: &str, sentinel: &Sentinel) -> String {
     out
 }
 
-/// One input of a module: its variable name, the attribute path in the object's table its
-/// type comes from, the description users of this module read, and its default.
+/// One input of a module: its variable name, the attribute path in the object's table it
+/// feeds, and its default. Its type always comes from the table; its description too,
+/// unless the variable means something the table's text does not say (`own`).
 struct Input {
     variable: &'static str,
     path: &'static [&'static str],
-    description: String,
+    own_description: Option<String>,
     default: Option<String>,
 }
 
 impl Input {
-    fn required(variable: &'static str, path: &'static [&'static str], description: &str) -> Self {
+    /// A variable described by its table attribute, the text the provider docs show.
+    fn table(variable: &'static str, path: &'static [&'static str]) -> Self {
         Input {
             variable,
             path,
-            description: description.to_string(),
+            own_description: None,
             default: None,
+        }
+    }
+
+    /// A variable whose meaning in this module differs from the table attribute's: the
+    /// caller says why next to the call.
+    fn own(variable: &'static str, path: &'static [&'static str], description: &str) -> Self {
+        Input {
+            own_description: Some(description.to_string()),
+            ..Input::table(variable, path)
         }
     }
 
@@ -260,26 +270,36 @@ impl Input {
     }
 }
 
-/// The type constraint of the attribute at `path` (nested attributes by name).
-fn table_type(table: &ObjectSchema, path: &[&str]) -> Result<&'static str, String> {
+/// The attribute at `path` in `table` (nested attributes by name).
+fn table_attribute<'t>(table: &'t ObjectSchema, path: &[&str]) -> Result<&'t Attribute, String> {
+    let missing = || format!("{} has no attribute {}", table.block_type, path.join("."));
     let mut attributes = &table.inputs;
     let mut found = None;
     for step in path {
         let attribute = attributes
             .iter()
             .find(|a| a.name == *step)
-            .ok_or_else(|| format!("{} has no attribute {}", table.block_type, path.join(".")))?;
+            .ok_or_else(missing)?;
         if let AttrType::Object(nested) | AttrType::MapOfObjects(nested) = &attribute.ty {
             attributes = &nested.attributes;
         }
-        found = Some(&attribute.ty);
+        found = Some(attribute);
     }
-    match found {
-        Some(AttrType::String) => Ok("string"),
-        Some(AttrType::Count { .. } | AttrType::Fraction) => Ok("number"),
-        Some(AttrType::Bool) => Ok("bool"),
-        Some(AttrType::StringList) => Ok("list(string)"),
-        Some(AttrType::StringMap) => Ok("map(string)"),
+    found.ok_or_else(missing)
+}
+
+/// The type constraint of a module variable fed to `attribute`.
+fn variable_type(
+    table: &ObjectSchema,
+    path: &[&str],
+    attribute: &Attribute,
+) -> Result<&'static str, String> {
+    match attribute.ty {
+        AttrType::String => Ok("string"),
+        AttrType::Count { .. } | AttrType::Fraction => Ok("number"),
+        AttrType::Bool => Ok("bool"),
+        AttrType::StringList => Ok("list(string)"),
+        AttrType::StringMap => Ok("map(string)"),
         _ => Err(format!(
             "{}.{}: a module variable takes a plain type",
             table.block_type,
@@ -288,15 +308,21 @@ fn table_type(table: &ObjectSchema, path: &[&str]) -> Result<&'static str, Strin
     }
 }
 
-/// `variables.tf` of `inputs`, their types from `table`, aligned like `terraform fmt`.
+/// `variables.tf` of `inputs`, their types (and descriptions, unless their own) from
+/// `table`, aligned like `terraform fmt`.
 fn variables_tf(table: &ObjectSchema, inputs: &[Input]) -> Result<String, String> {
     let mut blocks = Vec::new();
     for input in inputs {
+        let attribute = table_attribute(table, input.path)?;
+        let description = input
+            .own_description
+            .as_deref()
+            .unwrap_or_else(|| attribute.description.trim());
         let mut block = format!(
             "variable \"{}\" {{\n  description = {}\n  type        = {}\n",
             input.variable,
-            hcl_quoted(&input.description),
-            table_type(table, input.path)?
+            hcl_quoted(description),
+            variable_type(table, input.path, attribute)?
         );
         if let Some(default) = &input.default {
             block.push_str(&format!("  default     = {default}\n"));
@@ -311,18 +337,18 @@ fn volume_variables() -> Result<String, String> {
     variables_tf(
         &schema::nfs_backup_volume(),
         &[
-            Input::required(
-                "name",
-                &["name"],
-                "Name of both the PV and the PVC, by convention `<app>-backup-host`.",
-            ),
-            Input::required("namespace", &["namespace"], "Namespace of the PVC."),
-            Input::required(
+            Input::table("name", &["name"]),
+            Input::table("namespace", &["namespace"]),
+            // Required here: there is no provider whose `nfs_server` the table's text
+            // falls back to.
+            Input::own(
                 "nfs_server",
                 &["nfs_server"],
                 "NFS server host name or address.",
             ),
-            Input::required(
+            // The default path is built from the fixed base path: the module has no
+            // provider `nfs_base_path` that the table's text names.
+            Input::own(
                 "nfs_path",
                 &["nfs_path"],
                 &format!("Export path on the NFS server. Defaults to `{NFS_BASE_PATH}/<name>`."),
@@ -336,19 +362,17 @@ fn dump_variables() -> Result<String, String> {
     variables_tf(
         &schema::backup_job(),
         &[
-            Input::required("name", &["name"], "The database's name; the CronJob is `<name>-backup`."),
-            Input::required("namespace", &["namespace"], "Namespace of the CronJob and of the password Secret."),
-            Input::required("schedule", &["schedule"], "Cron schedule of the dump (5 fields, or a macro such as `@daily`)."),
-            Input::required("host", &["host"], "Host name of the database server."),
-            Input::required("user", &["user"], "User to connect as."),
-            Input::required("password_secret_name", &["password_secret", "name"], "Name of the Secret holding the password."),
-            Input::required("password_secret_key", &["password_secret", "key"], "Key of the password inside the Secret."),
-            Input::required(
-                "destination_claim",
-                &["destination_claim"],
-                &format!("The NFS claim mounted read-write at `{BACKUP_DIR}`, e.g. the `claim_name` of kubernetes-nfs-backup-volume."),
-            ),
-            Input::required(
+            Input::table("name", &["name"]),
+            Input::table("namespace", &["namespace"]),
+            Input::table("schedule", &["schedule"]),
+            Input::table("host", &["host"]),
+            Input::table("user", &["user"]),
+            Input::table("password_secret_name", &["password_secret", "name"]),
+            Input::table("password_secret_key", &["password_secret", "key"]),
+            Input::table("destination_claim", &["destination_claim"]),
+            // The default is the pinned image itself: the module has no provider `image`
+            // that the table's text falls back to first.
+            Input::own(
                 "image",
                 &["image"],
                 "Container image of the backup job (alpine-based: its busybox runs the script).",
