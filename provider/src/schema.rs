@@ -2,120 +2,83 @@
 //! served schema and the cty object type used to decode configuration and state. Nothing
 //! here declares an attribute; every one comes from the tables.
 
-pub use backstop_codegen::schema::Presence;
 use backstop_codegen::schema::{self as table, AttrType as TableType};
+pub use backstop_codegen::schema::{Attribute, Presence};
 
 use crate::dynamic::Type;
 use crate::proto::tfplugin6 as pb;
 
-#[derive(Debug, Clone)]
-pub enum AttrType {
+/// How a table row reaches Terraform: a plain cty type, or nested attributes (`Single`
+/// for one object, `Map` for a map of them).
+enum Shape {
     Plain(Type),
-    /// A nested attribute object (`foo = { ... }`), used once.
-    Single(Vec<Attribute>),
-    /// A map of nested attribute objects (`foo = { key = { ... } }`).
-    MapOf(Vec<Attribute>),
+    Nested(Vec<Attribute>, pb::schema::object::NestingMode),
 }
 
-#[derive(Debug, Clone)]
-pub struct Attribute {
-    pub name: &'static str,
-    pub ty: AttrType,
-    pub presence: Presence,
-    pub description: String,
-    pub sensitive: bool,
-    /// A change plans a replacement instead of an in-place update.
-    pub requires_replace: bool,
-}
-
-impl Attribute {
-    /// The tfplugin6 attribute of a table row.
-    pub fn from_table(row: &table::Attribute) -> Self {
-        let nested = |attributes: &[table::Attribute]| -> Vec<Attribute> {
-            attributes.iter().map(Attribute::from_table).collect()
-        };
-        let ty = match &row.ty {
-            TableType::String => AttrType::Plain(Type::String),
-            TableType::Count { .. } | TableType::Fraction => AttrType::Plain(Type::Number),
-            TableType::Bool => AttrType::Plain(Type::Bool),
-            TableType::StringList => AttrType::Plain(Type::list(Type::String)),
-            TableType::StringMap => AttrType::Plain(Type::map(Type::String)),
-            TableType::Dynamic => AttrType::Plain(Type::Dynamic),
-            TableType::Object(n) => AttrType::Single(nested(&n.attributes)),
-            TableType::MapOfObjects(n) => AttrType::MapOf(nested(&n.attributes)),
-            // The job's inputs as one nested object: Terraform drops the job's other
-            // attributes when `job = backstop_backup_job.x` is converted to it.
-            TableType::Job => AttrType::Single(nested(&table::backup_job().inputs)),
-        };
-        Attribute {
-            name: row.name,
-            ty,
-            presence: row.presence,
-            description: row.description.clone(),
-            sensitive: row.sensitive,
-            requires_replace: row.requires_replace,
-        }
-    }
-
-    /// The cty type Terraform uses for this attribute's value.
-    pub fn value_type(&self) -> Type {
-        match &self.ty {
-            AttrType::Plain(ty) => ty.clone(),
-            AttrType::Single(attrs) => object_type(attrs),
-            AttrType::MapOf(attrs) => Type::map(object_type(attrs)),
-        }
-    }
-
-    fn to_proto(&self) -> pb::schema::Attribute {
-        let (ty, nested_type) = match &self.ty {
-            AttrType::Plain(ty) => (ty.to_json().to_string().into_bytes(), None),
-            AttrType::Single(attrs) => (
-                Vec::new(),
-                Some(nested_proto(attrs, pb::schema::object::NestingMode::Single)),
-            ),
-            AttrType::MapOf(attrs) => (
-                Vec::new(),
-                Some(nested_proto(attrs, pb::schema::object::NestingMode::Map)),
-            ),
-        };
-        pb::schema::Attribute {
-            name: self.name.to_string(),
-            r#type: ty,
-            nested_type,
-            description: self.description.clone(),
-            required: self.presence == Presence::Required,
-            optional: matches!(
-                self.presence,
-                Presence::Optional | Presence::OptionalComputed
-            ),
-            computed: matches!(
-                self.presence,
-                Presence::Computed | Presence::OptionalComputed
-            ),
-            sensitive: self.sensitive,
-            description_kind: pb::StringKind::Markdown as i32,
-            deprecated: false,
-            write_only: false,
-        }
+fn shape(row: &Attribute) -> Shape {
+    use pb::schema::object::NestingMode;
+    match &row.ty {
+        TableType::String => Shape::Plain(Type::String),
+        TableType::Count { .. } | TableType::Fraction => Shape::Plain(Type::Number),
+        TableType::Bool => Shape::Plain(Type::Bool),
+        TableType::StringList => Shape::Plain(Type::list(Type::String)),
+        TableType::StringMap => Shape::Plain(Type::map(Type::String)),
+        TableType::Dynamic => Shape::Plain(Type::Dynamic),
+        TableType::Object(n) => Shape::Nested(n.attributes.clone(), NestingMode::Single),
+        TableType::MapOfObjects(n) => Shape::Nested(n.attributes.clone(), NestingMode::Map),
+        // The job's inputs as one nested object: Terraform drops the job's other
+        // attributes when `job = backstop_backup_job.x` is converted to it.
+        TableType::Job => Shape::Nested(table::backup_job().inputs, NestingMode::Single),
     }
 }
 
-fn object_type(attrs: &[Attribute]) -> Type {
+/// The cty type Terraform uses for a row's value.
+fn value_type(row: &Attribute) -> Type {
+    use pb::schema::object::NestingMode;
+    match shape(row) {
+        Shape::Plain(ty) => ty,
+        Shape::Nested(rows, NestingMode::Map) => Type::map(object_type(&rows)),
+        Shape::Nested(rows, _) => object_type(&rows),
+    }
+}
+
+fn object_type(rows: &[Attribute]) -> Type {
     Type::Object(
-        attrs
-            .iter()
-            .map(|a| (a.name.to_string(), a.value_type()))
+        rows.iter()
+            .map(|a| (a.name.to_string(), value_type(a)))
             .collect(),
     )
 }
 
-fn nested_proto(
-    attrs: &[Attribute],
-    nesting: pb::schema::object::NestingMode,
-) -> pb::schema::Object {
-    pb::schema::Object {
-        attributes: attrs.iter().map(Attribute::to_proto).collect(),
-        nesting: nesting as i32,
+fn attribute_proto(row: &Attribute) -> pb::schema::Attribute {
+    let (ty, nested_type) = match shape(row) {
+        Shape::Plain(ty) => (ty.to_json().to_string().into_bytes(), None),
+        Shape::Nested(rows, nesting) => (
+            Vec::new(),
+            Some(pb::schema::Object {
+                attributes: rows.iter().map(attribute_proto).collect(),
+                nesting: nesting as i32,
+            }),
+        ),
+    };
+    pb::schema::Attribute {
+        name: row.name.to_string(),
+        r#type: ty,
+        nested_type,
+        description: row.description.clone(),
+        required: row.presence == Presence::Required,
+        optional: matches!(
+            row.presence,
+            Presence::Optional | Presence::OptionalComputed
+        ),
+        computed: matches!(
+            row.presence,
+            Presence::Computed | Presence::OptionalComputed
+        ),
+        sensitive: row.sensitive,
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecated: false,
+        write_only: false,
     }
 }
 
@@ -133,7 +96,7 @@ impl Schema {
         Schema {
             version,
             description: description.to_string(),
-            attributes: rows.iter().map(Attribute::from_table).collect(),
+            attributes: rows.to_vec(),
         }
     }
 
@@ -152,7 +115,9 @@ impl Schema {
         for attribute in &self.attributes {
             if attribute.requires_replace {
                 paths.push(vec![attribute.name]);
-            } else if let AttrType::Single(nested) = &attribute.ty {
+            } else if let Shape::Nested(nested, pb::schema::object::NestingMode::Single) =
+                shape(attribute)
+            {
                 paths.extend(
                     nested
                         .iter()
@@ -169,7 +134,7 @@ impl Schema {
             version: self.version,
             block: Some(pb::schema::Block {
                 version: self.version,
-                attributes: self.attributes.iter().map(Attribute::to_proto).collect(),
+                attributes: self.attributes.iter().map(attribute_proto).collect(),
                 block_types: Vec::new(),
                 description: self.description.clone(),
                 description_kind: pb::StringKind::Markdown as i32,
