@@ -11,6 +11,10 @@ pub const SOURCE_VOLUME: &str = "source";
 /// The backup pod's volume holding the NFS claim, mounted at `BACKUP_DIR`.
 pub const DESTINATION_VOLUME: &str = "backup";
 
+/// Kubernetes' limit for a CronJob's name: it appends 11 characters for the Jobs it
+/// creates, which must fit a 63-character label value.
+pub const MAX_CRONJOB_NAME: usize = 52;
+
 /// What a backup CronJob's name adds to its app's name.
 pub const CRONJOB_SUFFIX: &str = "-backup";
 
@@ -29,6 +33,14 @@ pub fn app_of_cronjob(cronjob_name: &str) -> Option<&str> {
 /// The restore Job of app `app`: `<app>-restore`.
 pub fn restore_job_name(app: &str) -> String {
     format!("{app}-restore")
+}
+
+/// What a restore drill CronJob's name adds to its app's name.
+pub const DRILL_SUFFIX: &str = "-restore-test";
+
+/// The restore drill CronJob of app `app`: `<app>-restore-test`.
+pub fn drill_cronjob_name(app: &str) -> String {
+    format!("{app}{DRILL_SUFFIX}")
 }
 
 /// The NFS PV and claim a generated backup of app `app` writes to: `<app>-backup-host`.
@@ -103,6 +115,7 @@ mod tests {
         assert_eq!(app_of_cronjob("mail"), None);
         assert_eq!(volume_name("mail"), "mail-backup-host");
         assert_eq!(restore_job_name("mail"), "mail-restore");
+        assert_eq!(drill_cronjob_name("mail"), "mail-restore-test");
     }
 
     #[test]

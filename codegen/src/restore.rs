@@ -88,6 +88,32 @@ fn matches_digits(text: &str, pattern: &str) -> bool {
         })
 }
 
+/// Whether a snapshot name of the right shape names a real week or second: the backup
+/// names them with `date +%G-%V` (ISO year and week) and `date +%Y%m%d-%H%M%S`.
+fn in_calendar(snapshot: &str) -> bool {
+    use chrono::{NaiveDate, NaiveDateTime, Timelike, Weekday};
+    let stamp = snapshot
+        .strip_prefix("backup-")
+        .and_then(|s| s.strip_suffix(".sql.gz"))
+        .unwrap_or(snapshot);
+    // chrono reads second 60 as a leap second; `date` never writes one.
+    let moment = |format: &str| {
+        NaiveDateTime::parse_from_str(stamp, format).is_ok_and(|t| t.nanosecond() < 1_000_000_000)
+    };
+    match stamp.len() {
+        7 => stamp
+            .split_once('-')
+            .and_then(|(year, week)| Some((year.parse().ok()?, week.parse().ok()?)))
+            .is_some_and(|(year, week)| {
+                NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).is_some()
+            }),
+        15 => moment("%Y%m%d-%H%M%S"),
+        // Dumps of releases before seconds were added.
+        13 => moment("%Y%m%d-%H%M"),
+        _ => false,
+    }
+}
+
 fn check(job: &BackupJob, r: &Restore) -> (Option<String>, Diagnostics) {
     let root = AttrPath::root("restore");
     let mut diagnostics = Vec::new();
@@ -115,7 +141,8 @@ fn check(job: &BackupJob, r: &Restore) -> (Option<String>, Diagnostics) {
         // Dumps of releases before seconds were added are named without them.
         let older_dump = pattern.starts_with("backup-")
             && matches_digits(snapshot, "backup-99999999-9999.sql.gz");
-        if !matches_digits(snapshot, pattern) && !older_dump {
+        let shaped = matches_digits(snapshot, pattern) || older_dump;
+        if !shaped || !in_calendar(snapshot) {
             diagnostics.push(Diagnostic::new(
                 root.clone().attr("snapshot"),
                 format!("{snapshot:?} is not a {} snapshot name", job.strategy),
@@ -152,13 +179,25 @@ fn check(job: &BackupJob, r: &Restore) -> (Option<String>, Diagnostics) {
         return (None, diagnostics);
     }
     let folders: Vec<&String> = job.mounts.keys().collect();
+    if folders.is_empty() {
+        // No mounts at all is the job's own error, reported on its `mounts`.
+        return (None, diagnostics);
+    }
+    let choices = || {
+        let quoted: Vec<String> = folders.iter().map(|f| format!("{f:?}")).collect();
+        format!(
+            "choose one of {}: folder = {}",
+            quoted.join(", "),
+            quoted[0]
+        )
+    };
     let folder = match &r.folder {
         Some(folder) if job.mounts.contains_key(folder) => Some(folder.clone()),
         Some(folder) => {
             diagnostics.push(Diagnostic::new(
                 root.attr("folder"),
                 format!("{folder:?} is not one of the job's mounts"),
-                format!("write one of {folders:?}"),
+                choices(),
             ));
             None
         }
@@ -167,7 +206,7 @@ fn check(job: &BackupJob, r: &Restore) -> (Option<String>, Diagnostics) {
             diagnostics.push(Diagnostic::new(
                 root.attr("folder"),
                 "the job has several mounts, so the folder to restore must be named",
-                format!("write one of {folders:?}"),
+                choices(),
             ));
             None
         }

@@ -3,6 +3,7 @@
 //! files; pg_dumpall and mysqldump drills load the dump into a throwaway server of the
 //! stated version, started in the drill pod.
 
+use crate::policy;
 use crate::render::{drill, drill_cronjob, restore_alert};
 use crate::schedule::Schedule;
 use crate::{
@@ -86,6 +87,18 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
             root.clone(),
             "no restore drill exists for the command strategy: Backstop cannot know what its snapshots hold",
             "remove restore_test from command jobs",
+        ));
+    }
+    let longest = policy::MAX_CRONJOB_NAME - policy::DRILL_SUFFIX.len();
+    if job.name.chars().count() > longest {
+        diagnostics.push(Diagnostic::new(
+            AttrPath::root("name"),
+            format!(
+                "the drill CronJob {:?} is longer than the {} characters Kubernetes allows a CronJob name",
+                policy::drill_cronjob_name(&job.name),
+                policy::MAX_CRONJOB_NAME
+            ),
+            format!("shorten the job's name to at most {longest} characters to give it a restore drill"),
         ));
     }
     diagnostics.extend(check_server(strategy, test, &root));
@@ -208,7 +221,7 @@ pub fn render_alert_with_restore_test(
     match (&mut rendered, schedule) {
         (Ok(rendered), Ok(schedule)) => {
             let app = crate::policy::app_of_cronjob(&alert.cronjob_name);
-            let drill = drill::cronjob_name(app.unwrap_or(&alert.cronjob_name));
+            let drill = policy::drill_cronjob_name(app.unwrap_or(&alert.cronjob_name));
             restore_alert::add_rules(rendered, alert, &drill, &schedule);
         }
         (Ok(_), Err(diagnostics)) => return Err(diagnostics),

@@ -59,17 +59,12 @@ pub fn server_image(job: &BackupJob, test: &RestoreTest) -> Option<DrillServer> 
     }
 }
 
-/// The drill CronJob of the app `name` (whose backup is `<name>-backup`).
-pub fn cronjob_name(name: &str) -> String {
-    format!("{name}-restore-test")
-}
-
 /// The drill's CronJob name and script, for a validated job.
 pub fn render(job: &BackupJob, test: &RestoreTest) -> (String, String) {
     let strategy = job.strategy;
     if let Some(server) = server_image(job, test) {
         return (
-            cronjob_name(&job.name),
+            crate::policy::drill_cronjob_name(&job.name),
             render_dump(job, test, strategy, &server),
         );
     }
@@ -77,7 +72,7 @@ pub fn render(job: &BackupJob, test: &RestoreTest) -> (String, String) {
         Strategy::Sqlite => (SQLITE, SQLITE_SNAPSHOTS, "sqlite3", "sqlite"),
         _ => (RSYNC, RSYNC_SNAPSHOTS, "rsync", "rsync"),
     };
-    let cronjob = cronjob_name(&job.name);
+    let cronjob = crate::policy::drill_cronjob_name(&job.name);
     let context = json!({
         "cronjob": quote(&cronjob),
         "backup_cronjob": crate::policy::cronjob_name(&job.name),
@@ -109,7 +104,7 @@ fn render_dump(
         (SERVER_MARIADB, "mysql")
     };
     let context = json!({
-        "cronjob": quote(&cronjob_name(&job.name)),
+        "cronjob": quote(&crate::policy::drill_cronjob_name(&job.name)),
         "backup_cronjob": crate::policy::cronjob_name(&job.name),
         "strategy": strategy.as_str(),
         "server_name": server.name,

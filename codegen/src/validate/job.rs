@@ -10,9 +10,9 @@ use crate::policy::{self, BACKUP_DIR};
 use crate::{AttrPath, BackupJob, Resources, Strategy};
 use std::collections::BTreeMap;
 
-/// The longest app name: the CronJob is `<name>-backup`, and Kubernetes limits CronJob
-/// names to 52 characters (it appends 11 characters for the Jobs it creates).
-pub const MAX_APP_NAME: usize = 52 - policy::CRONJOB_SUFFIX.len();
+/// The longest app name: the CronJob is `<name>-backup`, within Kubernetes' limit for
+/// CronJob names.
+pub const MAX_APP_NAME: usize = policy::MAX_CRONJOB_NAME - policy::CRONJOB_SUFFIX.len();
 
 /// The file in each rsync snapshot holding its file count and bytes (the shrink guard).
 const STATS_FILE: &str = ".backstop-stats";

@@ -2,9 +2,9 @@
 //! job. Rendering it changes nothing: the restore runs when the Job is created in the
 //! cluster, once, so the docs say how to hand it over.
 
-use backstop_codegen::render::restore_job;
+use backstop_codegen::policy;
 use backstop_codegen::schema::{self, read, ObjectSchema};
-use backstop_codegen::{AttrPath, BackupJob, Defaults, Diagnostic, Diagnostics};
+use backstop_codegen::{AttrPath, Defaults, Diagnostic, Diagnostics};
 
 use super::convert::{json_value, split_id, text_forms};
 use super::{job_ref, namespaced_id, Adapter, Kind, Outputs};
@@ -72,7 +72,7 @@ impl Adapter for RestoreJob {
     fn known_handles(&self, config: &Value) -> Outputs {
         let job = config.attr("job");
         let job_name = match job.attr("name") {
-            Value::String(name) => Value::string(job_name(name)),
+            Value::String(name) => Value::string(policy::restore_job_name(name)),
             _ => Value::Unknown,
         };
         Outputs::from([
@@ -83,7 +83,7 @@ impl Adapter for RestoreJob {
 
     fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String> {
         let (namespace, restore_name) = split_id(id)?;
-        let name = job_ref::name_in(&restore_name, job_name).ok_or_else(|| {
+        let name = job_ref::name_in(&restore_name, policy::restore_job_name).ok_or_else(|| {
             format!("{restore_name:?} is not a restore Job name (<name>-restore)")
         })?;
         Ok(vec![("job", job_ref::imported(namespace, name))])
@@ -92,19 +92,6 @@ impl Adapter for RestoreJob {
     fn id_format(&self) -> &'static str {
         "<namespace>/<job_name>, e.g. \"mailserver/mailserver-restore\""
     }
-}
-
-/// The restore Job's name for the backup job `name`, as the core names it.
-fn job_name(name: &str) -> String {
-    let names_only = BackupJob {
-        name: name.to_string(),
-        ..BackupJob::default()
-    };
-    let job = restore_job::render(&Defaults::default(), &names_only, "", "", "");
-    job["metadata"]["name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// A file restore copies into a claim, so it must name one (a dump has none).

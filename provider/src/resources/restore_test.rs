@@ -1,7 +1,8 @@
 //! `backstop_restore_test`: the drill CronJob `<name>-restore-test` that restores a backup
 //! job's newest complete snapshot into scratch space and proves it.
 
-use backstop_codegen::render::{drill, drill_cronjob};
+use backstop_codegen::policy;
+use backstop_codegen::render::drill_cronjob;
 use backstop_codegen::schedule::Schedule;
 use backstop_codegen::schema::{self, read, ObjectSchema};
 use backstop_codegen::{Defaults, Diagnostics};
@@ -72,7 +73,7 @@ impl Adapter for Drill {
     fn known_handles(&self, config: &Value) -> Outputs {
         let job = config.attr("job");
         let cronjob_name = match job.attr("name") {
-            Value::String(name) => Value::string(drill::cronjob_name(name)),
+            Value::String(name) => Value::string(policy::drill_cronjob_name(name)),
             _ => Value::Unknown,
         };
         // The default schedule derives from the backup's schedule alone.
@@ -92,9 +93,10 @@ impl Adapter for Drill {
 
     fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String> {
         let (namespace, cronjob_name) = split_id(id)?;
-        let name = job_ref::name_in(&cronjob_name, drill::cronjob_name).ok_or_else(|| {
-            format!("{cronjob_name:?} is not a drill CronJob name (<name>-restore-test)")
-        })?;
+        let name =
+            job_ref::name_in(&cronjob_name, policy::drill_cronjob_name).ok_or_else(|| {
+                format!("{cronjob_name:?} is not a drill CronJob name (<name>-restore-test)")
+            })?;
         Ok(vec![("job", job_ref::imported(namespace, name))])
     }
 
