@@ -66,17 +66,24 @@ pub enum FloatingTag {
     BareVersion,
 }
 
+/// The tag of an image reference: after the last path step's `:` (a registry's port is
+/// not a tag), before any digest. `None` when the reference names no tag.
+pub fn image_tag(image: &str) -> Option<&str> {
+    let name = image.split('@').next().unwrap_or(image);
+    let last = name.rsplit('/').next().unwrap_or(name);
+    last.split_once(':').map(|(_, tag)| tag)
+}
+
 /// Whether `image` floats. A digest (`@sha256:...`) pins whatever the tag says; a tag with
 /// more than a bare number (`3.22`, `16-alpine`) is taken as pinned.
 pub fn floating_tag(image: &str) -> Option<FloatingTag> {
     if image.contains('@') {
         return None;
     }
-    let last = image.rsplit('/').next().unwrap_or(image);
-    match last.split_once(':') {
+    match image_tag(image) {
         None => Some(FloatingTag::Untagged),
-        Some((_, "latest")) => Some(FloatingTag::Latest),
-        Some((_, tag)) if tag.chars().all(|c| c.is_ascii_digit()) => Some(FloatingTag::BareVersion),
+        Some("latest") => Some(FloatingTag::Latest),
+        Some(tag) if tag.chars().all(|c| c.is_ascii_digit()) => Some(FloatingTag::BareVersion),
         Some(_) => None,
     }
 }
@@ -124,6 +131,18 @@ mod tests {
         assert!(is_in_backup_dir("/backup/x"));
         assert!(!is_in_backup_dir("/backups"));
         assert!(!is_in_backup_dir("/data/backup"));
+    }
+
+    #[test]
+    fn image_tags() {
+        assert_eq!(image_tag("alpine"), None);
+        assert_eq!(image_tag("localhost:5000/alpine"), None);
+        assert_eq!(image_tag("localhost:5000/alpine:3.22"), Some("3.22"));
+        assert_eq!(
+            image_tag("postgres:16.4-bookworm@sha256:abc"),
+            Some("16.4-bookworm")
+        );
+        assert_eq!(image_tag("postgres@sha256:abc"), None);
     }
 
     #[test]

@@ -522,7 +522,7 @@ fn database_dump(
 /// (`mariadb:11.4.2` gives `11.4`). `None` when the tag gives none (`latest`, a digest) and
 /// for MySQL, whose versions MariaDB's throwaway server does not follow.
 fn server_version(database: &Database, image: &str) -> Option<String> {
-    let tag = image.split('@').next()?.split_once(':')?.1;
+    let tag = backstop_codegen::policy::image_tag(image)?;
     let numbers: Vec<&str> = tag
         .split(|c: char| !c.is_ascii_digit() && c != '.')
         .next()?
@@ -820,6 +820,8 @@ mod tests {
             ("postgres@sha256:abc", None),
             ("mariadb:lts", None),
             ("mysql:8.0", None),
+            ("registry.lan:5000/postgres:16.4", Some("16")),
+            ("registry.lan:5000/postgres", None),
         ] {
             assert_eq!(version(image).as_deref(), expected, "{image}");
         }
