@@ -30,7 +30,7 @@ def render(spec: dict) -> dict:
         pytest.fail(f"render_json rejected the spec:\n{done.stderr}")
     rendered = json.loads(done.stdout)
     for job in rendered.get("jobs", []):
-        _CONTAINER_ENV[job["script"]] = container_env(job["cronjob"])
+        _CONTAINER_ENV[job["script"]] = container_env(job["cronjob"], [job["settings"]])
     return rendered
 
 # The plain environment of each rendered script's container (retention, limits, the
@@ -38,10 +38,19 @@ def render(spec: dict) -> dict:
 # environment, as Kubernetes does, under whatever the test sets itself (BACKUP_DIR...).
 _CONTAINER_ENV: dict[str, dict[str, str]] = {}
 
-def container_env(cronjob: dict) -> dict[str, str]:
-    """The `value` entries of the backup container's env (secrets come from the test)."""
+def container_env(cronjob: dict, config_maps: list[dict] = ()) -> dict[str, str]:
+    """The plain environment Kubernetes gives the backup container: the data of each
+    ConfigMap its `envFrom` names (a missing one fails, as the pod would not start), then
+    the `value` entries of its `env`, which win (secrets come from the test)."""
     container = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
-    return {e["name"]: e["value"] for e in container.get("env", []) if "value" in e}
+    by_name = {c["metadata"]["name"]: c for c in config_maps}
+    env: dict[str, str] = {}
+    for source in container.get("envFrom", []):
+        name = source["configMapRef"]["name"]
+        assert name in by_name, f"the container reads ConfigMap {name}, which was not rendered"
+        env.update(by_name[name]["data"])
+    env.update({e["name"]: e["value"] for e in container.get("env", []) if "value" in e})
+    return env
 
 def render_job(job: dict, defaults: dict | None = None) -> dict:
     return render({"defaults": defaults or {}, "jobs": [job]})["jobs"][0]

@@ -78,6 +78,8 @@ fn main() -> ExitCode {
                 "cronjob_name": j.cronjob_name,
                 "script": j.script,
                 "hcl": render::kubernetes_hcl("backup", &j.cronjob),
+                "settings_hcl": render::kubernetes_hcl("backup_settings", &j.settings),
+                "settings": j.settings,
                 "cronjob": j.cronjob,
             })),
             Err(d) => collect(&format!("jobs[{i}]"), d),

@@ -38,11 +38,14 @@ pub struct RenderedVolume {
     pub persistent_volume_claim: Value,
 }
 
-/// The backup CronJob and the script it runs (also embedded in the CronJob).
+/// The backup CronJob, the script it runs (also embedded in the CronJob) and the ConfigMap
+/// of settings it reads. The settings live beside the CronJob rather than in it so that a
+/// changed `keep` or URL is one changed line of a plan, not a diff seven levels deep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderedJob {
     pub cronjob_name: String,
     pub script: String,
+    pub settings: Value,
     pub cronjob: Value,
 }
 

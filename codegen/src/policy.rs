@@ -30,6 +30,13 @@ pub fn app_of_cronjob(cronjob_name: &str) -> Option<&str> {
         .filter(|app| !app.is_empty())
 }
 
+/// The ConfigMap holding the settings of backup CronJob `cronjob` (retention, limits, the
+/// Pushgateway and database addresses), which its container reads with `envFrom`:
+/// `<app>-backup-settings`.
+pub fn settings_name(cronjob: &str) -> String {
+    format!("{cronjob}-settings")
+}
+
 /// The restore Job of app `app`: `<app>-restore`.
 pub fn restore_job_name(app: &str) -> String {
     format!("{app}-restore")

@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Blocks that the provider repeats where the API has a list of objects.
-const LIST_BLOCKS: [(&str, &str); 6] = [
+const LIST_BLOCKS: [(&str, &str); 7] = [
     ("container", "containers"),
+    ("env_from", "envFrom"),
     ("volume", "volumes"),
     ("volume_mount", "volumeMounts"),
     ("env", "env"),
@@ -195,7 +196,7 @@ fn jobs() -> Vec<BackupJob> {
 }
 
 #[test]
-fn cronjob_hcl_is_equivalent_to_the_manifest_for_every_strategy() {
+fn cronjob_and_settings_hcl_are_equivalent_to_the_manifests_for_every_strategy() {
     let defaults = Defaults {
         labels: [("owner".to_string(), "ops".to_string())]
             .into_iter()
@@ -210,6 +211,7 @@ fn cronjob_hcl_is_equivalent_to_the_manifest_for_every_strategy() {
             "the script has markers to escape"
         );
         assert_equivalent(&rendered.cronjob, "kubernetes_cron_job_v1");
+        assert_equivalent(&rendered.settings, "kubernetes_config_map_v1");
     }
 }
 

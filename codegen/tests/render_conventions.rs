@@ -125,10 +125,63 @@ fn secrets_and_commands_reach_the_script_through_the_environment_only() {
         !rendered.script.contains("cp -a /var/mail"),
         "the command is not in the script text"
     );
-    let env = &pod(&rendered.cronjob)["containers"][0]["env"];
-    assert!(env
-        .as_array()
-        .is_some_and(|e| e.iter().any(|v| v["name"] == "BACKUP_COMMAND")));
+    assert_eq!(
+        rendered.settings["data"]["BACKUP_COMMAND"],
+        json!(job(Strategy::Command).command)
+    );
+}
+
+#[test]
+fn the_settings_live_in_their_configmap_and_the_cronjob_reads_it_whole() {
+    for strategy in Strategy::ALL {
+        let mut job = job(strategy);
+        job.keep = Some(11);
+        let rendered = render_job(&Defaults::default(), &job).unwrap_or_else(|d| panic!("{d:?}"));
+        let settings = &rendered.settings;
+        assert_eq!(settings["kind"], "ConfigMap");
+        assert_eq!(
+            settings["metadata"]["name"],
+            format!("{}-settings", rendered.cronjob_name)
+        );
+        assert_eq!(
+            settings["metadata"]["namespace"],
+            rendered.cronjob["metadata"]["namespace"]
+        );
+        assert_eq!(
+            settings["metadata"]["labels"],
+            rendered.cronjob["metadata"]["labels"]
+        );
+        let keep = if strategy == Strategy::Rsync {
+            "KEEP_WEEKS"
+        } else {
+            "KEEP_DAYS"
+        };
+        assert_eq!(settings["data"][keep], "11", "{strategy}");
+        assert!(settings["data"]["PUSHGATEWAY_URL"].is_string());
+        let container = &pod(&rendered.cronjob)["containers"][0];
+        assert_eq!(
+            container["envFrom"],
+            json!([{ "configMapRef": { "name": settings["metadata"]["name"] } }])
+        );
+        // The CronJob itself carries no setting: a changed `keep` leaves it unchanged.
+        let names: Vec<&str> = container["env"]
+            .as_array()
+            .expect("env")
+            .iter()
+            .filter_map(|e| e["name"].as_str())
+            .collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| *n == "BACKUP_DIR" || *n == "PGPASSWORD" || *n == "MYSQL_PWD"),
+            "{strategy}: {names:?}"
+        );
+        let mut fewer = job.clone();
+        fewer.keep = Some(12);
+        let other = render_job(&Defaults::default(), &fewer).unwrap_or_else(|d| panic!("{d:?}"));
+        assert_eq!(other.cronjob, rendered.cronjob, "{strategy}");
+        assert_ne!(other.settings, rendered.settings, "{strategy}");
+    }
 }
 
 #[test]

@@ -11,7 +11,8 @@ use hcl::{Attribute, Block, Body, Expression, Identifier, Object, ObjectKey};
 use serde_json::{Map, Value};
 
 /// Objects whose keys are data, not schema: rendered as `name = { ... }` attributes.
-const MAP_ATTRIBUTES: [&str; 7] = [
+const MAP_ATTRIBUTES: [&str; 8] = [
+    "data",
     "labels",
     "annotations",
     "capacity",
@@ -24,6 +25,7 @@ const MAP_ATTRIBUTES: [&str; 7] = [
 /// The Terraform resource type for a manifest kind, if Backstop renders that kind as HCL.
 fn resource_type(kind: &str) -> Option<&'static str> {
     match kind {
+        "ConfigMap" => Some("kubernetes_config_map_v1"),
         "CronJob" => Some("kubernetes_cron_job_v1"),
         "Job" => Some("kubernetes_job_v1"),
         "PersistentVolume" => Some("kubernetes_persistent_volume"),

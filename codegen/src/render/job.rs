@@ -1,10 +1,11 @@
 //! The backup CronJob (conventions §2): the script in a pinned alpine container, the
-//! source claim read-only twice over, the NFS claim read-write at `/backup`.
+//! source claim read-only twice over, the NFS claim read-write at `/backup`; and the
+//! ConfigMap of its settings, which the container reads whole with `envFrom`.
 
 use super::conventions;
 use super::scripts::{self, ScriptTemplates};
 use crate::model::{BackupJob, Strategy};
-use crate::policy::{cronjob_name, DESTINATION_VOLUME, SOURCE_VOLUME};
+use crate::policy::{cronjob_name, settings_name, DESTINATION_VOLUME, SOURCE_VOLUME};
 use crate::schedule::Schedule;
 use crate::{Defaults, RenderedJob};
 use serde_json::{json, Value};
@@ -39,6 +40,7 @@ pub fn render_with(
     let strategy = job.strategy;
     let script = templates.render(job, strategy, &cronjob_name);
     let labels = conventions::labels(defaults, &job.labels);
+    let settings = settings(defaults, job, &cronjob_name, &labels);
 
     let mut cron_spec = json!({
         "schedule": job.schedule,
@@ -61,8 +63,13 @@ pub fn render_with(
     });
     // Built Values are moved into their `null` slots: interpolating them in `json!` would
     // deep-copy them through Serialize (most of the render time, before this).
-    cron_spec["jobTemplate"]["spec"]["template"]["spec"] =
-        pod_spec(defaults, job, strategy, &script);
+    cron_spec["jobTemplate"]["spec"]["template"]["spec"] = pod_spec(
+        job,
+        strategy,
+        &script,
+        defaults,
+        &settings_name(&cronjob_name),
+    );
     if let Some(time_zone) = job.time_zone.as_ref().or(defaults.time_zone.as_ref()) {
         cron_spec["timeZone"] = json!(time_zone);
     }
@@ -76,11 +83,18 @@ pub fn render_with(
     RenderedJob {
         cronjob_name,
         script,
+        settings,
         cronjob,
     }
 }
 
-fn pod_spec(defaults: &Defaults, job: &BackupJob, strategy: Strategy, script: &str) -> Value {
+fn pod_spec(
+    job: &BackupJob,
+    strategy: Strategy,
+    script: &str,
+    defaults: &Defaults,
+    settings_name: &str,
+) -> Value {
     let reads_source = !matches!(strategy, Strategy::PgDumpall | Strategy::Mysqldump)
         && job.source_claim.is_some();
     let mut volumes = Vec::new();
@@ -104,11 +118,12 @@ fn pod_spec(defaults: &Defaults, job: &BackupJob, strategy: Strategy, script: &s
         "image": conventions::image(defaults, job.image.as_ref()),
         "command": ["/bin/sh", "-c", script],
         "env": null,
+        "envFrom": [{ "configMapRef": { "name": settings_name } }],
         "volumeMounts": null,
         "securityContext": null,
     });
     container["securityContext"] = conventions::container_security_context();
-    container["env"] = env(defaults, job, strategy);
+    container["env"] = env(job, strategy);
     container["volumeMounts"] = Value::Array(mounts);
     if let Some(resources) = &job.resources {
         container["resources"] = conventions::resources(resources);
@@ -138,12 +153,10 @@ fn pod_spec(defaults: &Defaults, job: &BackupJob, strategy: Strategy, script: &s
     spec
 }
 
-fn env(defaults: &Defaults, job: &BackupJob, strategy: Strategy) -> Value {
-    let pushgateway = conventions::pushgateway_url(defaults, job.pushgateway_url.as_ref());
-    let mut env = vec![
-        json!({ "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR }),
-        json!({ "name": "PUSHGATEWAY_URL", "value": pushgateway }),
-    ];
+/// What the pod itself decides: where the destination is mounted, and the password, which
+/// comes from its Secret (never from the settings ConfigMap).
+fn env(job: &BackupJob, strategy: Strategy) -> Value {
+    let mut env = vec![json!({ "name": "BACKUP_DIR", "value": conventions::BACKUP_DIR })];
     if let (Some(variable), Some(secret)) = (scripts::password_env(strategy), &job.password_secret)
     {
         env.push(json!({
@@ -151,13 +164,32 @@ fn env(defaults: &Defaults, job: &BackupJob, strategy: Strategy) -> Value {
             "valueFrom": { "secretKeyRef": { "name": secret.name, "key": secret.key } },
         }));
     }
-    if let (Strategy::Command, Some(command)) = (strategy, &job.command) {
-        env.push(json!({ "name": "BACKUP_COMMAND", "value": command }));
-    }
-    env.extend(
-        scripts::tunables(job, strategy)
-            .into_iter()
-            .map(|(name, value)| json!({ "name": name, "value": value })),
-    );
     Value::Array(env)
+}
+
+/// The ConfigMap `<app>-backup-settings`: the Pushgateway, the command of a `command` job and
+/// the tunables, by the environment variable the script reads each from.
+fn settings(
+    defaults: &Defaults,
+    job: &BackupJob,
+    cronjob_name: &str,
+    labels: &std::collections::BTreeMap<String, String>,
+) -> Value {
+    let mut data = serde_json::Map::new();
+    let pushgateway = conventions::pushgateway_url(defaults, job.pushgateway_url.as_ref());
+    data.insert("PUSHGATEWAY_URL".into(), json!(pushgateway));
+    if let (Strategy::Command, Some(command)) = (job.strategy, &job.command) {
+        data.insert("BACKUP_COMMAND".into(), json!(command));
+    }
+    for (name, value) in scripts::tunables(job, job.strategy) {
+        data.insert(name.into(), Value::String(value));
+    }
+    let mut config_map = json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": { "name": settings_name(cronjob_name), "namespace": job.namespace, "labels": labels },
+        "data": null,
+    });
+    config_map["data"] = Value::Object(data);
+    config_map
 }

@@ -125,8 +125,8 @@ fn template_of(strategy: Strategy) -> &'static str {
 
 /// The values users tune often (retention, limits, lock timing derived from the schedule,
 /// the database's address), by the environment variable the script reads each from. They
-/// reach the script through the container's environment rather than its text, so changing
-/// one shows as one changed line of a plan instead of a reprinted script.
+/// reach the script through the settings ConfigMap rather than its text, so changing one
+/// shows as one changed line of a plan instead of a reprinted script.
 pub fn tunables(job: &BackupJob, strategy: Strategy) -> Vec<(&'static str, String)> {
     let keep = job
         .keep
@@ -181,6 +181,7 @@ fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
         "cronjob": quote(cronjob_name),
         "strategy": strategy.as_str(),
         "tunables": tunables.join(" "),
+        "settings": quote(&crate::policy::settings_name(cronjob_name)),
         "sources": null,
         "tool": Value::Null,
         "package": Value::Null,

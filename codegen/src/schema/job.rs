@@ -2,7 +2,7 @@
 //! data to an NFS claim.
 
 use super::{AttrType, Attribute, Nested, ObjectSchema};
-use crate::policy::BACKUP_DIR;
+use crate::policy::{self, BACKUP_DIR};
 use crate::render::job::{MAX_DEFAULT_DEADLINE_SECONDS, MIN_DEFAULT_DEADLINE_SECONDS};
 use crate::render::scripts::{default_keep, DEFAULT_MAKE_ROOM, DEFAULT_MAX_SHRINK_PERCENT};
 use crate::{BackupJob, Strategy};
@@ -175,15 +175,27 @@ pub fn schema() -> ObjectSchema {
             String,
             "Name of the CronJob, `<name>-backup`, for a `backstop_backup_alert`.",
         )],
-        objects: vec![Attribute::computed(
-            "manifest",
-            Dynamic,
-            "The CronJob as an object (its script included), usable directly as `kubernetes_manifest.manifest`.",
-        )],
+        objects: vec![
+            Attribute::computed(
+                "manifest",
+                Dynamic,
+                "The CronJob as an object (its script included), usable directly as `kubernetes_manifest.manifest`.",
+            ),
+            Attribute::computed(
+                "config_map_manifest",
+                Dynamic,
+                format!(
+                    "The ConfigMap `{}` as an object, usable directly as `kubernetes_manifest.manifest`: \
+                     the retention, limits, lock timing, Pushgateway URL and database address the CronJob reads with `envFrom`. \
+                     Apply it beside `manifest`; the CronJob's pods do not start without it.",
+                    policy::settings_name(&policy::cronjob_name("<name>"))
+                ),
+            ),
+        ],
         texts: vec![
             Attribute::computed("script", String, "The backup script the CronJob runs (also embedded in the manifest)."),
-            Attribute::computed("manifest_yaml", String, "The CronJob as YAML, as `backstop render --format yaml` writes it."),
-            Attribute::computed("manifest_json", String, "The CronJob as JSON, as `backstop render --format json --out DIR` writes it."),
+            Attribute::computed("manifest_yaml", String, "Both objects as a two-document YAML stream, ConfigMap first, as `backstop render --format yaml` writes them."),
+            Attribute::computed("manifest_json", String, "Both objects as a JSON array, ConfigMap first, as `backstop render --format json` writes them."),
         ],
     }
 }

@@ -59,9 +59,13 @@ impl Adapter for Job {
             ),
             ("cronjob_name", Value::string(&rendered.cronjob_name)),
             ("manifest", json_value(&rendered.cronjob)),
+            ("config_map_manifest", json_value(&rendered.settings)),
         ]);
         if kind == Kind::DataSource {
-            outputs.extend(text_forms(&[&rendered.cronjob], Some(&rendered.script)));
+            outputs.extend(text_forms(
+                &[&rendered.settings, &rendered.cronjob],
+                Some(&rendered.script),
+            ));
         }
         Ok(outputs)
     }
