@@ -39,16 +39,19 @@ def render(spec: dict) -> dict:
 _CONTAINER_ENV: dict[str, dict[str, str]] = {}
 
 def container_env(cronjob: dict, config_maps: list[dict] = ()) -> dict[str, str]:
-    """The plain environment Kubernetes gives the backup container: the data of each
-    ConfigMap its `envFrom` names (a missing one fails, as the pod would not start), then
-    the `value` entries of its `env`, which win (secrets come from the test)."""
+    """The plain environment Kubernetes gives the backup container from `config_maps`
+    (those applied): the data of each ConfigMap its `envFrom` names (a missing one is
+    skipped if marked optional; otherwise the pod would not start), then the `value`
+    entries of its `env`, which win (secrets come from the test)."""
     container = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
     by_name = {c["metadata"]["name"]: c for c in config_maps}
     env: dict[str, str] = {}
     for source in container.get("envFrom", []):
-        name = source["configMapRef"]["name"]
-        assert name in by_name, f"the container reads ConfigMap {name}, which was not rendered"
-        env.update(by_name[name]["data"])
+        ref = source["configMapRef"]
+        if ref["name"] in by_name:
+            env.update(by_name[ref["name"]]["data"])
+        else:
+            assert ref.get("optional"), f"the pod would not start: ConfigMap {ref['name']} is missing"
     env.update({e["name"]: e["value"] for e in container.get("env", []) if "value" in e})
     return env
 

@@ -161,7 +161,7 @@ fn the_settings_live_in_their_configmap_and_the_cronjob_reads_it_whole() {
         let container = &pod(&rendered.cronjob)["containers"][0];
         assert_eq!(
             container["envFrom"],
-            json!([{ "configMapRef": { "name": settings["metadata"]["name"] } }])
+            json!([{ "configMapRef": { "name": settings["metadata"]["name"], "optional": true } }])
         );
         // The CronJob itself carries no setting: a changed `keep` leaves it unchanged.
         let names: Vec<&str> = container["env"]

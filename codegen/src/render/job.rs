@@ -38,9 +38,10 @@ pub fn render_with(
 ) -> RenderedJob {
     let cronjob_name = cronjob_name(&job.name);
     let strategy = job.strategy;
-    let script = templates.render(job, strategy, &cronjob_name);
+    let settings = scripts::settings(defaults, job);
+    let script = templates.render(job, strategy, &cronjob_name, &settings);
     let labels = conventions::labels(defaults, &job.labels);
-    let settings = settings(defaults, job, &cronjob_name, &labels);
+    let settings = config_map(job, &cronjob_name, &labels, settings);
 
     let mut cron_spec = json!({
         "schedule": job.schedule,
@@ -118,7 +119,11 @@ fn pod_spec(
         "image": conventions::image(defaults, job.image.as_ref()),
         "command": ["/bin/sh", "-c", script],
         "env": null,
-        "envFrom": [{ "configMapRef": { "name": settings_name } }],
+        // Optional, so that a CronJob applied without its ConfigMap (a stack upgraded from
+        // when the settings lived in the CronJob) fails its run at once, the script naming
+        // the missing setting and the ConfigMap, instead of a pod that never starts and a
+        // Job that fails only at its deadline, hours later.
+        "envFrom": [{ "configMapRef": { "name": settings_name, "optional": true } }],
         "volumeMounts": null,
         "securityContext": null,
     });
@@ -167,23 +172,17 @@ fn env(job: &BackupJob, strategy: Strategy) -> Value {
     Value::Array(env)
 }
 
-/// The ConfigMap `<app>-backup-settings`: the Pushgateway, the command of a `command` job and
-/// the tunables, by the environment variable the script reads each from.
-fn settings(
-    defaults: &Defaults,
+/// The ConfigMap `<app>-backup-settings` holding the job's `settings`.
+fn config_map(
     job: &BackupJob,
     cronjob_name: &str,
     labels: &std::collections::BTreeMap<String, String>,
+    settings: Vec<(&str, String)>,
 ) -> Value {
-    let mut data = serde_json::Map::new();
-    let pushgateway = conventions::pushgateway_url(defaults, job.pushgateway_url.as_ref());
-    data.insert("PUSHGATEWAY_URL".into(), json!(pushgateway));
-    if let (Strategy::Command, Some(command)) = (job.strategy, &job.command) {
-        data.insert("BACKUP_COMMAND".into(), json!(command));
-    }
-    for (name, value) in scripts::tunables(job, job.strategy) {
-        data.insert(name.into(), Value::String(value));
-    }
+    let data: serde_json::Map<String, Value> = settings
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), Value::String(value)))
+        .collect();
     let mut config_map = json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",

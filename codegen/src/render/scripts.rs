@@ -4,9 +4,11 @@
 //! template never sees a raw user string; secrets and the `command` strategy's snippet
 //! reach the script through the container environment instead of its text.
 
+use super::conventions;
 use super::job::active_deadline_seconds;
 use crate::model::{BackupJob, Strategy};
 use crate::shell::quote;
+use crate::Defaults;
 use handlebars::{Context, Handlebars};
 use serde_json::{json, Value};
 
@@ -95,10 +97,17 @@ impl ScriptTemplates {
         ScriptTemplates { registry }
     }
 
-    /// Renders the script of a validated job.
-    pub fn render(&self, job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> String {
+    /// Renders the script of a validated job, which checks that each of `settings` (from
+    /// the job's ConfigMap) reached its environment.
+    pub fn render(
+        &self,
+        job: &BackupJob,
+        strategy: Strategy,
+        cronjob_name: &str,
+        settings: &[(&str, String)],
+    ) -> String {
         // Handing over the JSON as a Context avoids the deep copy `render` would make.
-        let context = Context::from(context(job, strategy, cronjob_name));
+        let context = Context::from(context(job, strategy, cronjob_name, settings));
         let name = strategy.as_str();
         let rendered = if self.registry.has_template(name) {
             self.registry.render_with_context(name, &context)
@@ -123,11 +132,22 @@ fn template_of(strategy: Strategy) -> &'static str {
     }
 }
 
-/// The values users tune often (retention, limits, lock timing derived from the schedule,
-/// the database's address), by the environment variable the script reads each from. They
-/// reach the script through the settings ConfigMap rather than its text, so changing one
-/// shows as one changed line of a plan instead of a reprinted script.
-pub fn tunables(job: &BackupJob, strategy: Strategy) -> Vec<(&'static str, String)> {
+/// What the job's settings ConfigMap holds, by the environment variable the script reads
+/// each from: the Pushgateway, the command of a `command` job, and the values users tune
+/// often (retention, limits, lock timing derived from the schedule, the database's
+/// address). They reach the script through the ConfigMap rather than its text, so changing
+/// one shows as one changed line of a plan instead of a reprinted script.
+pub fn settings(defaults: &Defaults, job: &BackupJob) -> Vec<(&'static str, String)> {
+    let pushgateway = conventions::pushgateway_url(defaults, job.pushgateway_url.as_ref());
+    let mut settings = vec![("PUSHGATEWAY_URL", pushgateway.to_string())];
+    if let (Strategy::Command, Some(command)) = (job.strategy, &job.command) {
+        settings.push(("BACKUP_COMMAND", command.clone()));
+    }
+    settings.extend(tunables(job, job.strategy));
+    settings
+}
+
+fn tunables(job: &BackupJob, strategy: Strategy) -> Vec<(&'static str, String)> {
     let keep = job
         .keep
         .unwrap_or_else(|| default_keep(strategy))
@@ -167,11 +187,13 @@ pub fn tunables(job: &BackupJob, strategy: Strategy) -> Vec<(&'static str, Strin
     tunables
 }
 
-fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
-    let tunables: Vec<&str> = tunables(job, strategy)
-        .iter()
-        .map(|(name, _)| *name)
-        .collect();
+fn context(
+    job: &BackupJob,
+    strategy: Strategy,
+    cronjob_name: &str,
+    settings: &[(&str, String)],
+) -> Value {
+    let settings_names: Vec<&str> = settings.iter().map(|(name, _)| *name).collect();
     let sources: Vec<Value> = job
         .mounts
         .iter()
@@ -180,7 +202,7 @@ fn context(job: &BackupJob, strategy: Strategy, cronjob_name: &str) -> Value {
     let mut context = json!({
         "cronjob": quote(cronjob_name),
         "strategy": strategy.as_str(),
-        "tunables": tunables.join(" "),
+        "settings_names": settings_names.join(" "),
         "settings": quote(&crate::policy::settings_name(cronjob_name)),
         "sources": null,
         "tool": Value::Null,
