@@ -8,7 +8,7 @@ use super::discover::Repo;
 use super::eval::{Env, Scope, Val};
 use super::model::{AlertKind, AlertRule, Loc, Origin, Pvc, PvcKind, Stack};
 use super::rendered;
-use super::syntax::{self, Block, Expr, ExprKind, Part};
+use super::syntax::{self, Block, Expr, ExprKind, Part, Step};
 use backstop_codegen::BackupAlert;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -91,12 +91,17 @@ const NOT_CLAIMS: [&str; 14] = [
 /// `kubernetes_manifest` / `kubectl_manifest`: a PersistentVolumeClaim keeps its name and
 /// namespace (a CronJob can mount it, a dump in its namespace can cover it); kinds that
 /// never create claims are skipped; any other kind (an operator's resource, a StatefulSet)
-/// creates claims through its `storageClass` keys, in its namespace.
+/// creates claims through its `storageClass` keys, in its namespace. An object a Backstop
+/// resource renders is skipped: its only claim is the NFS volume's, which its own block
+/// already declared.
 pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin, classes: &NfsPolicy) {
     for key in ["manifest", "yaml_body"] {
         let Some(body) = block.attr(key) else {
             continue;
         };
+        if renders_backstop_object(&body.value) {
+            continue;
+        }
         let at = Loc {
             file: origin.loc.file,
             span: body.value.span.clone(),
@@ -146,6 +151,19 @@ pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin, cl
 
 /// A manifest as a value: an object, or YAML text (a heredoc, or what `yamldecode` and the
 /// kubernetes provider's `manifest_decode` functions are given, read as text).
+/// `backstop_<type>.<name>....` or `data.backstop_<type>.<name>....`: an attribute of a
+/// Backstop resource or data source.
+fn renders_backstop_object(expr: &Expr) -> bool {
+    let ExprKind::Ref(steps) = &expr.kind else {
+        return false;
+    };
+    let type_step = match steps.first() {
+        Some(Step::Attr(root)) if root == "data" => steps.get(1),
+        first => first,
+    };
+    matches!(type_step, Some(Step::Attr(kind)) if kind.starts_with("backstop_"))
+}
+
 fn manifest_value(env: &Env, expr: &Expr) -> Val {
     match &expr.kind {
         ExprKind::Call(name, args)

@@ -20,6 +20,7 @@ mod bs009_schedule_collision;
 mod bs010_floating_image_tag;
 mod bs011_short_starting_deadline;
 mod bs012_no_restore_drill;
+mod bs013_settings_not_applied;
 mod bs100_parse_error;
 mod bs101_unresolved_value;
 mod bs102_module_not_read;
@@ -102,7 +103,7 @@ macro_rules! rule {
     };
 }
 
-pub static RULES: [Rule; 16] = [
+pub static RULES: [Rule; 17] = [
     rule!(bs001_unbacked_pvc),
     rule!(bs002_backup_not_on_nfs),
     rule!(bs003_source_not_read_only),
@@ -115,6 +116,7 @@ pub static RULES: [Rule; 16] = [
     rule!(bs010_floating_image_tag),
     rule!(bs011_short_starting_deadline),
     rule!(bs012_no_restore_drill),
+    rule!(bs013_settings_not_applied),
     rule!(bs100_parse_error),
     rule!(bs101_unresolved_value),
     rule!(bs102_module_not_read),
