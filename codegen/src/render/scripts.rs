@@ -1,8 +1,9 @@
 //! The job scripts, rendered from the handlebars templates under `codegen/templates/`.
 //!
 //! Every value a template interpolates is shell-quoted here first (`shell::quote`), so a
-//! template never sees a raw user string; secrets and the `command` strategy's snippet
-//! reach the script through the container environment instead of its text.
+//! template never sees a raw user string; secrets (from their Secret), the `command`
+//! strategy's snippet and the tunables (from the settings ConfigMap) reach the script
+//! through the container's environment instead of its text.
 
 use super::conventions;
 use super::job::active_deadline_seconds;
