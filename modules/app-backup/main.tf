@@ -1,5 +1,6 @@
-# One call per app: the NFS backup volume, the CronJob that writes to it, and the alert
-# rules that watch the CronJob, wired together so that names cannot disagree.
+# One call per app: the NFS backup volume, the CronJob that writes to it (and the ConfigMap of
+# its settings), and the alert rules that watch the CronJob, wired together so that names
+# cannot disagree.
 
 resource "backstop_nfs_backup_volume" "this" {
   name          = coalesce(var.volume_name, "${var.name}-backup-host")

@@ -6,7 +6,9 @@
 //! the modules follow them by construction and change when the core does.
 
 use super::tf_align::align;
-use backstop_codegen::render::{hcl_quoted, kubernetes_hcl, IMAGE, NFS_BASE_PATH};
+use backstop_codegen::policy::settings_name;
+use backstop_codegen::render::scripts::{default_keep, DEFAULT_MAX_SHRINK_PERCENT};
+use backstop_codegen::render::{hcl_quoted, kubernetes_hcl, IMAGE, NFS_BASE_PATH, PUSHGATEWAY_URL};
 use backstop_codegen::schema::{self, AttrType, Attribute, ObjectSchema};
 use backstop_codegen::{BackupJob, Defaults, NfsBackupVolume, SecretRef, Strategy};
 use serde_json::Value;
@@ -32,9 +34,73 @@ pub const VERSIONS_TF: &str = r#"terraform {
 "#;
 
 /// A value the core renders in place of an input, and the expression that replaces it.
-struct Sentinel {
-    token: &'static str,
-    expression: &'static str,
+struct Sentinel<'a> {
+    token: &'a str,
+    expression: &'a str,
+    placement: Placement,
+}
+
+/// Where a sentinel may stand in the rendered HCL.
+#[derive(Clone, Copy, PartialEq)]
+enum Placement {
+    /// A distinctive string: a whole value, or a part of a longer string or heredoc.
+    Anywhere,
+    /// A number, which a coincidence could repeat inside a script: only a whole value
+    /// counts, and any other occurrence is an error rather than a guess.
+    WholeValue,
+    /// A reference to another resource of the module: it replaces whole values only, and
+    /// leaves the same text inside a longer string (a script's message naming the object)
+    /// to the inputs' sentinels.
+    Reference,
+}
+
+impl<'a> Sentinel<'a> {
+    const fn anywhere(token: &'a str, expression: &'a str) -> Self {
+        Sentinel {
+            token,
+            expression,
+            placement: Placement::Anywhere,
+        }
+    }
+
+    const fn whole_value(token: &'a str, expression: &'a str) -> Self {
+        Sentinel {
+            token,
+            expression,
+            placement: Placement::WholeValue,
+        }
+    }
+
+    const fn reference(token: &'a str, expression: &'a str) -> Self {
+        Sentinel {
+            token,
+            expression,
+            placement: Placement::Reference,
+        }
+    }
+
+    /// `= "<token>"`: the sentinel as an attribute's whole value.
+    fn whole_value_text(&self) -> String {
+        format!("= \"{}\"", self.token)
+    }
+}
+
+/// One typed resource of a module: its label, the object it is rendered from, and the
+/// values in it that refer to another resource of the module (so Terraform orders them).
+struct Resource<'a> {
+    label: &'static str,
+    manifest: &'a Value,
+    references: Vec<Sentinel<'a>>,
+}
+
+impl<'a> Resource<'a> {
+    fn new(label: &'static str, manifest: &'a Value) -> Self {
+        Resource {
+            label,
+            manifest,
+            references: Vec::new(),
+        }
+    }
 }
 
 pub fn variants() -> Result<Vec<Variant>, String> {
@@ -46,22 +112,10 @@ pub fn variants() -> Result<Vec<Variant>, String> {
 }
 
 const VOLUME_SENTINELS: [Sentinel; 4] = [
-    Sentinel {
-        token: "sentinelvolume",
-        expression: "var.name",
-    },
-    Sentinel {
-        token: "sentinelnamespace",
-        expression: "var.namespace",
-    },
-    Sentinel {
-        token: "sentinelserver",
-        expression: "var.nfs_server",
-    },
-    Sentinel {
-        token: "/sentinelpath",
-        expression: "local.nfs_path",
-    },
+    Sentinel::anywhere("sentinelvolume", "var.name"),
+    Sentinel::anywhere("sentinelnamespace", "var.namespace"),
+    Sentinel::anywhere("sentinelserver", "var.nfs_server"),
+    Sentinel::anywhere("/sentinelpath", "local.nfs_path"),
 ];
 
 fn nfs_backup_volume() -> Result<Variant, String> {
@@ -76,8 +130,8 @@ fn nfs_backup_volume() -> Result<Variant, String> {
         .map_err(|d| format!("rendering the NFS volume module: {d:?}"))?;
     let resources = typed(
         &[
-            &rendered.persistent_volume,
-            &rendered.persistent_volume_claim,
+            Resource::new("this", &rendered.persistent_volume),
+            Resource::new("this", &rendered.persistent_volume_claim),
         ],
         &VOLUME_SENTINELS,
     )?;
@@ -95,44 +149,28 @@ fn nfs_backup_volume() -> Result<Variant, String> {
     })
 }
 
-const JOB_SENTINELS: [Sentinel; 9] = [
-    Sentinel {
-        token: "17 1 * * *",
-        expression: "var.schedule",
-    },
-    Sentinel {
-        token: "sentinelapp",
-        expression: "var.name",
-    },
-    Sentinel {
-        token: "sentinelnamespace",
-        expression: "var.namespace",
-    },
-    Sentinel {
-        token: "sentinelhost",
-        expression: "var.host",
-    },
-    Sentinel {
-        token: "sentineluser",
-        expression: "var.user",
-    },
-    Sentinel {
-        token: "sentinelsecret",
-        expression: "var.password_secret_name",
-    },
-    Sentinel {
-        token: "sentinelkey",
-        expression: "var.password_secret_key",
-    },
-    Sentinel {
-        token: "sentinelclaim",
-        expression: "var.destination_claim",
-    },
-    Sentinel {
-        token: "sentinelimage:1.0",
-        expression: "var.image",
-    },
+/// Numbers that no default or derived value of the core renders, so each can only be its
+/// input (`substitute` refuses one that turns up anywhere else).
+const KEEP_SENTINEL: &str = "7919";
+const MAX_SHRINK_SENTINEL: &str = "73";
+
+const JOB_SENTINELS: [Sentinel; 12] = [
+    Sentinel::anywhere("17 1 * * *", "var.schedule"),
+    Sentinel::anywhere("sentinelapp", "var.name"),
+    Sentinel::anywhere("sentinelnamespace", "var.namespace"),
+    Sentinel::anywhere("sentinelhost", "var.host"),
+    Sentinel::anywhere("sentineluser", "var.user"),
+    Sentinel::anywhere("sentinelsecret", "var.password_secret_name"),
+    Sentinel::anywhere("sentinelkey", "var.password_secret_key"),
+    Sentinel::anywhere("sentinelclaim", "var.destination_claim"),
+    Sentinel::anywhere("sentinelimage:1.0", "var.image"),
+    Sentinel::anywhere("http://sentinelpushgateway:9091", "var.pushgateway_url"),
+    Sentinel::whole_value(KEEP_SENTINEL, "var.keep"),
+    Sentinel::whole_value(MAX_SHRINK_SENTINEL, "var.max_shrink_percent"),
 ];
+
+/// The settings ConfigMap's resource label; the CronJob names it through this resource.
+const SETTINGS: &str = "settings";
 
 fn dump_job(strategy: Strategy) -> Result<Variant, String> {
     let job = BackupJob {
@@ -148,11 +186,26 @@ fn dump_job(strategy: Strategy) -> Result<Variant, String> {
         }),
         destination_claim: "sentinelclaim".to_string(),
         image: Some("sentinelimage:1.0".to_string()),
+        pushgateway_url: Some("http://sentinelpushgateway:9091".to_string()),
+        keep: Some(number(KEEP_SENTINEL)?),
+        max_shrink_percent: Some(number(MAX_SHRINK_SENTINEL)?),
         ..BackupJob::default()
     };
     let rendered = backstop_codegen::render_job(&Defaults::default(), &job)
         .map_err(|d| format!("rendering the {strategy} module: {d:?}"))?;
-    let resources = typed(&[&rendered.cronjob], &JOB_SENTINELS)?;
+    // The CronJob reads the ConfigMap by the name of the managed resource, not a copy of
+    // it: Terraform then creates the ConfigMap first and replaces the CronJob's reference
+    // if the name ever changes.
+    let settings = settings_name(&rendered.cronjob_name);
+    let settings_reference = format!("kubernetes_config_map_v1.{SETTINGS}.metadata[0].name");
+    let cronjob = Resource {
+        references: vec![Sentinel::reference(&settings, &settings_reference)],
+        ..Resource::new("this", &rendered.cronjob)
+    };
+    let resources = typed(
+        &[Resource::new(SETTINGS, &rendered.settings), cronjob],
+        &JOB_SENTINELS,
+    )?;
     let (dir, tool) = match strategy {
         Strategy::PgDumpall => (
             "kubernetes-pg-dumpall-backup",
@@ -163,14 +216,15 @@ fn dump_job(strategy: Strategy) -> Result<Variant, String> {
             "`mysqldump --all-databases --single-transaction | gzip -9`",
         ),
     };
-    let keep = backstop_codegen::render::scripts::default_keep(strategy);
     let main_tf = format!(
         "# The backup CronJob `<name>-backup`: {tool}\n\
-         # to the NFS claim `destination_claim`, {keep} days kept, the password read from a Secret,\n\
-         # metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider.\n\
-         # Generated from Backstop's rendering core.\n\n{resources}"
+         # to the NFS claim `destination_claim`, `keep` days kept, the password read from a Secret,\n\
+         # metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider. Its settings\n\
+         # (retention, shrink guard, Pushgateway, database host and user) live in the ConfigMap\n\
+         # `<name>-backup-settings`, which the container reads whole: changing one changes the\n\
+         # ConfigMap only. Generated from Backstop's rendering core.\n\n{resources}"
     );
-    let variables_tf = dump_variables()?;
+    let variables_tf = dump_variables(strategy)?;
     Ok(Variant {
         dir,
         main_tf,
@@ -179,32 +233,35 @@ fn dump_job(strategy: Strategy) -> Result<Variant, String> {
     })
 }
 
-/// The typed resources of `manifests` (resource label `this`), sentinels replaced,
-/// aligned like `terraform fmt`.
-fn typed(manifests: &[&Value], sentinels: &[Sentinel]) -> Result<String, String> {
+fn number(sentinel: &str) -> Result<u32, String> {
+    sentinel
+        .parse()
+        .map_err(|e| format!("sentinel {sentinel} is not a number: {e}"))
+}
+
+/// The typed resources, sentinels (first each resource's references, then the module's
+/// inputs) replaced, aligned like `terraform fmt`.
+fn typed(resources: &[Resource], sentinels: &[Sentinel]) -> Result<String, String> {
     let mut text = String::new();
-    for manifest in manifests {
-        let resource = kubernetes_hcl("this", manifest);
-        if resource.is_empty() {
+    for resource in resources {
+        let mut hcl = kubernetes_hcl(resource.label, resource.manifest);
+        if hcl.is_empty() {
             return Err(format!(
                 "the rendering core has no typed resource for {}",
-                manifest["kind"]
+                resource.manifest["kind"]
             ));
+        }
+        for reference in &resource.references {
+            hcl = replace(&hcl, reference)?;
         }
         if !text.is_empty() {
             text.push('\n');
         }
-        text.push_str(resource.trim_end());
+        text.push_str(hcl.trim_end());
         text.push('\n');
     }
     for sentinel in sentinels {
-        if !text.contains(sentinel.token) {
-            return Err(format!(
-                "input {} no longer appears in the rendered objects",
-                sentinel.expression
-            ));
-        }
-        text = substitute(&text, sentinel);
+        text = replace(&text, sentinel)?;
     }
     if text.contains("sentinel") {
         return Err(
@@ -214,24 +271,50 @@ fn typed(manifests: &[&Value], sentinels: &[Sentinel]) -> Result<String, String>
     Ok(align(&text))
 }
 
+/// `text` with `sentinel` replaced, which must appear in it (a reference, as a whole value).
+fn replace(text: &str, sentinel: &Sentinel) -> Result<String, String> {
+    let appears = match sentinel.placement {
+        Placement::Reference => text.contains(&sentinel.whole_value_text()),
+        Placement::Anywhere | Placement::WholeValue => text.contains(sentinel.token),
+    };
+    if !appears {
+        return Err(format!(
+            "input {} no longer appears in the rendered objects",
+            sentinel.expression
+        ));
+    }
+    substitute(text, sentinel)
+}
+
 /// An attribute whose whole value is the sentinel gets the bare expression
 /// (`name = var.name`); anywhere else, inside a longer string or a heredoc, the sentinel
-/// is interpolated (`"${var.name}-backup"`).
-fn substitute(text: &str, sentinel: &Sentinel) -> String {
-    let whole_value = format!("= \"{}\"", sentinel.token);
+/// is interpolated (`"${var.name}-backup"`), or refused if it may only be a whole value.
+fn substitute(text: &str, sentinel: &Sentinel) -> Result<String, String> {
+    let whole_value = sentinel.whole_value_text();
     let interpolated = format!("${{{}}}", sentinel.expression);
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches('\n');
         match body.strip_suffix(&whole_value) {
             Some(key) => out.push_str(&format!("{key}= {}", sentinel.expression)),
-            None => out.push_str(&body.replace(sentinel.token, &interpolated)),
+            None if !body.contains(sentinel.token) => out.push_str(body),
+            None => match sentinel.placement {
+                Placement::Anywhere => out.push_str(&body.replace(sentinel.token, &interpolated)),
+                Placement::Reference => out.push_str(body),
+                Placement::WholeValue => {
+                    return Err(format!(
+                        "the value standing for {} also appears in `{}`: pick another sentinel",
+                        sentinel.expression,
+                        body.trim()
+                    ))
+                }
+            },
         }
         if line.ends_with('\n') {
             out.push('\n');
         }
     }
-    out
+    Ok(out)
 }
 
 /// One input of a module: its variable name, the attribute path in the object's table it
@@ -327,10 +410,24 @@ fn variables_tf(table: &ObjectSchema, inputs: &[Input]) -> Result<String, String
         if let Some(default) = &input.default {
             block.push_str(&format!("  default     = {default}\n"));
         }
+        block.push_str(&validation(input.variable, &attribute.ty));
         block.push_str("}\n");
         blocks.push(block);
     }
     Ok(blocks.join("\n"))
+}
+
+/// The `validation` block holding a variable to its table type's range (a count's
+/// minimum: `keep = 0` would let a run delete every older copy), or nothing.
+fn validation(variable: &str, ty: &AttrType) -> String {
+    match ty {
+        AttrType::Count { min } => format!(
+            "\n  validation {{\n    condition     = floor(var.{variable}) == var.{variable} && var.{variable} >= {min}\n    \
+             error_message = {}\n  }}\n",
+            hcl_quoted(&format!("{variable} must be {}, at least {min}.", ty.describe()))
+        ),
+        _ => String::new(),
+    }
 }
 
 fn volume_variables() -> Result<String, String> {
@@ -358,7 +455,7 @@ fn volume_variables() -> Result<String, String> {
     )
 }
 
-fn dump_variables() -> Result<String, String> {
+fn dump_variables(strategy: Strategy) -> Result<String, String> {
     variables_tf(
         &schema::backup_job(),
         &[
@@ -378,6 +475,17 @@ fn dump_variables() -> Result<String, String> {
                 "Container image of the backup job (alpine-based: its busybox runs the script).",
             )
             .with_default(hcl_quoted(IMAGE)),
+            Input::table("keep", &["keep"]).with_default(default_keep(strategy).to_string()),
+            Input::table("max_shrink_percent", &["max_shrink_percent"])
+                .with_default(DEFAULT_MAX_SHRINK_PERCENT.to_string()),
+            // The default is the in-cluster Pushgateway itself: there is no provider
+            // `pushgateway_url` that the table's text falls back to first.
+            Input::own(
+                "pushgateway_url",
+                &["pushgateway_url"],
+                "Pushgateway base URL for the backup metrics.",
+            )
+            .with_default(hcl_quoted(PUSHGATEWAY_URL)),
         ],
     )
 }
@@ -397,6 +505,11 @@ const DUMP_OUTPUTS: &str = r#"output "cronjob_name" {
   description = "Name of the CronJob, `<name>-backup`, for the alert rules (`backstop_backup_alert` or `backstop render`)."
   value       = kubernetes_cron_job_v1.this.metadata[0].name
 }
+
+output "settings_name" {
+  description = "Name of the ConfigMap holding the job's settings, `<name>-backup-settings`."
+  value       = kubernetes_config_map_v1.settings.metadata[0].name
+}
 "#;
 
 #[cfg(test)]
@@ -405,15 +518,78 @@ mod tests {
 
     #[test]
     fn a_whole_value_becomes_the_expression_and_a_part_of_a_string_or_heredoc_interpolates() {
-        let sentinel = Sentinel {
-            token: "sentinelapp",
-            expression: "var.name",
-        };
+        let sentinel = Sentinel::anywhere("sentinelapp", "var.name");
         let text = "name = \"sentinelapp\"\njob = \"sentinelapp-backup\"\n<<EOT\nJOB=\"sentinelapp\"\nEOT\n";
         assert_eq!(
-            substitute(text, &sentinel),
+            substitute(text, &sentinel).expect("substituted"),
             "name = var.name\njob = \"${var.name}-backup\"\n<<EOT\nJOB=\"${var.name}\"\nEOT\n"
         );
+    }
+
+    #[test]
+    fn a_number_sentinel_is_refused_anywhere_but_a_whole_value() {
+        let keep = Sentinel::whole_value("7919", "var.keep");
+        assert_eq!(
+            substitute("\"KEEP_DAYS\" = \"7919\"\n", &keep).expect("substituted"),
+            "\"KEEP_DAYS\" = var.keep\n"
+        );
+        let error = substitute("\"KEEP_DAYS\" = \"7919\"\nsleep 17919\n", &keep)
+            .expect_err("a number inside a script is not the input");
+        assert!(
+            error.contains("var.keep") && error.contains("sleep 17919"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_reference_replaces_whole_values_and_leaves_strings_to_the_inputs() {
+        let reference = Sentinel::reference(
+            "app-settings",
+            "kubernetes_config_map_v1.s.metadata[0].name",
+        );
+        let text = "name = \"app-settings\"\necho 'app-settings' missing\n";
+        assert_eq!(
+            substitute(text, &reference).expect("substituted"),
+            "name = kubernetes_config_map_v1.s.metadata[0].name\necho 'app-settings' missing\n"
+        );
+        let only_in_a_string = "echo 'app-settings'\n";
+        assert!(replace(only_in_a_string, &reference).is_err());
+    }
+
+    #[test]
+    fn the_dump_cronjobs_read_their_settings_through_the_config_map_resource() {
+        let jobs: Vec<Variant> = variants()
+            .expect("variants")
+            .into_iter()
+            .filter(|v| v.main_tf.contains("kubernetes_cron_job_v1"))
+            .collect();
+        assert_eq!(jobs.len(), 2, "the pg_dumpall and mysqldump modules");
+        for variant in jobs {
+            let (settings, cronjob) = variant
+                .main_tf
+                .split_once("resource \"kubernetes_cron_job_v1\" \"this\"")
+                .expect("a CronJob after the ConfigMap");
+            assert!(
+                settings.contains("resource \"kubernetes_config_map_v1\" \"settings\""),
+                "{}",
+                variant.dir
+            );
+            assert!(cronjob.contains("name = kubernetes_config_map_v1.settings.metadata[0].name"));
+            for tunable in [
+                "var.keep",
+                "var.max_shrink_percent",
+                "var.pushgateway_url",
+                "var.host",
+                "var.user",
+            ] {
+                assert!(settings.contains(tunable), "{}: {tunable}", variant.dir);
+                assert!(
+                    !cronjob.contains(tunable),
+                    "{}: {tunable} in the CronJob",
+                    variant.dir
+                );
+            }
+        }
     }
 
     #[test]
