@@ -50,8 +50,11 @@ resource "backstop_backup_alert" "this" {
 
 # The rule group as text, as `backstop render` writes it: text forms come from the data
 # source (plans do not print data sources; the resource holds the PrometheusRule object only).
+# It reads the CronJob name from the alert, not the job: Terraform defers (and prints) the
+# read of a data source whose resource has a pending change, and a job's settings (`keep`)
+# change far more often than its alert rules.
 data "backstop_backup_alert" "this" {
-  cronjob_name = backstop_backup_job.this.cronjob_name
+  cronjob_name = backstop_backup_alert.this.cronjob_name
   namespace    = var.namespace
   schedule     = var.schedule
   stale_after  = var.stale_after
