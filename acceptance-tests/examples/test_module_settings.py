@@ -27,7 +27,7 @@ DUMP_MODULES = [("kubernetes-pg-dumpall-backup", "pg_dumpall"), ("kubernetes-mys
 DUMP_INPUTS = {
     "name": "postgresql", "namespace": "dbaas", "schedule": "0 0 * * *", "host": "pg-cluster-rw.dbaas",
     "user": "postgres", "password_secret_name": "pg-superuser", "password_secret_key": "password",
-    "destination_claim": "dbaas-backup-host", "keep": 30, "max_shrink_percent": 20,
+    "destination_claim": "dbaas-backup-host", "keep": 30, "max_shrink_percent": 20, "make_room": False,
     "pushgateway_url": "http://pushgateway.monitoring.svc:9091",
 }
 
@@ -78,7 +78,8 @@ def test_typed_dump_module_settings_are_what_the_provider_renders(module, strate
         f'output "module_name" {{\n  value = {name}\n}}\n\n'
         'data "backstop_backup_job" "same" {\n'
         + "".join(f"  {k} = var.{k}\n" for k in ("name", "namespace", "schedule", "host", "user", "destination_claim",
-                                                   "image", "keep", "max_shrink_percent", "pushgateway_url"))
+                                                   "image", "keep", "max_shrink_percent", "make_room",
+                                                   "pushgateway_url"))
         + f'  strategy = "{strategy}"\n'
         '  password_secret = { name = var.password_secret_name, key = var.password_secret_key }\n}\n\n'
         'output "provider_settings" {\n  value = data.backstop_backup_job.same.config_map_manifest\n}\n')
@@ -90,6 +91,7 @@ def test_typed_dump_module_settings_are_what_the_provider_renders(module, strate
     # The inputs reached the data, not the defaults.
     assert outputs["module_data"]["PUSHGATEWAY_URL"] == DUMP_INPUTS["pushgateway_url"]
     assert outputs["module_data"]["KEEP_DAYS"] == "30" and outputs["module_data"]["MAX_SHRINK_PERCENT"] == "20"
+    assert outputs["module_data"]["MAKE_ROOM"] == "false"
     assert outputs["module_data"]["DB_HOST"] == "pg-cluster-rw.dbaas"
 
 
@@ -102,7 +104,7 @@ def test_typed_dump_module_cronjob_reads_the_settings_config_map_and_holds_no_se
     assert re.search(r"env_from \{\n\s+config_map_ref \{\n\s+name = kubernetes_config_map_v1\.settings\.metadata\[0\]\.name\n",
                      cronjob), cronjob[-3000:]
     settings_variables = set(re.findall(r"var\.(\w+)", data))
-    assert settings_variables >= {"keep", "max_shrink_percent", "pushgateway_url", "host", "user"}
+    assert settings_variables >= {"keep", "max_shrink_percent", "make_room", "pushgateway_url", "host", "user"}
     cronjob_variables = set(re.findall(r"var\.(\w+)", cronjob))
     assert cronjob_variables, "the CronJob still takes its own inputs (name, schedule, claim, image)"
     assert not (settings_variables - {"name", "namespace"}) & cronjob_variables

@@ -1,9 +1,9 @@
 # The backup CronJob `<name>-backup`: `mysqldump --all-databases --single-transaction | gzip -9`
 # to the NFS claim `destination_claim`, `keep` days kept, the password read from a Secret,
 # metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider. Its settings
-# (retention, shrink guard, Pushgateway, database host and user) live in the ConfigMap
-# `<name>-backup-settings`, which the container reads whole: changing one changes the
-# ConfigMap only. Generated from Backstop's rendering core.
+# (retention, shrink guard, make_room, Pushgateway, database host and user) live in the
+# ConfigMap `<name>-backup-settings`, which the container reads whole: changing one
+# changes the ConfigMap only. Generated from Backstop's rendering core.
 
 resource "kubernetes_config_map_v1" "settings" {
   metadata {
@@ -20,7 +20,7 @@ resource "kubernetes_config_map_v1" "settings" {
     "MAX_SHRINK_PERCENT" = var.max_shrink_percent
     "LOCK_STALE_SECONDS" = "43260"
     "LOCK_WAIT_SECONDS"  = "1800"
-    "MAKE_ROOM"          = "true"
+    "MAKE_ROOM"          = var.make_room
     "DB_HOST"            = var.host
     "DB_USER"            = var.user
   }

@@ -66,6 +66,12 @@ variable "max_shrink_percent" {
   }
 }
 
+variable "make_room" {
+  description = "When the destination is full, delete the oldest copy (never the newest) and copy again, rather than failing every run. Defaults to `true`; not for the `command` strategy."
+  type        = bool
+  default     = true
+}
+
 variable "pushgateway_url" {
   description = "Pushgateway base URL for the backup metrics."
   type        = string

@@ -7,7 +7,9 @@
 
 use super::tf_align::align;
 use backstop_codegen::policy::settings_name;
-use backstop_codegen::render::scripts::{default_keep, DEFAULT_MAX_SHRINK_PERCENT};
+use backstop_codegen::render::scripts::{
+    default_keep, DEFAULT_MAKE_ROOM, DEFAULT_MAX_SHRINK_PERCENT,
+};
 use backstop_codegen::render::{hcl_quoted, kubernetes_hcl, IMAGE, NFS_BASE_PATH, PUSHGATEWAY_URL};
 use backstop_codegen::schema::{self, AttrType, Attribute, ObjectSchema};
 use backstop_codegen::{BackupJob, Defaults, NfsBackupVolume, SecretRef, Strategy};
@@ -173,6 +175,46 @@ const JOB_SENTINELS: [Sentinel; 12] = [
 const SETTINGS: &str = "settings";
 
 fn dump_job(strategy: Strategy) -> Result<Variant, String> {
+    let resources = with_bool_input(
+        &dump_resources(strategy, true)?,
+        &dump_resources(strategy, false)?,
+        "var.make_room",
+    )?;
+    let (dir, tool) = match strategy {
+        Strategy::PgDumpall => (
+            "kubernetes-pg-dumpall-backup",
+            "`pg_dumpall | gzip -9` of every PostgreSQL database",
+        ),
+        _ => (
+            "kubernetes-mysqldump-backup",
+            "`mysqldump --all-databases --single-transaction | gzip -9`",
+        ),
+    };
+    let main_tf = format!(
+        "# The backup CronJob `<name>-backup`: {tool}\n\
+         # to the NFS claim `destination_claim`, `keep` days kept, the password read from a Secret,\n\
+         # metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider. Its settings\n\
+         # (retention, shrink guard, make_room, Pushgateway, database host and user) live in the\n\
+         # ConfigMap `<name>-backup-settings`, which the container reads whole: changing one\n\
+         # changes the ConfigMap only. Generated from Backstop's rendering core.\n\n{resources}"
+    );
+    let variables_tf = dump_variables(strategy)?;
+    Ok(Variant {
+        dir,
+        main_tf,
+        variables_tf,
+        outputs_tf: DUMP_OUTPUTS,
+    })
+}
+
+fn number(sentinel: &str) -> Result<u32, String> {
+    sentinel
+        .parse()
+        .map_err(|e| format!("sentinel {sentinel} is not a number: {e}"))
+}
+
+/// The ConfigMap and CronJob of a dump job, every input but `make_room` a sentinel.
+fn dump_resources(strategy: Strategy, make_room: bool) -> Result<String, String> {
     let job = BackupJob {
         name: "sentinelapp".to_string(),
         namespace: "sentinelnamespace".to_string(),
@@ -189,6 +231,7 @@ fn dump_job(strategy: Strategy) -> Result<Variant, String> {
         pushgateway_url: Some("http://sentinelpushgateway:9091".to_string()),
         keep: Some(number(KEEP_SENTINEL)?),
         max_shrink_percent: Some(number(MAX_SHRINK_SENTINEL)?),
+        make_room: Some(make_room),
         ..BackupJob::default()
     };
     let rendered = backstop_codegen::render_job(&Defaults::default(), &job)
@@ -202,41 +245,50 @@ fn dump_job(strategy: Strategy) -> Result<Variant, String> {
         references: vec![Sentinel::reference(&settings, &settings_reference)],
         ..Resource::new("this", &rendered.cronjob)
     };
-    let resources = typed(
+    typed(
         &[Resource::new(SETTINGS, &rendered.settings), cronjob],
         &JOB_SENTINELS,
-    )?;
-    let (dir, tool) = match strategy {
-        Strategy::PgDumpall => (
-            "kubernetes-pg-dumpall-backup",
-            "`pg_dumpall | gzip -9` of every PostgreSQL database",
-        ),
-        _ => (
-            "kubernetes-mysqldump-backup",
-            "`mysqldump --all-databases --single-transaction | gzip -9`",
-        ),
-    };
-    let main_tf = format!(
-        "# The backup CronJob `<name>-backup`: {tool}\n\
-         # to the NFS claim `destination_claim`, `keep` days kept, the password read from a Secret,\n\
-         # metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider. Its settings\n\
-         # (retention, shrink guard, Pushgateway, database host and user) live in the ConfigMap\n\
-         # `<name>-backup-settings`, which the container reads whole: changing one changes the\n\
-         # ConfigMap only. Generated from Backstop's rendering core.\n\n{resources}"
-    );
-    let variables_tf = dump_variables(strategy)?;
-    Ok(Variant {
-        dir,
-        main_tf,
-        variables_tf,
-        outputs_tf: DUMP_OUTPUTS,
-    })
+    )
 }
 
-fn number(sentinel: &str) -> Result<u32, String> {
-    sentinel
-        .parse()
-        .map_err(|e| format!("sentinel {sentinel} is not a number: {e}"))
+/// The HCL of a boolean input: no sentinel can stand for `true` or `false`, so the objects
+/// are rendered with each value, and the lines that differ are where the input goes. Each
+/// must differ in a whole value `"true"` / `"false"` (Terraform converts the bool to the
+/// same string); any other difference is an error.
+fn with_bool_input(when_true: &str, when_false: &str, expression: &str) -> Result<String, String> {
+    let (true_lines, false_lines): (Vec<&str>, Vec<&str>) =
+        (when_true.lines().collect(), when_false.lines().collect());
+    if true_lines.len() != false_lines.len() {
+        return Err(format!(
+            "{expression} changes the shape of the rendered objects"
+        ));
+    }
+    let mut out = String::with_capacity(when_true.len());
+    let mut found = false;
+    for (on, off) in true_lines.iter().zip(&false_lines) {
+        if on == off {
+            out.push_str(on);
+        } else {
+            let key = on
+                .strip_suffix("= \"true\"")
+                .filter(|key| off.strip_suffix("= \"false\"") == Some(key))
+                .ok_or_else(|| {
+                    format!(
+                        "{expression} changes `{}`: give it its own input",
+                        on.trim()
+                    )
+                })?;
+            out.push_str(&format!("{key}= {expression}"));
+            found = true;
+        }
+        out.push('\n');
+    }
+    if !found {
+        return Err(format!(
+            "input {expression} no longer appears in the rendered objects"
+        ));
+    }
+    Ok(out)
 }
 
 /// The typed resources, sentinels (first each resource's references, then the module's
@@ -478,6 +530,7 @@ fn dump_variables(strategy: Strategy) -> Result<String, String> {
             Input::table("keep", &["keep"]).with_default(default_keep(strategy).to_string()),
             Input::table("max_shrink_percent", &["max_shrink_percent"])
                 .with_default(DEFAULT_MAX_SHRINK_PERCENT.to_string()),
+            Input::table("make_room", &["make_room"]).with_default(DEFAULT_MAKE_ROOM.to_string()),
             // The default is the in-cluster Pushgateway itself: there is no provider
             // `pushgateway_url` that the table's text falls back to first.
             Input::own(
@@ -554,6 +607,21 @@ mod tests {
         );
         let only_in_a_string = "echo 'app-settings'\n";
         assert!(replace(only_in_a_string, &reference).is_err());
+    }
+
+    #[test]
+    fn a_bool_input_goes_where_the_two_renderings_differ_in_a_whole_value_only() {
+        let on = "a = 1\n  \"MAKE_ROOM\" = \"true\"\n";
+        let off = "a = 1\n  \"MAKE_ROOM\" = \"false\"\n";
+        assert_eq!(
+            with_bool_input(on, off, "var.make_room").expect("merged"),
+            "a = 1\n  \"MAKE_ROOM\" = var.make_room\n"
+        );
+        let in_a_script = "if [ true = x ]\n";
+        let error = with_bool_input(in_a_script, "if [ false = x ]\n", "var.make_room")
+            .expect_err("a difference inside a script is not a whole value");
+        assert!(error.contains("if [ true = x ]"), "{error}");
+        assert!(with_bool_input(on, on, "var.make_room").is_err());
     }
 
     #[test]
