@@ -182,8 +182,8 @@ def test_vaultwarden_stack_plans_an_integrity_checked_sqlite_backup(provider_dir
     assert "PRAGMA integrity_check" in job_script(job)
     assert "VACUUM INTO" in job_script(job)  # one consistent read transaction, also under a busy writer
     manifests = planned_outputs(plan)["manifests"]
-    assert {m["kind"] for m in manifests.values()} == {"PersistentVolume", "PersistentVolumeClaim", "CronJob",
-                                                       "PrometheusRule"}
+    assert {m["kind"] for m in manifests.values()} == {"PersistentVolume", "PersistentVolumeClaim", "ConfigMap",
+                                                       "CronJob", "PrometheusRule"}
     assert manifests["persistent_volume_claim"]["metadata"]["name"] == "vaultwarden-backup-host"
 
 

@@ -249,7 +249,7 @@ fn tables_of_module(module: &str) -> Vec<ObjectSchema> {
 
 /// `(module, variable)` pairs named like a table input whose description is their own,
 /// because the variable means more than (or other than) that input.
-const OWN_DESCRIPTIONS: [(&str, &str); 9] = [
+const OWN_DESCRIPTIONS: [(&str, &str); 11] = [
     // Each also feeds the other objects of the module: `name` names the volume
     // `<name>-backup-host` too, `namespace` holds the claim and the alert rules as well,
     // `schedule` sets the stale-alert threshold, `labels` go on every object.
@@ -261,12 +261,14 @@ const OWN_DESCRIPTIONS: [(&str, &str); 9] = [
     // `<name>-backup-host`), not from the module's `name` the table's `<name>` would read as.
     ("app-backup", "nfs_path"),
     // No provider stands behind these modules: `nfs_server` is required, the default
-    // `nfs_path` and `image` are fixed values, not the provider settings the table's text
-    // falls back to.
+    // `nfs_path`, `image` and `pushgateway_url` are fixed values, not the provider settings
+    // the table's text falls back to.
     ("kubernetes-nfs-backup-volume", "nfs_server"),
     ("kubernetes-nfs-backup-volume", "nfs_path"),
     ("kubernetes-pg-dumpall-backup", "image"),
     ("kubernetes-mysqldump-backup", "image"),
+    ("kubernetes-pg-dumpall-backup", "pushgateway_url"),
+    ("kubernetes-mysqldump-backup", "pushgateway_url"),
 ];
 
 /// The text of a variable's `description`, or "" when it has none.

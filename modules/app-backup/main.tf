@@ -1,5 +1,6 @@
-# One call per app: the NFS backup volume, the CronJob that writes to it, and the alert
-# rules that watch the CronJob, wired together so that names cannot disagree.
+# One call per app: the NFS backup volume, the CronJob that writes to it (and the ConfigMap of
+# its settings), and the alert rules that watch the CronJob, wired together so that names
+# cannot disagree.
 
 resource "backstop_nfs_backup_volume" "this" {
   name          = coalesce(var.volume_name, "${var.name}-backup-host")
@@ -49,8 +50,11 @@ resource "backstop_backup_alert" "this" {
 
 # The rule group as text, as `backstop render` writes it: text forms come from the data
 # source (plans do not print data sources; the resource holds the PrometheusRule object only).
+# It reads the CronJob name from the alert, not the job: Terraform defers (and prints) the
+# read of a data source whose resource has a pending change, and a job's settings (`keep`)
+# change far more often than its alert rules.
 data "backstop_backup_alert" "this" {
-  cronjob_name = backstop_backup_job.this.cronjob_name
+  cronjob_name = backstop_backup_alert.this.cronjob_name
   namespace    = var.namespace
   schedule     = var.schedule
   stale_after  = var.stale_after

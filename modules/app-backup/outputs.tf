@@ -1,8 +1,9 @@
 output "manifests" {
-  description = "Every Kubernetes object of the backup by role (`persistent_volume`, `persistent_volume_claim`, `cronjob`, `prometheus_rule`): `for_each` over it with `kubernetes_manifest`."
+  description = "Every Kubernetes object of the backup by role (`persistent_volume`, `persistent_volume_claim`, `config_map`, `cronjob`, `prometheus_rule`): `for_each` over it with `kubernetes_manifest`. `config_map` holds the job's settings (retention, shrink guard, Pushgateway, database host and user), which the CronJob reads whole: changing one of them changes only this object."
   value = {
     persistent_volume       = backstop_nfs_backup_volume.this.persistent_volume_manifest
     persistent_volume_claim = backstop_nfs_backup_volume.this.persistent_volume_claim_manifest
+    config_map              = backstop_backup_job.this.config_map_manifest
     cronjob                 = backstop_backup_job.this.manifest
     prometheus_rule         = backstop_backup_alert.this.manifest
   }

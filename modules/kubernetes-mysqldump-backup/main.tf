@@ -1,7 +1,30 @@
 # The backup CronJob `<name>-backup`: `mysqldump --all-databases --single-transaction | gzip -9`
-# to the NFS claim `destination_claim`, 14 days kept, the password read from a Secret,
-# metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider.
-# Generated from Backstop's rendering core.
+# to the NFS claim `destination_claim`, `keep` days kept, the password read from a Secret,
+# metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider. Its settings
+# (retention, shrink guard, make_room, Pushgateway, database host and user) live in the
+# ConfigMap `<name>-backup-settings`, which the container reads whole: changing one
+# changes the ConfigMap only. Generated from Backstop's rendering core.
+
+resource "kubernetes_config_map_v1" "settings" {
+  metadata {
+    name      = "${var.name}-backup-settings"
+    namespace = var.namespace
+    labels = {
+      "app.kubernetes.io/managed-by" = "backstop"
+    }
+  }
+
+  data = {
+    "PUSHGATEWAY_URL"    = var.pushgateway_url
+    "KEEP_DAYS"          = var.keep
+    "MAX_SHRINK_PERCENT" = var.max_shrink_percent
+    "LOCK_STALE_SECONDS" = "43260"
+    "LOCK_WAIT_SECONDS"  = "1800"
+    "MAKE_ROOM"          = var.make_room
+    "DB_HOST"            = var.host
+    "DB_USER"            = var.user
+  }
+}
 
 resource "kubernetes_cron_job_v1" "this" {
   metadata {
@@ -62,7 +85,7 @@ JOB_NAME='${var.name}-backup'
 : "$${PUSHGATEWAY_URL:?PUSHGATEWAY_URL must name the Pushgateway}"
 for tunable in KEEP_DAYS MAX_SHRINK_PERCENT LOCK_STALE_SECONDS LOCK_WAIT_SECONDS MAKE_ROOM DB_HOST DB_USER; do
   eval "value=\$${$tunable-}"
-  if [ -z "$value" ]; then echo "$tunable is not set: the CronJob's container sets it" >&2; exit 1; fi
+  if [ -z "$value" ]; then echo "$tunable is not set: the ConfigMap "'${var.name}-backup-settings'" sets it" >&2; exit 1; fi
 done
 command -v mysqldump >/dev/null || apk add --no-cache mariadb-client
 cd "$BACKUP_DIR"
@@ -318,11 +341,6 @@ EOT
               }
 
               env {
-                name  = "PUSHGATEWAY_URL"
-                value = "http://prometheus-prometheus-pushgateway.monitoring:9091"
-              }
-
-              env {
                 name = "MYSQL_PWD"
 
                 value_from {
@@ -333,39 +351,10 @@ EOT
                 }
               }
 
-              env {
-                name  = "KEEP_DAYS"
-                value = "14"
-              }
-
-              env {
-                name  = "MAX_SHRINK_PERCENT"
-                value = "50"
-              }
-
-              env {
-                name  = "LOCK_STALE_SECONDS"
-                value = "43260"
-              }
-
-              env {
-                name  = "LOCK_WAIT_SECONDS"
-                value = "1800"
-              }
-
-              env {
-                name  = "MAKE_ROOM"
-                value = "true"
-              }
-
-              env {
-                name  = "DB_HOST"
-                value = var.host
-              }
-
-              env {
-                name  = "DB_USER"
-                value = var.user
+              env_from {
+                config_map_ref {
+                  name = kubernetes_config_map_v1.settings.metadata[0].name
+                }
               }
 
               volume_mount {

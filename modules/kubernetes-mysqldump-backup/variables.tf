@@ -43,3 +43,37 @@ variable "image" {
   type        = string
   default     = "alpine:3.22"
 }
+
+variable "keep" {
+  description = "Retention: weekly snapshots for rsync (default 8), days for the other strategies (30, dumps 14)."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = floor(var.keep) == var.keep && var.keep >= 1
+    error_message = "keep must be a whole number, at least 1."
+  }
+}
+
+variable "max_shrink_percent" {
+  description = "Shrink guard: a run whose source holds more than this many percent fewer files or bytes than the previous backup fails (default 50; 100 turns the ratio check off). An empty source always fails, unless a `backstop-allow-shrink` file in the destination allows it for the next run."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = floor(var.max_shrink_percent) == var.max_shrink_percent && var.max_shrink_percent >= 0
+    error_message = "max_shrink_percent must be a whole number, at least 0."
+  }
+}
+
+variable "make_room" {
+  description = "When the destination is full, delete the oldest copy (never the newest) and copy again, rather than failing every run. Defaults to `true`; not for the `command` strategy."
+  type        = bool
+  default     = true
+}
+
+variable "pushgateway_url" {
+  description = "Pushgateway base URL for the backup metrics."
+  type        = string
+  default     = "http://prometheus-prometheus-pushgateway.monitoring:9091"
+}

@@ -4,6 +4,7 @@
 
 mod kubernetes;
 mod readme;
+mod sentinel;
 mod tf_align;
 
 use super::output::GeneratedTree;

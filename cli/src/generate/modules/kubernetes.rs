@@ -1,12 +1,19 @@
 //! The typed-`kubernetes` module variants, for stacks that manage Kubernetes objects with
 //! the hashicorp/kubernetes provider and no Backstop provider. Their resources come from
 //! the rendering core's HCL backend (`kubernetes_hcl`), fed with sentinel values where the
-//! module's inputs go; each sentinel is then replaced by its variable. The core renders
-//! every convention (Retain, mount options, read-only mounts, job hygiene, metrics), so
-//! the modules follow them by construction and change when the core does.
+//! module's inputs go; each sentinel is then replaced by its variable (`sentinel`). A
+//! backup job's settings ConfigMap is a resource of its own, which the CronJob names
+//! through that resource so that Terraform creates it first. The core renders every
+//! convention (Retain, mount options, read-only mounts, job hygiene, metrics), so the
+//! modules follow them by construction and change when the core does.
 
+use super::sentinel::{number, replace, with_bool_input, Sentinel};
 use super::tf_align::align;
-use backstop_codegen::render::{hcl_quoted, kubernetes_hcl, IMAGE, NFS_BASE_PATH};
+use backstop_codegen::policy::settings_name;
+use backstop_codegen::render::scripts::{
+    default_keep, DEFAULT_MAKE_ROOM, DEFAULT_MAX_SHRINK_PERCENT,
+};
+use backstop_codegen::render::{hcl_quoted, kubernetes_hcl, IMAGE, NFS_BASE_PATH, PUSHGATEWAY_URL};
 use backstop_codegen::schema::{self, AttrType, Attribute, ObjectSchema};
 use backstop_codegen::{BackupJob, Defaults, NfsBackupVolume, SecretRef, Strategy};
 use serde_json::Value;
@@ -31,10 +38,22 @@ pub const VERSIONS_TF: &str = r#"terraform {
 }
 "#;
 
-/// A value the core renders in place of an input, and the expression that replaces it.
-struct Sentinel {
-    token: &'static str,
-    expression: &'static str,
+/// One typed resource of a module: its label, the object it is rendered from, and the
+/// values in it that refer to another resource of the module (so Terraform orders them).
+struct Resource<'a> {
+    label: &'static str,
+    manifest: &'a Value,
+    references: Vec<Sentinel<'a>>,
+}
+
+impl<'a> Resource<'a> {
+    fn new(label: &'static str, manifest: &'a Value) -> Self {
+        Resource {
+            label,
+            manifest,
+            references: Vec::new(),
+        }
+    }
 }
 
 pub fn variants() -> Result<Vec<Variant>, String> {
@@ -46,22 +65,10 @@ pub fn variants() -> Result<Vec<Variant>, String> {
 }
 
 const VOLUME_SENTINELS: [Sentinel; 4] = [
-    Sentinel {
-        token: "sentinelvolume",
-        expression: "var.name",
-    },
-    Sentinel {
-        token: "sentinelnamespace",
-        expression: "var.namespace",
-    },
-    Sentinel {
-        token: "sentinelserver",
-        expression: "var.nfs_server",
-    },
-    Sentinel {
-        token: "/sentinelpath",
-        expression: "local.nfs_path",
-    },
+    Sentinel::anywhere("sentinelvolume", "var.name"),
+    Sentinel::anywhere("sentinelnamespace", "var.namespace"),
+    Sentinel::anywhere("sentinelserver", "var.nfs_server"),
+    Sentinel::anywhere("/sentinelpath", "local.nfs_path"),
 ];
 
 fn nfs_backup_volume() -> Result<Variant, String> {
@@ -76,8 +83,8 @@ fn nfs_backup_volume() -> Result<Variant, String> {
         .map_err(|d| format!("rendering the NFS volume module: {d:?}"))?;
     let resources = typed(
         &[
-            &rendered.persistent_volume,
-            &rendered.persistent_volume_claim,
+            Resource::new("this", &rendered.persistent_volume),
+            Resource::new("this", &rendered.persistent_volume_claim),
         ],
         &VOLUME_SENTINELS,
     )?;
@@ -95,46 +102,64 @@ fn nfs_backup_volume() -> Result<Variant, String> {
     })
 }
 
-const JOB_SENTINELS: [Sentinel; 9] = [
-    Sentinel {
-        token: "17 1 * * *",
-        expression: "var.schedule",
-    },
-    Sentinel {
-        token: "sentinelapp",
-        expression: "var.name",
-    },
-    Sentinel {
-        token: "sentinelnamespace",
-        expression: "var.namespace",
-    },
-    Sentinel {
-        token: "sentinelhost",
-        expression: "var.host",
-    },
-    Sentinel {
-        token: "sentineluser",
-        expression: "var.user",
-    },
-    Sentinel {
-        token: "sentinelsecret",
-        expression: "var.password_secret_name",
-    },
-    Sentinel {
-        token: "sentinelkey",
-        expression: "var.password_secret_key",
-    },
-    Sentinel {
-        token: "sentinelclaim",
-        expression: "var.destination_claim",
-    },
-    Sentinel {
-        token: "sentinelimage:1.0",
-        expression: "var.image",
-    },
+/// Numbers that no default or derived value of the core renders, so each can only be its
+/// input (`substitute` refuses one that turns up anywhere else).
+const KEEP_SENTINEL: &str = "7919";
+const MAX_SHRINK_SENTINEL: &str = "73";
+
+const JOB_SENTINELS: [Sentinel; 12] = [
+    Sentinel::anywhere("17 1 * * *", "var.schedule"),
+    Sentinel::anywhere("sentinelapp", "var.name"),
+    Sentinel::anywhere("sentinelnamespace", "var.namespace"),
+    Sentinel::anywhere("sentinelhost", "var.host"),
+    Sentinel::anywhere("sentineluser", "var.user"),
+    Sentinel::anywhere("sentinelsecret", "var.password_secret_name"),
+    Sentinel::anywhere("sentinelkey", "var.password_secret_key"),
+    Sentinel::anywhere("sentinelclaim", "var.destination_claim"),
+    Sentinel::anywhere("sentinelimage:1.0", "var.image"),
+    Sentinel::anywhere("http://sentinelpushgateway:9091", "var.pushgateway_url"),
+    Sentinel::whole_value(KEEP_SENTINEL, "var.keep"),
+    Sentinel::whole_value(MAX_SHRINK_SENTINEL, "var.max_shrink_percent"),
 ];
 
+/// The settings ConfigMap's resource label; the CronJob names it through this resource.
+const SETTINGS: &str = "settings";
+
 fn dump_job(strategy: Strategy) -> Result<Variant, String> {
+    let resources = with_bool_input(
+        &dump_resources(strategy, true)?,
+        &dump_resources(strategy, false)?,
+        "var.make_room",
+    )?;
+    let (dir, tool) = match strategy {
+        Strategy::PgDumpall => (
+            "kubernetes-pg-dumpall-backup",
+            "`pg_dumpall | gzip -9` of every PostgreSQL database",
+        ),
+        _ => (
+            "kubernetes-mysqldump-backup",
+            "`mysqldump --all-databases --single-transaction | gzip -9`",
+        ),
+    };
+    let main_tf = format!(
+        "# The backup CronJob `<name>-backup`: {tool}\n\
+         # to the NFS claim `destination_claim`, `keep` days kept, the password read from a Secret,\n\
+         # metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider. Its settings\n\
+         # (retention, shrink guard, make_room, Pushgateway, database host and user) live in the\n\
+         # ConfigMap `<name>-backup-settings`, which the container reads whole: changing one\n\
+         # changes the ConfigMap only. Generated from Backstop's rendering core.\n\n{resources}"
+    );
+    let variables_tf = dump_variables(strategy)?;
+    Ok(Variant {
+        dir,
+        main_tf,
+        variables_tf,
+        outputs_tf: DUMP_OUTPUTS,
+    })
+}
+
+/// The ConfigMap and CronJob of a dump job, every input but `make_room` a sentinel.
+fn dump_resources(strategy: Strategy, make_room: bool) -> Result<String, String> {
     let job = BackupJob {
         name: "sentinelapp".to_string(),
         namespace: "sentinelnamespace".to_string(),
@@ -148,63 +173,52 @@ fn dump_job(strategy: Strategy) -> Result<Variant, String> {
         }),
         destination_claim: "sentinelclaim".to_string(),
         image: Some("sentinelimage:1.0".to_string()),
+        pushgateway_url: Some("http://sentinelpushgateway:9091".to_string()),
+        keep: Some(number(KEEP_SENTINEL)?),
+        max_shrink_percent: Some(number(MAX_SHRINK_SENTINEL)?),
+        make_room: Some(make_room),
         ..BackupJob::default()
     };
     let rendered = backstop_codegen::render_job(&Defaults::default(), &job)
         .map_err(|d| format!("rendering the {strategy} module: {d:?}"))?;
-    let resources = typed(&[&rendered.cronjob], &JOB_SENTINELS)?;
-    let (dir, tool) = match strategy {
-        Strategy::PgDumpall => (
-            "kubernetes-pg-dumpall-backup",
-            "`pg_dumpall | gzip -9` of every PostgreSQL database",
-        ),
-        _ => (
-            "kubernetes-mysqldump-backup",
-            "`mysqldump --all-databases --single-transaction | gzip -9`",
-        ),
+    // The CronJob reads the ConfigMap by the name of the managed resource, not a copy of
+    // it: Terraform then creates the ConfigMap first and replaces the CronJob's reference
+    // if the name ever changes.
+    let settings = settings_name(&rendered.cronjob_name);
+    let settings_reference = format!("kubernetes_config_map_v1.{SETTINGS}.metadata[0].name");
+    let cronjob = Resource {
+        references: vec![Sentinel::reference(&settings, &settings_reference)],
+        ..Resource::new("this", &rendered.cronjob)
     };
-    let keep = backstop_codegen::render::scripts::default_keep(strategy);
-    let main_tf = format!(
-        "# The backup CronJob `<name>-backup`: {tool}\n\
-         # to the NFS claim `destination_claim`, {keep} days kept, the password read from a Secret,\n\
-         # metrics pushed to the Pushgateway, for the hashicorp/kubernetes provider.\n\
-         # Generated from Backstop's rendering core.\n\n{resources}"
-    );
-    let variables_tf = dump_variables()?;
-    Ok(Variant {
-        dir,
-        main_tf,
-        variables_tf,
-        outputs_tf: DUMP_OUTPUTS,
-    })
+    typed(
+        &[Resource::new(SETTINGS, &rendered.settings), cronjob],
+        &JOB_SENTINELS,
+    )
 }
 
-/// The typed resources of `manifests` (resource label `this`), sentinels replaced,
-/// aligned like `terraform fmt`.
-fn typed(manifests: &[&Value], sentinels: &[Sentinel]) -> Result<String, String> {
+/// The typed resources, sentinels (first each resource's references, then the module's
+/// inputs) replaced, aligned like `terraform fmt`.
+fn typed(resources: &[Resource], sentinels: &[Sentinel]) -> Result<String, String> {
     let mut text = String::new();
-    for manifest in manifests {
-        let resource = kubernetes_hcl("this", manifest);
-        if resource.is_empty() {
+    for resource in resources {
+        let mut hcl = kubernetes_hcl(resource.label, resource.manifest);
+        if hcl.is_empty() {
             return Err(format!(
                 "the rendering core has no typed resource for {}",
-                manifest["kind"]
+                resource.manifest["kind"]
             ));
+        }
+        for reference in &resource.references {
+            hcl = replace(&hcl, reference)?;
         }
         if !text.is_empty() {
             text.push('\n');
         }
-        text.push_str(resource.trim_end());
+        text.push_str(hcl.trim_end());
         text.push('\n');
     }
     for sentinel in sentinels {
-        if !text.contains(sentinel.token) {
-            return Err(format!(
-                "input {} no longer appears in the rendered objects",
-                sentinel.expression
-            ));
-        }
-        text = substitute(&text, sentinel);
+        text = replace(&text, sentinel)?;
     }
     if text.contains("sentinel") {
         return Err(
@@ -212,26 +226,6 @@ fn typed(manifests: &[&Value], sentinels: &[Sentinel]) -> Result<String, String>
         );
     }
     Ok(align(&text))
-}
-
-/// An attribute whose whole value is the sentinel gets the bare expression
-/// (`name = var.name`); anywhere else, inside a longer string or a heredoc, the sentinel
-/// is interpolated (`"${var.name}-backup"`).
-fn substitute(text: &str, sentinel: &Sentinel) -> String {
-    let whole_value = format!("= \"{}\"", sentinel.token);
-    let interpolated = format!("${{{}}}", sentinel.expression);
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches('\n');
-        match body.strip_suffix(&whole_value) {
-            Some(key) => out.push_str(&format!("{key}= {}", sentinel.expression)),
-            None => out.push_str(&body.replace(sentinel.token, &interpolated)),
-        }
-        if line.ends_with('\n') {
-            out.push('\n');
-        }
-    }
-    out
 }
 
 /// One input of a module: its variable name, the attribute path in the object's table it
@@ -327,10 +321,24 @@ fn variables_tf(table: &ObjectSchema, inputs: &[Input]) -> Result<String, String
         if let Some(default) = &input.default {
             block.push_str(&format!("  default     = {default}\n"));
         }
+        block.push_str(&validation(input.variable, &attribute.ty));
         block.push_str("}\n");
         blocks.push(block);
     }
     Ok(blocks.join("\n"))
+}
+
+/// The `validation` block holding a variable to its table type's range (a count's
+/// minimum: `keep = 0` would let a run delete every older copy), or nothing.
+fn validation(variable: &str, ty: &AttrType) -> String {
+    match ty {
+        AttrType::Count { min } => format!(
+            "\n  validation {{\n    condition     = floor(var.{variable}) == var.{variable} && var.{variable} >= {min}\n    \
+             error_message = {}\n  }}\n",
+            hcl_quoted(&format!("{variable} must be {}, at least {min}.", ty.describe()))
+        ),
+        _ => String::new(),
+    }
 }
 
 fn volume_variables() -> Result<String, String> {
@@ -358,7 +366,7 @@ fn volume_variables() -> Result<String, String> {
     )
 }
 
-fn dump_variables() -> Result<String, String> {
+fn dump_variables(strategy: Strategy) -> Result<String, String> {
     variables_tf(
         &schema::backup_job(),
         &[
@@ -378,6 +386,18 @@ fn dump_variables() -> Result<String, String> {
                 "Container image of the backup job (alpine-based: its busybox runs the script).",
             )
             .with_default(hcl_quoted(IMAGE)),
+            Input::table("keep", &["keep"]).with_default(default_keep(strategy).to_string()),
+            Input::table("max_shrink_percent", &["max_shrink_percent"])
+                .with_default(DEFAULT_MAX_SHRINK_PERCENT.to_string()),
+            Input::table("make_room", &["make_room"]).with_default(DEFAULT_MAKE_ROOM.to_string()),
+            // The default is the in-cluster Pushgateway itself: there is no provider
+            // `pushgateway_url` that the table's text falls back to first.
+            Input::own(
+                "pushgateway_url",
+                &["pushgateway_url"],
+                "Pushgateway base URL for the backup metrics.",
+            )
+            .with_default(hcl_quoted(PUSHGATEWAY_URL)),
         ],
     )
 }
@@ -397,6 +417,11 @@ const DUMP_OUTPUTS: &str = r#"output "cronjob_name" {
   description = "Name of the CronJob, `<name>-backup`, for the alert rules (`backstop_backup_alert` or `backstop render`)."
   value       = kubernetes_cron_job_v1.this.metadata[0].name
 }
+
+output "settings_name" {
+  description = "Name of the ConfigMap holding the job's settings, `<name>-backup-settings`."
+  value       = kubernetes_config_map_v1.settings.metadata[0].name
+}
 "#;
 
 #[cfg(test)]
@@ -404,16 +429,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_whole_value_becomes_the_expression_and_a_part_of_a_string_or_heredoc_interpolates() {
-        let sentinel = Sentinel {
-            token: "sentinelapp",
-            expression: "var.name",
-        };
-        let text = "name = \"sentinelapp\"\njob = \"sentinelapp-backup\"\n<<EOT\nJOB=\"sentinelapp\"\nEOT\n";
-        assert_eq!(
-            substitute(text, &sentinel),
-            "name = var.name\njob = \"${var.name}-backup\"\n<<EOT\nJOB=\"${var.name}\"\nEOT\n"
-        );
+    fn the_dump_cronjobs_read_their_settings_through_the_config_map_resource() {
+        let jobs: Vec<Variant> = variants()
+            .expect("variants")
+            .into_iter()
+            .filter(|v| v.main_tf.contains("kubernetes_cron_job_v1"))
+            .collect();
+        assert_eq!(jobs.len(), 2, "the pg_dumpall and mysqldump modules");
+        for variant in jobs {
+            let (settings, cronjob) = variant
+                .main_tf
+                .split_once("resource \"kubernetes_cron_job_v1\" \"this\"")
+                .expect("a CronJob after the ConfigMap");
+            assert!(
+                settings.contains("resource \"kubernetes_config_map_v1\" \"settings\""),
+                "{}",
+                variant.dir
+            );
+            assert!(cronjob.contains("name = kubernetes_config_map_v1.settings.metadata[0].name"));
+            for tunable in [
+                "var.keep",
+                "var.max_shrink_percent",
+                "var.pushgateway_url",
+                "var.host",
+                "var.user",
+            ] {
+                assert!(settings.contains(tunable), "{}: {tunable}", variant.dir);
+                assert!(
+                    !cronjob.contains(tunable),
+                    "{}: {tunable} in the CronJob",
+                    variant.dir
+                );
+            }
+        }
     }
 
     #[test]
