@@ -82,10 +82,9 @@ set -euxo pipefail
 STARTED=$(date +%s)
 JOB_NAME='${var.name}-backup'
 : "$${BACKUP_DIR:?BACKUP_DIR must name the destination folder}"
-: "$${PUSHGATEWAY_URL:?PUSHGATEWAY_URL must name the Pushgateway}"
-for tunable in KEEP_DAYS MAX_SHRINK_PERCENT LOCK_STALE_SECONDS LOCK_WAIT_SECONDS MAKE_ROOM DB_HOST DB_USER; do
-  eval "value=\$${$tunable-}"
-  if [ -z "$value" ]; then echo "$tunable is not set: the ConfigMap "'${var.name}-backup-settings'" sets it" >&2; exit 1; fi
+for setting in PUSHGATEWAY_URL KEEP_DAYS MAX_SHRINK_PERCENT LOCK_STALE_SECONDS LOCK_WAIT_SECONDS MAKE_ROOM DB_HOST DB_USER; do
+  eval "value=\$${$setting-}"
+  if [ -z "$value" ]; then echo "$setting is not set: apply the ConfigMap "'${var.name}-backup-settings'" beside the CronJob" >&2; exit 1; fi
 done
 command -v pg_dumpall >/dev/null || apk add --no-cache postgresql-client
 cd "$BACKUP_DIR"
@@ -353,7 +352,8 @@ EOT
 
               env_from {
                 config_map_ref {
-                  name = kubernetes_config_map_v1.settings.metadata[0].name
+                  name     = kubernetes_config_map_v1.settings.metadata[0].name
+                  optional = true
                 }
               }
 
