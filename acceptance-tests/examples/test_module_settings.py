@@ -101,7 +101,8 @@ def test_typed_dump_module_cronjob_reads_the_settings_config_map_and_holds_no_se
     first) and references none of the settings' variables: a change of one of them cannot
     change the CronJob."""
     _, data, cronjob = settings_parts(module)
-    assert re.search(r"env_from \{\n\s+config_map_ref \{\n\s+name = kubernetes_config_map_v1\.settings\.metadata\[0\]\.name\n",
+    assert re.search(r"env_from \{\n\s+config_map_ref \{\n\s+name\s+= kubernetes_config_map_v1\.settings\.metadata\[0\]\.name\n"
+                     r"\s+optional = true\n",
                      cronjob), cronjob[-3000:]
     settings_variables = set(re.findall(r"var\.(\w+)", data))
     assert settings_variables >= {"keep", "max_shrink_percent", "make_room", "pushgateway_url", "host", "user"}
@@ -175,7 +176,7 @@ def test_app_backup_outputs_the_settings_config_map_the_cronjob_reads(provider_b
     assert config_map["kind"] == "ConfigMap"
     assert config_map["metadata"]["namespace"] == cronjob["metadata"]["namespace"] == "dbaas"
     container = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
-    assert container["envFrom"] == [{"configMapRef": {"name": config_map["metadata"]["name"]}}]
+    assert container["envFrom"] == [{"configMapRef": {"name": config_map["metadata"]["name"], "optional": True}}]
     assert config_map["data"]["KEEP_DAYS"] == "14" and config_map["data"]["DB_HOST"] == "pg-cluster-rw.dbaas"
     assert not {e["name"] for e in container["env"]} & set(config_map["data"]), "a setting is set twice"
 
