@@ -95,6 +95,10 @@ fn a_snapshot_name_must_be_a_week_or_a_moment_that_exists() {
             problems[0].starts_with("restore.snapshot: ") && problems[0].contains("2026-15"),
             "{bad}: {problems:?}"
         );
+        assert!(
+            problems[0].contains(&format!("{bad:?} is not an rsync snapshot name")),
+            "{bad}: {problems:?}"
+        );
     }
     for good in ["20260406-030000", "20240229-235959"] {
         assert_eq!(
