@@ -102,24 +102,7 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
         ));
     }
     diagnostics.extend(check_server(strategy, test, &root));
-    if let Some(schedule) = &test.schedule {
-        if let Err(message) = Schedule::parse(schedule) {
-            diagnostics.push(Diagnostic::new(
-                root.clone().attr("schedule"),
-                message,
-                "write 5 cron fields, e.g. \"30 5 * * 0\" for Sundays at 05:30, or leave schedule unset for weekly after the backup",
-            ));
-        }
-    }
-    if let Some(fraction) = test.verify_fraction {
-        if !(fraction > 0.0 && fraction <= 1.0) {
-            diagnostics.push(Diagnostic::new(
-                root.clone().attr("verify_fraction"),
-                format!("{fraction} is not a share of the files"),
-                "write a number above 0 and at most 1, e.g. 0.1 to hash a tenth of the files (1 hashes all)",
-            ));
-        }
-    }
+    diagnostics.extend(check_own(test));
     if let Some(query) = &test.check_query {
         if strategy != Some(Strategy::Sqlite) && !dump {
             diagnostics.push(Diagnostic::new(
@@ -147,6 +130,32 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
                 root.clone().attr("check_database"),
                 format!("{database:?} is not a database name"),
                 "write the name of a database the dump holds, e.g. app",
+            ));
+        }
+    }
+    diagnostics
+}
+
+/// The drill's checks that hold whatever its job is, so that a front end can run them
+/// while the job is not known yet (a Terraform reference to a job not yet planned).
+pub fn check_own(test: &RestoreTest) -> Diagnostics {
+    let root = AttrPath::root("restore_test");
+    let mut diagnostics = Vec::new();
+    if let Some(schedule) = &test.schedule {
+        if let Err(message) = Schedule::parse(schedule) {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("schedule"),
+                message,
+                "write 5 cron fields, e.g. \"30 5 * * 0\" for Sundays at 05:30, or leave schedule unset for weekly after the backup",
+            ));
+        }
+    }
+    if let Some(fraction) = test.verify_fraction {
+        if !(fraction > 0.0 && fraction <= 1.0) {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("verify_fraction"),
+                format!("{fraction} is not a share of the files"),
+                "write a number above 0 and at most 1, e.g. 0.1 to hash a tenth of the files (1 hashes all)",
             ));
         }
     }

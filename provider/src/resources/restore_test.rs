@@ -32,7 +32,13 @@ impl Adapter for Drill {
     }
 
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
-        job_ref::validate(self, defaults, config)
+        job_ref::validate(
+            self,
+            defaults,
+            config,
+            (BLOCK, read::restore_test),
+            backstop_codegen::restore_test::check_own,
+        )
     }
 
     fn render(
