@@ -86,7 +86,7 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
         diagnostics.push(Diagnostic::new(
             root.clone(),
             "no restore drill exists for the command strategy: Backstop cannot know what its snapshots hold",
-            "remove restore_test from command jobs",
+            "remove the drill of this command job (its backstop_restore_test resource, or the restore_test block of a spec)",
         ));
     }
     let longest = policy::MAX_CRONJOB_NAME - policy::DRILL_SUFFIX.len();
