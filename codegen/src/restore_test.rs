@@ -136,6 +136,28 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
     diagnostics
 }
 
+/// What a valid drill should still be told: a default schedule that shares the backup's
+/// slot, because the backup starts every minute of the drill's day (the drill then runs
+/// beside a backup writing to the export it reads).
+pub fn warnings(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
+    let Ok(backup) = Schedule::parse(&job.schedule) else {
+        return Vec::new();
+    };
+    if test.schedule.is_some() || drill_cronjob::free_default_slot(&backup).is_some() {
+        return Vec::new();
+    }
+    vec![Diagnostic::new(
+        AttrPath::root("restore_test").attr("schedule"),
+        format!(
+            "the backup's schedule {:?} leaves no time of a Sunday when it never starts, so the drill's default schedule {:?} shares a slot with a backup run",
+            job.schedule,
+            drill_cronjob::default_schedule(&backup)
+        ),
+        "set the drill's schedule explicitly, e.g. schedule = \"30 5 * * 6\", to a time the backup does not start, \
+         or to the shared slot to accept it (the drill reads the newest complete snapshot, whatever is running)",
+    )]
+}
+
 /// The drill's checks that hold whatever its job is, so that a front end can run them
 /// while the job is not known yet (a Terraform reference to a job not yet planned).
 pub fn check_own(test: &RestoreTest) -> Diagnostics {
