@@ -13,6 +13,9 @@ use super::convert::values;
 use super::{Adapter, Kind};
 use crate::dynamic::Value;
 
+/// How a drill or restore reads its own attributes (the core's reader of its table).
+pub type ReadOwn<M> = fn(&Values) -> (M, Diagnostics);
+
 /// A drill's or restore's checks: rendering it, once its job is wholly known. Most checks
 /// depend on the job's strategy and mounts, so while the job is unknown (a resource not
 /// planned yet) only `check_own`, the checks of the object's own attributes that hold
@@ -21,7 +24,7 @@ pub fn validate<M>(
     adapter: &dyn Adapter,
     defaults: &Defaults,
     config: &Value,
-    (block, read_own): (&str, fn(&Values) -> (M, Diagnostics)),
+    (block, read_own): (&str, ReadOwn<M>),
     check_own: fn(&M) -> Diagnostics,
 ) -> Diagnostics {
     if is_known(config) {
@@ -63,7 +66,7 @@ pub fn render<M, R>(
     config: &Value,
     defaults: &Defaults,
     (table, block): (&ObjectSchema, &str),
-    read_own: fn(&Values) -> (M, Diagnostics),
+    read_own: ReadOwn<M>,
     render: impl FnOnce(&BackupJob, &M) -> Result<R, Diagnostics>,
 ) -> Result<Rendered<R>, Diagnostics> {
     let (job, mut problems) = model(config)?;
