@@ -349,7 +349,9 @@ fn d15_what_cannot_be_read_is_said_not_skipped() {
     let human = backstop(&["lint"], &fixture("15-silent-skips"));
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(
-        text.contains("1 of 1 claims have no storage class the linter could resolve"),
+        text.contains(
+            "1 of 1 claim has no storage class the linter could resolve and was not checked"
+        ),
         "{text}"
     );
 }

@@ -24,7 +24,8 @@ pub use model::{
 
 pub use restore::{render_restore, RenderedRestore, Restore};
 pub use restore_test::{
-    render_alert_with_restore_test, render_restore_test, RenderedRestoreTest, RestoreTest,
+    render_alert_with_restore_test, render_restore_test, warnings as restore_test_warnings,
+    RenderedRestoreTest, RestoreTest,
 };
 
 use serde_json::Value;

@@ -70,6 +70,16 @@ impl Strategy {
         }
     }
 
+    /// The name with the article a sentence needs before it: "an rsync" (said "ar-sync"),
+    /// "a sqlite".
+    pub fn with_article(self) -> String {
+        let article = match self {
+            Strategy::Rsync => "an",
+            Strategy::Sqlite | Strategy::PgDumpall | Strategy::Mysqldump | Strategy::Command => "a",
+        };
+        format!("{article} {}", self.as_str())
+    }
+
     pub fn parse(s: &str) -> Option<Strategy> {
         Strategy::ALL.into_iter().find(|st| st.as_str() == s)
     }

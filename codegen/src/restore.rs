@@ -145,7 +145,10 @@ fn check(job: &BackupJob, r: &Restore) -> (Option<String>, Diagnostics) {
         if !shaped || !in_calendar(snapshot) {
             diagnostics.push(Diagnostic::new(
                 root.clone().attr("snapshot"),
-                format!("{snapshot:?} is not a {} snapshot name", job.strategy),
+                format!(
+                    "{snapshot:?} is not {} snapshot name",
+                    job.strategy.with_article()
+                ),
                 format!("write a name like {example}, or leave snapshot unset for the newest complete one"),
             ));
         }

@@ -86,7 +86,7 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
         diagnostics.push(Diagnostic::new(
             root.clone(),
             "no restore drill exists for the command strategy: Backstop cannot know what its snapshots hold",
-            "remove restore_test from command jobs",
+            "remove the drill of this command job (its backstop_restore_test resource, or the restore_test block of a spec)",
         ));
     }
     let longest = policy::MAX_CRONJOB_NAME - policy::DRILL_SUFFIX.len();
@@ -102,24 +102,7 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
         ));
     }
     diagnostics.extend(check_server(strategy, test, &root));
-    if let Some(schedule) = &test.schedule {
-        if let Err(message) = Schedule::parse(schedule) {
-            diagnostics.push(Diagnostic::new(
-                root.clone().attr("schedule"),
-                message,
-                "write 5 cron fields, e.g. \"30 5 * * 0\" for Sundays at 05:30, or leave schedule unset for weekly after the backup",
-            ));
-        }
-    }
-    if let Some(fraction) = test.verify_fraction {
-        if !(fraction > 0.0 && fraction <= 1.0) {
-            diagnostics.push(Diagnostic::new(
-                root.clone().attr("verify_fraction"),
-                format!("{fraction} is not a share of the files"),
-                "write a number above 0 and at most 1, e.g. 0.1 to hash a tenth of the files (1 hashes all)",
-            ));
-        }
-    }
+    diagnostics.extend(check_own(test));
     if let Some(query) = &test.check_query {
         if strategy != Some(Strategy::Sqlite) && !dump {
             diagnostics.push(Diagnostic::new(
@@ -147,6 +130,54 @@ fn check(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
                 root.clone().attr("check_database"),
                 format!("{database:?} is not a database name"),
                 "write the name of a database the dump holds, e.g. app",
+            ));
+        }
+    }
+    diagnostics
+}
+
+/// What a valid drill should still be told: a default schedule that shares the backup's
+/// slot, because the backup starts every minute of the drill's day (the drill then runs
+/// beside a backup writing to the export it reads).
+pub fn warnings(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
+    let Ok(backup) = Schedule::parse(&job.schedule) else {
+        return Vec::new();
+    };
+    if test.schedule.is_some() || drill_cronjob::free_default_slot(&backup).is_some() {
+        return Vec::new();
+    }
+    vec![Diagnostic::new(
+        AttrPath::root("restore_test").attr("schedule"),
+        format!(
+            "the backup's schedule {:?} leaves no time of a Sunday when it never starts, so the drill's default schedule {:?} shares a slot with a backup run",
+            job.schedule,
+            drill_cronjob::default_schedule(&backup)
+        ),
+        "set the drill's schedule explicitly, e.g. schedule = \"30 5 * * 6\", to a time the backup does not start, \
+         or to the shared slot to accept it (the drill reads the newest complete snapshot, whatever is running)",
+    )]
+}
+
+/// The drill's checks that hold whatever its job is, so that a front end can run them
+/// while the job is not known yet (a Terraform reference to a job not yet planned).
+pub fn check_own(test: &RestoreTest) -> Diagnostics {
+    let root = AttrPath::root("restore_test");
+    let mut diagnostics = Vec::new();
+    if let Some(schedule) = &test.schedule {
+        if let Err(message) = Schedule::parse(schedule) {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("schedule"),
+                message,
+                "write 5 cron fields, e.g. \"30 5 * * 0\" for Sundays at 05:30, or leave schedule unset for weekly after the backup",
+            ));
+        }
+    }
+    if let Some(fraction) = test.verify_fraction {
+        if !(fraction > 0.0 && fraction <= 1.0) {
+            diagnostics.push(Diagnostic::new(
+                root.clone().attr("verify_fraction"),
+                format!("{fraction} is not a share of the files"),
+                "write a number above 0 and at most 1, e.g. 0.1 to hash a tenth of the files (1 hashes all)",
             ));
         }
     }

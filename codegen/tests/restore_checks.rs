@@ -2,8 +2,8 @@
 //! would reject, snapshot names no backup can have written, a folder left unnamed.
 
 use backstop_codegen::{
-    render_restore, render_restore_test, BackupJob, Defaults, Diagnostics, Mount, Restore,
-    RestoreTest, Strategy,
+    render_restore, render_restore_test, restore_test_warnings, BackupJob, Defaults, Diagnostics,
+    Mount, Restore, RestoreTest, Strategy,
 };
 use std::collections::BTreeMap;
 
@@ -95,6 +95,10 @@ fn a_snapshot_name_must_be_a_week_or_a_moment_that_exists() {
             problems[0].starts_with("restore.snapshot: ") && problems[0].contains("2026-15"),
             "{bad}: {problems:?}"
         );
+        assert!(
+            problems[0].contains(&format!("{bad:?} is not an rsync snapshot name")),
+            "{bad}: {problems:?}"
+        );
     }
     for good in ["20260406-030000", "20240229-235959"] {
         assert_eq!(
@@ -150,4 +154,52 @@ fn an_unnamed_folder_is_asked_for_with_the_settings_to_write() {
         problems.iter().any(|p| p.starts_with("mounts")),
         "{problems:?}"
     );
+}
+
+#[test]
+fn a_default_drill_schedule_sharing_the_backups_slot_is_warned_on_schedule() {
+    let drill = RestoreTest::default();
+    // Backups that start at every minute of some Sunday leave the drill no free slot.
+    for busy in ["* * * * *", "* * * * 0", "* * 1 * *"] {
+        let every_minute = BackupJob {
+            schedule: busy.into(),
+            ..job("mail", Strategy::Rsync, &["data"])
+        };
+        let rendered = render_restore_test(&Defaults::default(), &every_minute, &drill)
+            .expect("a shared slot still renders");
+        let warnings = described(&restore_test_warnings(&every_minute, &drill));
+        assert_eq!(warnings.len(), 1, "{busy}: {warnings:?}");
+        assert!(
+            warnings[0].starts_with(&format!(
+                "restore_test.schedule: the backup's schedule {busy:?} leaves no time of a Sunday when it never starts, so the drill's default schedule {:?} shares a slot",
+                rendered.schedule
+            )),
+            "{busy}: {warnings:?}"
+        );
+        assert!(
+            warnings[0].contains("set the drill's schedule explicitly, e.g. schedule = "),
+            "{warnings:?}"
+        );
+        // An explicit schedule is the user's choice: nothing to warn about.
+        let chosen = RestoreTest {
+            schedule: Some(rendered.schedule.clone()),
+            ..RestoreTest::default()
+        };
+        assert_eq!(
+            restore_test_warnings(&every_minute, &chosen),
+            Diagnostics::new()
+        );
+    }
+    // A free minute anywhere on Sunday is taken without a warning.
+    for free in ["0 3 * * *", "*/2 * * * *", "* * * * 1-6"] {
+        let backup = BackupJob {
+            schedule: free.into(),
+            ..job("mail", Strategy::Rsync, &["data"])
+        };
+        assert_eq!(
+            restore_test_warnings(&backup, &drill),
+            Diagnostics::new(),
+            "{free}"
+        );
+    }
 }

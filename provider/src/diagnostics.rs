@@ -50,6 +50,14 @@ pub fn errors(diagnostics: &[Diagnostic]) -> Vec<pb::Diagnostic> {
     diagnostics.iter().map(error).collect()
 }
 
+/// A core diagnostic the configuration is valid despite, placed like an error.
+pub fn warning(diagnostic: &Diagnostic) -> pb::Diagnostic {
+    pb::Diagnostic {
+        severity: pb::diagnostic::Severity::Warning as i32,
+        ..error(diagnostic)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,6 +43,9 @@ pub fn plan(
     let Value::Object(attrs) = proposed else {
         return Ok(Value::Null);
     };
+    if let Some(error) = imported_under_another_id(adapter, proposed) {
+        return Err(vec![error]);
+    }
     let schema = schema(adapter);
     let outputs = computed_names(&schema);
     let inputs_known = attrs
@@ -70,6 +73,43 @@ pub fn plan(
             Ok(Value::Object(planned))
         }
     }
+}
+
+/// A state just imported (handles set from the import ID, objects not rendered yet) whose
+/// `id` is not the one its configuration makes: the import ID named another object, e.g.
+/// another job's restore. Terraform gives ImportResourceState the ID alone, so this is the
+/// first moment the mismatch shows; planned on, it would replace what was just imported.
+/// Terraform proposes the prior state's value for the computed `id` and objects.
+fn imported_under_another_id(adapter: &dyn Adapter, proposed: &Value) -> Option<Diagnostic> {
+    let Value::String(imported) = proposed.attr("id") else {
+        return None;
+    };
+    let handles = adapter.known_handles(proposed);
+    let Some(Value::String(configured)) = handles.get("id") else {
+        return None;
+    };
+    let schema = schema(adapter);
+    let rendered = computed_names(&schema)
+        .into_iter()
+        .filter(|name| !handles.contains_key(name))
+        .any(|name| !proposed.attr(name).is_null());
+    if imported == configured || rendered {
+        return None;
+    }
+    Some(Diagnostic::new(
+        AttrPath::default(),
+        format!(
+            "this {} was imported as {}, but its configuration makes {}",
+            adapter.type_name(),
+            quoted(imported),
+            quoted(configured)
+        ),
+        format!(
+            "The import ID names another object, which this plan would replace. Import it with the id \
+             its configuration makes: in an import block, id = {configured:?}; after `terraform import`, \
+             `terraform state rm <address>` then `terraform import <address> {configured}`."
+        ),
+    ))
 }
 
 /// The value a plan starts from. Terraform proposes the prior state's value for an

@@ -9,7 +9,7 @@ use tfplugin6_server::dynamic::{from_dynamic, to_dynamic, Type, Value};
 use tfplugin6_server::proto::tfplugin6 as pb;
 use tfplugin6_server::{diagnostics::plain, Diagnostics, Kind, StoredState};
 
-use crate::diagnostics::errors;
+use crate::diagnostics::{self, errors};
 use crate::lifecycle::{self, ProviderDefaults};
 use crate::resources::{self, provider_config, Adapter};
 use crate::{functions, schema};
@@ -151,7 +151,12 @@ impl tfplugin6_server::Resource for BackstopResource {
     }
 
     fn validate(&self, _kind: Kind, config: &Value) -> Diagnostics {
-        errors(&lifecycle::validate(self.adapter.as_ref(), config))
+        let mut found = errors(&lifecycle::validate(self.adapter.as_ref(), config));
+        // Terraform validates again at plan, with the references then known: warnings
+        // that need the job (a drill's job) show there.
+        let warnings = self.adapter.warnings(config);
+        found.extend(warnings.iter().map(diagnostics::warning));
+        found
     }
 
     fn plan(&self, config: &Value, proposed: &Value) -> Result<Value, Diagnostics> {

@@ -39,7 +39,7 @@ pub fn render(report: &Report, paths: &[PathBuf], json: bool) -> String {
             );
         }
     }
-    let _ = writeln!(out, "{} stacks", stacks.len());
+    let _ = writeln!(out, "{}", crate::output::counted(stacks.len(), "stack"));
     out
 }
 

@@ -4,6 +4,7 @@ use super::declared::Unresolved;
 use super::queries::{Unit, RUN_FAMILIES};
 use super::report::{BackupStatus, Report, DECLARED_NOWHERE};
 use backstop_codegen::duration::format_seconds;
+use backstop_lint::output::counted;
 use serde_json::{json, Value};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,8 +35,9 @@ pub fn render(format: Format, report: &Report, context: &Context) -> String {
 
 fn human(report: &Report, context: &Context) -> String {
     let mut out = format!(
-        "Prometheus {} ({} requests)\n",
-        context.url, context.requests
+        "Prometheus {} ({})\n",
+        context.url,
+        counted(context.requests, "request")
     );
     for backup in &report.backups {
         out.push('\n');
@@ -58,8 +60,8 @@ fn human(report: &Report, context: &Context) -> String {
         .filter(|b| !b.problems.is_empty())
         .count();
     out.push_str(&format!(
-        "\n{} backups: {} healthy, {} unhealthy; {} {}\n",
-        report.backups.len(),
+        "\n{}: {} healthy, {} unhealthy; {} {}\n",
+        counted(report.backups.len(), "backup"),
         report.backups.len() - unhealthy,
         unhealthy,
         report.undeclared.len(),

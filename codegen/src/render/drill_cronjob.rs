@@ -20,23 +20,31 @@ const DEFAULT_WEEKDAY: u32 = 0;
 
 /// Weekly on Sunday, two hours after the backup's first start of a day, moved on minute
 /// by minute until no start is shared with the backup (two writers of the same export).
+/// A backup that starts every minute of Sunday leaves no free slot: then the drill shares
+/// the first one (it reads the newest snapshot with a manifest, complete whatever runs),
+/// and `shared_slot_warning` tells the user.
 pub fn default_schedule(backup: &Schedule) -> String {
-    let first = backup.first_start_minute_of_day() + DEFAULT_OFFSET_MINUTES;
-    let at = |minute_of_day: u32| {
-        format!(
-            "{} {} * * {DEFAULT_WEEKDAY}",
-            minute_of_day % 60,
-            (minute_of_day / 60) % 24
-        )
-    };
-    (first..first + 1440)
-        .map(at)
-        .find(|candidate| {
-            Schedule::parse(candidate).is_ok_and(|schedule| !schedule.shares_a_start_with(backup))
-        })
-        // A backup that starts every minute of Sunday leaves no free slot: share one; the
-        // drill reads the newest snapshot with a manifest, complete whatever runs.
-        .unwrap_or_else(|| at(first))
+    free_default_slot(backup).unwrap_or_else(|| weekly_at(first_default_minute(backup)))
+}
+
+/// The default slot when one exists that shares no start with the backup.
+pub fn free_default_slot(backup: &Schedule) -> Option<String> {
+    let first = first_default_minute(backup);
+    (first..first + 1440).map(weekly_at).find(|candidate| {
+        Schedule::parse(candidate).is_ok_and(|schedule| !schedule.shares_a_start_with(backup))
+    })
+}
+
+fn first_default_minute(backup: &Schedule) -> u32 {
+    backup.first_start_minute_of_day() + DEFAULT_OFFSET_MINUTES
+}
+
+fn weekly_at(minute_of_day: u32) -> String {
+    format!(
+        "{} {} * * {DEFAULT_WEEKDAY}",
+        minute_of_day % 60,
+        (minute_of_day / 60) % 24
+    )
 }
 
 pub fn render(

@@ -13,20 +13,20 @@ pub(crate) fn check(_defaults: &Defaults, alert: &BackupAlert) -> Report {
     report.check_required(
         "cronjob_name",
         &alert.cronjob_name,
-        "name the CronJob to watch, e.g. backup_job.<id>.cronjob_name",
+        "name the CronJob to watch, e.g. the backup job's cronjob_name",
         |name| dns_label_max(name, 52, " (Kubernetes' limit for CronJob names)"),
     );
     report.check_required(
         "namespace",
         &alert.namespace,
-        "set the CronJob's namespace, e.g. backup_job.<id>.namespace",
+        "set the CronJob's namespace, e.g. the backup job's namespace",
         dns_label,
     );
     match (&alert.schedule, &alert.stale_after) {
         (None, None) => report.error(
             AttrPath::root("schedule"),
             "neither `schedule` nor `stale_after` is set, so there is no stale threshold",
-            "set `schedule` to the CronJob's schedule (e.g. backup_job.<id>.schedule), or `stale_after` such as 36h",
+            "set `schedule` to the CronJob's schedule (e.g. the backup job's schedule), or `stale_after` such as 36h",
         ),
         (schedule_text, stale_after) => {
             report.check_optional(AttrPath::root("schedule"), schedule_text.as_deref(), schedule);

@@ -66,14 +66,14 @@ pub(crate) fn check(job: &BackupJob) -> Report {
     report.check_required(
         "destination_claim",
         &job.destination_claim,
-        "name the claim, e.g. the claim_name of an nfs_backup_volume",
+        "name the claim, e.g. the claim_name of an NFS backup volume",
         dns_subdomain,
     );
     if job.source_claim.as_deref() == Some(job.destination_claim.as_str()) {
         report.error(
             AttrPath::root("destination_claim"),
             "the backup would be written to the claim it backs up",
-            "use an NFS backup claim (e.g. an nfs_backup_volume's claim_name) distinct from source_claim",
+            "use an NFS backup claim (e.g. an NFS backup volume's claim_name) distinct from source_claim",
         );
     }
     if job.keep == Some(0) {

@@ -13,17 +13,42 @@ use super::convert::values;
 use super::{Adapter, Kind};
 use crate::dynamic::Value;
 
-/// A drill's or restore's checks: rendering it, once its job is wholly known (the checks
-/// depend on the job's strategy and mounts, so an unknown job, a resource not planned yet,
-/// waits for the plan).
-pub fn validate(adapter: &dyn Adapter, defaults: &Defaults, config: &Value) -> Diagnostics {
-    if !is_known(config) {
+/// How a drill or restore reads its own attributes (the core's reader of its table).
+pub type ReadOwn<M> = fn(&Values) -> (M, Diagnostics);
+
+/// A drill's or restore's checks: rendering it, once its job is wholly known. Most checks
+/// depend on the job's strategy and mounts, so while the job is unknown (a resource not
+/// planned yet) only `check_own`, the checks of the object's own attributes that hold
+/// whatever the job, run; the rest wait for the plan.
+pub fn validate<M>(
+    adapter: &dyn Adapter,
+    defaults: &Defaults,
+    config: &Value,
+    (block, read_own): (&str, ReadOwn<M>),
+    check_own: fn(&M) -> Diagnostics,
+) -> Diagnostics {
+    if is_known(config) {
+        return adapter
+            .render(defaults, config, Kind::Resource)
+            .err()
+            .unwrap_or_default();
+    }
+    // An own attribute not known yet could change what the others mean (min_rows needs a
+    // check_query): then everything waits.
+    let table = adapter.table();
+    let own_known = table
+        .inputs
+        .iter()
+        .filter(|row| row.name != "job")
+        .all(|row| config.attr(row.name).is_wholly_known());
+    if !own_known {
         return Diagnostics::new();
     }
-    adapter
-        .render(defaults, config, Kind::Resource)
-        .err()
-        .unwrap_or_default()
+    let mut problems = Diagnostics::new();
+    let (own, more) = read_own(&values(table, config, &mut problems));
+    problems.extend(more);
+    problems.extend(locate(check_own(&own), block, defaults));
+    problems
 }
 
 /// A rendered drill or restore with the backup job it renders from, and the problems of
@@ -41,7 +66,7 @@ pub fn render<M, R>(
     config: &Value,
     defaults: &Defaults,
     (table, block): (&ObjectSchema, &str),
-    read_own: fn(&Values) -> (M, Diagnostics),
+    read_own: ReadOwn<M>,
     render: impl FnOnce(&BackupJob, &M) -> Result<R, Diagnostics>,
 ) -> Result<Rendered<R>, Diagnostics> {
     let (job, mut problems) = model(config)?;

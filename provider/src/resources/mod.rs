@@ -50,6 +50,10 @@ pub trait Adapter: Send + Sync {
     /// The errors `render` would report, without rendering (Terraform validates every
     /// instance before planning it, so this is on the hot path of large plans).
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics;
+    /// What a valid configuration should still be told, as warnings: none for most.
+    fn warnings(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
     /// The inputs an import ID (the resource's own `id`) determines, or what is wrong with it.
     fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String>;
     /// The import ID format, for messages and docs.

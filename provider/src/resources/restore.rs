@@ -31,7 +31,11 @@ impl Adapter for RestoreJob {
     }
 
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
-        job_ref::validate(self, defaults, config)
+        // Every check of a restore's own attributes depends on its job's strategy
+        // (snapshot names, folder, targets), so none runs before the job is known.
+        job_ref::validate(self, defaults, config, (BLOCK, read::restore), |_| {
+            Diagnostics::new()
+        })
     }
 
     fn render(

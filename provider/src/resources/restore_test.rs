@@ -7,7 +7,7 @@ use backstop_codegen::schedule::Schedule;
 use backstop_codegen::schema::{self, read, ObjectSchema};
 use backstop_codegen::{Defaults, Diagnostics};
 
-use super::convert::{json_value, split_id, text_forms};
+use super::convert::{json_value, split_id, text_forms, values};
 use super::{job_ref, namespaced_id, Adapter, Kind, Outputs};
 use crate::dynamic::Value;
 
@@ -32,7 +32,32 @@ impl Adapter for Drill {
     }
 
     fn validate(&self, defaults: &Defaults, config: &Value) -> Diagnostics {
-        job_ref::validate(self, defaults, config)
+        job_ref::validate(
+            self,
+            defaults,
+            config,
+            (BLOCK, read::restore_test),
+            backstop_codegen::restore_test::check_own,
+        )
+    }
+
+    fn warnings(&self, config: &Value) -> Diagnostics {
+        // Warnings need the job and the drill's schedule; until both are known, none.
+        if config.is_null()
+            || !job_ref::is_known(config)
+            || !config.attr("schedule").is_wholly_known()
+        {
+            return Diagnostics::new();
+        }
+        let Ok((job, _)) = job_ref::model(config) else {
+            return Diagnostics::new();
+        };
+        let (test, _) = read::restore_test(&values(&self.table, config, &mut Diagnostics::new()));
+        job_ref::locate(
+            backstop_codegen::restore_test_warnings(&job, &test),
+            BLOCK,
+            &Defaults::default(),
+        )
     }
 
     fn render(

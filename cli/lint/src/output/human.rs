@@ -1,6 +1,6 @@
 //! The terminal format: `file:line:col: severity[CODE] message`, the source line, a hint.
 
-use super::{Located, Summary};
+use super::{counted, Located, Summary};
 use crate::rules::Severity;
 use std::fmt::Write;
 
@@ -37,10 +37,10 @@ pub fn render(findings: &[Located], summary: &Summary, colour: bool) -> String {
     let caveats: String = summary.caveats().iter().map(|c| format!("; {c}")).collect();
     let _ = writeln!(
         out,
-        "{} stacks checked: {} errors, {} warnings, {} info; {} suppressed or exempt{caveats}",
-        summary.stacks.len(),
-        count(Severity::Error),
-        count(Severity::Warning),
+        "{} checked: {}, {}, {} info; {} suppressed or exempt{caveats}",
+        counted(summary.stacks.len(), "stack"),
+        counted(count(Severity::Error), "error"),
+        counted(count(Severity::Warning), "warning"),
         count(Severity::Info),
         summary.suppressed
     );

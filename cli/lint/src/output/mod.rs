@@ -101,12 +101,28 @@ impl Summary {
             caveats.push("no stack was found, so nothing was checked (`backstop lint --list-stacks` shows what discovery sees; `stacks` in backstop.toml adds folders)".to_string());
         }
         if self.unresolved_claims > 0 {
+            let (has, was) = if self.unresolved_claims == 1 {
+                ("has", "was")
+            } else {
+                ("have", "were")
+            };
             caveats.push(format!(
-                "{} of {} claims have no storage class the linter could resolve and were not checked (BS101)",
-                self.unresolved_claims, self.claims
+                "{} of {} {has} no storage class the linter could resolve and {was} not checked (BS101)",
+                self.unresolved_claims,
+                counted(self.claims, "claim")
             ));
         }
         caveats
+    }
+}
+
+/// `n` and a regular noun in agreement ("1 stack", "0 stacks", "2 stacks"), so that no
+/// summary line reads "1 errors".
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
