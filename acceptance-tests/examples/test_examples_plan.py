@@ -381,3 +381,22 @@ def test_the_job_examples_have_snippets_that_apply_the_backup_cronjob():
     for example in ("mailserver/main.tf", "resources/backstop_backup_job/resource.tf"):
         snippets = kubernetes_manifest_snippets(EXAMPLES / example)
         assert ".config_map_manifest" in snippets and re.search(r"backstop_backup_job\.\w+\.manifest\b", snippets)
+
+
+def test_the_objects_guide_blocks_plan_beside_the_mailserver_example(provider_dir, tmp_path):
+    """docs/guides/objects-and-text-forms.md's HCL blocks, pasted next to examples/mailserver
+    (kubernetes_manifest stood in for as above): the ConfigMap is applied before the CronJob,
+    and the data source's YAML holds the ConfigMap, then the CronJob."""
+    stack = scratch_copy(tmp_path, "examples/mailserver") / "examples" / "mailserver"
+    guide = (REPO / "docs" / "guides" / "objects-and-text-forms.md").read_text()
+    blocks = re.findall(r"```hcl\n(.*?)```", guide, re.S)
+    assert len(blocks) >= 2, "the guide lost its blocks"
+    (stack / "guide.tf").write_text(standing_in_for_kubernetes_manifest("\n".join(blocks)))
+    plan = plan_json(stack, provider_dir)
+    applied = planned_resources(plan)
+    assert applied["terraform_data.mailserver_backup_settings"]["input"]["kind"] == "ConfigMap"
+    assert applied["terraform_data.mailserver_backup"]["input"]["kind"] == "CronJob"
+    depends_on = {r["address"]: r.get("depends_on", []) for r in plan["configuration"]["root_module"]["resources"]}
+    assert depends_on["terraform_data.mailserver_backup"] == ["terraform_data.mailserver_backup_settings"]
+    stream = planned_outputs(plan)["backup_job_yaml"]
+    assert re.findall(r"^kind: (\S+)$", stream, re.M) == ["ConfigMap", "CronJob"], stream[:300]
