@@ -120,7 +120,7 @@ def test_a_schema_1_state_without_the_settings_config_map_upgrades_to_one_in_pla
     settings = job["after"]["config_map_manifest"]
     assert settings["data"] == {k: v for k, v in old_env.items() if k != "BACKUP_DIR"}
     new_container = container(job["after"]["manifest"])
-    assert new_container["envFrom"] == [{"configMapRef": {"name": settings["metadata"]["name"]}}]
+    assert [source["configMapRef"]["name"] for source in new_container["envFrom"]] == [settings["metadata"]["name"]]
     assert new_container["env"] == [{"name": "BACKUP_DIR", "value": old_env["BACKUP_DIR"]}]
 
     ws.run("apply", "-input=false", "-no-color", "tfplan")
