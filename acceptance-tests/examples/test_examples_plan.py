@@ -13,6 +13,7 @@ import pytest
 
 from examples_support import (
     EXAMPLES,
+    REGISTRY_EXAMPLE_FILES,
     REPO,
     before_hook_command,
     plan_json,
@@ -305,3 +306,97 @@ def test_docs_from_terraforms_own_schema_are_the_committed_docs(provider_schema,
     done = subprocess.run([str(backstop_bin), "generate", "docs", "--check", "--dir", str(REPO),
                            "--schema", str(schema_file)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --- the commented kubernetes_manifest snippets, as a user pastes them ---------------------
+
+SNIPPET_START = re.compile(r'^#   resource "kubernetes_manifest" "\w+" \{$')
+
+
+def kubernetes_manifest_snippets(example: pathlib.Path) -> str:
+    """The example's commented `kubernetes_manifest` blocks, uncommented."""
+    lines, blocks, inside = example.read_text().splitlines(), [], False
+    for line in lines:
+        inside = inside or bool(SNIPPET_START.match(line))
+        if inside:
+            blocks.append(line.removeprefix("#   "))
+            inside = line != "#   }"
+    return "\n".join(blocks) + "\n"
+
+
+def examples_with_snippets() -> list[pathlib.Path]:
+    return sorted(p for p in EXAMPLES.rglob("*.tf") if kubernetes_manifest_snippets(p).strip())
+
+
+def standing_in_for_kubernetes_manifest(snippets: str) -> str:
+    """The snippets with `terraform_data` in place of `kubernetes_manifest` (the hashicorp
+    provider is not obtainable here): the same references, `for_each` and `depends_on`,
+    each object planned as the resource's `input`."""
+    text = snippets.replace('resource "kubernetes_manifest"', 'resource "terraform_data"')
+    text = text.replace("kubernetes_manifest.", "terraform_data.")
+    return re.sub(r"^(\s+)manifest(\s*)=", r"\1input\2=", text, flags=re.M)
+
+
+def snippet_stack(example: pathlib.Path, tmp_path: pathlib.Path) -> pathlib.Path:
+    relative = example.parent.relative_to(REPO)
+    if relative.parts[1] in REGISTRY_EXAMPLE_FILES:
+        return registry_stack(tmp_path, example)
+    return scratch_copy(tmp_path, str(relative), "modules/app-backup") / relative
+
+
+@pytest.mark.parametrize("example", examples_with_snippets(), ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_kubernetes_manifest_snippets_apply_every_config_map_a_cronjob_reads(example, provider_dir, tmp_path):
+    """Pasted, the snippets plan with every object known; a CronJob they apply comes with
+    the settings ConfigMap its pods read (envFrom), created before it where the two are
+    separate resources (`depends_on`), or by the same `for_each`."""
+    stack = snippet_stack(example, tmp_path)
+    (stack / "snippets.tf").write_text(standing_in_for_kubernetes_manifest(kubernetes_manifest_snippets(example)))
+    plan = plan_json(stack, provider_dir)
+    applied = {address: values["input"] for address, values in planned_resources(plan).items()
+               if address.startswith("terraform_data.")}
+    assert applied and all(obj is not None and obj.get("kind") for obj in applied.values()), applied
+    depends_on = {r["address"]: r.get("depends_on", []) for r in plan["configuration"]["root_module"]["resources"]}
+
+    def resource_of(address: str) -> str:
+        return address.split("[")[0]
+
+    config_maps = {(o["metadata"]["namespace"], o["metadata"]["name"]): a for a, o in applied.items()
+                   if o["kind"] == "ConfigMap"}
+    for address, obj in applied.items():
+        if obj["kind"] != "CronJob":
+            continue
+        for container in obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]:
+            for source in container.get("envFrom", []):
+                key = (obj["metadata"]["namespace"], source["configMapRef"]["name"])
+                assert key in config_maps, f"{example}: {address} reads the ConfigMap {key}, which no snippet applies"
+                settings = resource_of(config_maps[key])
+                assert settings == resource_of(address) or settings in depends_on[resource_of(address)], \
+                    f"{example}: {address} is not created after {settings}"
+
+
+def test_the_job_examples_have_snippets_that_apply_the_backup_cronjob():
+    """The test above is not vacuous: these examples apply a backup job's objects."""
+    examples = {str(p.relative_to(EXAMPLES)) for p in examples_with_snippets()}
+    assert {"mailserver/main.tf", "vaultwarden/main.tf", "resources/backstop_backup_job/resource.tf"} <= examples
+    for example in ("mailserver/main.tf", "resources/backstop_backup_job/resource.tf"):
+        snippets = kubernetes_manifest_snippets(EXAMPLES / example)
+        assert ".config_map_manifest" in snippets and re.search(r"backstop_backup_job\.\w+\.manifest\b", snippets)
+
+
+def test_the_objects_guide_blocks_plan_beside_the_mailserver_example(provider_dir, tmp_path):
+    """docs/guides/objects-and-text-forms.md's HCL blocks, pasted next to examples/mailserver
+    (kubernetes_manifest stood in for as above): the ConfigMap is applied before the CronJob,
+    and the data source's YAML holds the ConfigMap, then the CronJob."""
+    stack = scratch_copy(tmp_path, "examples/mailserver") / "examples" / "mailserver"
+    guide = (REPO / "docs" / "guides" / "objects-and-text-forms.md").read_text()
+    blocks = re.findall(r"```hcl\n(.*?)```", guide, re.S)
+    assert len(blocks) >= 2, "the guide lost its blocks"
+    (stack / "guide.tf").write_text(standing_in_for_kubernetes_manifest("\n".join(blocks)))
+    plan = plan_json(stack, provider_dir)
+    applied = planned_resources(plan)
+    assert applied["terraform_data.mailserver_backup_settings"]["input"]["kind"] == "ConfigMap"
+    assert applied["terraform_data.mailserver_backup"]["input"]["kind"] == "CronJob"
+    depends_on = {r["address"]: r.get("depends_on", []) for r in plan["configuration"]["root_module"]["resources"]}
+    assert depends_on["terraform_data.mailserver_backup"] == ["terraform_data.mailserver_backup_settings"]
+    stream = planned_outputs(plan)["backup_job_yaml"]
+    assert re.findall(r"^kind: (\S+)$", stream, re.M) == ["ConfigMap", "CronJob"], stream[:300]

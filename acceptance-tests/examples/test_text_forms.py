@@ -19,7 +19,7 @@ from examples_support import REPO, plan_json, planned_outputs, scratch_copy
 COMPUTED = {
     "backstop_nfs_backup_volume": {"id", "claim_name", "volume_name", "persistent_volume_manifest",
                                    "persistent_volume_claim_manifest"},
-    "backstop_backup_job": {"id", "cronjob_name", "manifest"},
+    "backstop_backup_job": {"id", "cronjob_name", "manifest", "config_map_manifest"},
     "backstop_backup_alert": {"id", "alert_names", "manifest"},
 }
 
@@ -97,11 +97,17 @@ def rendered_files(backstop_bin, spec: pathlib.Path, fmt: str, out: pathlib.Path
     return {p.name: p.read_text() for p in out.iterdir()}
 
 
+# The objects of each data source's texts, in order: the volume's pair, the job's settings
+# ConfigMap before the CronJob that reads it, the alert's rule.
+KINDS = {"backstop_nfs_backup_volume": ["PersistentVolume", "PersistentVolumeClaim"],
+         "backstop_backup_job": ["ConfigMap", "CronJob"], "backstop_backup_alert": ["PrometheusRule"]}
+
+
 def object_files(text_yaml: str, type_name: str) -> list[str]:
     """The `backstop render --out` file names of the objects in one data source's YAML."""
     kinds = re.findall(r"^kind: (\S+)$", text_yaml, re.M)
     names = re.findall(r"^metadata:\n(?:  .*\n)*?  name: (\S+)$", text_yaml, re.M)
-    assert len(kinds) == len(names) == (2 if type_name == "backstop_nfs_backup_volume" else 1), text_yaml[:300]
+    assert kinds == KINDS[type_name] and len(names) == len(kinds), text_yaml[:300]
     return [f"{kind.lower()}-{name}" for kind, name in zip(kinds, names)]
 
 
@@ -117,16 +123,16 @@ def test_data_source_texts_are_what_backstop_render_writes(example, provider_bin
         if len(names) == 1:
             assert texts["json"] == json_files[f"{names[0]}.json"]
         else:
-            # The volume's pair is one array, as `render --format json` prints several objects.
+            # A volume's or a job's objects are one array, as `render --format json` prints several.
             objects = [json.loads(json_files[f"{n}.json"]) for n in names]
             assert json.loads(texts["json"]) == objects
             assert texts["json"] == json.dumps(objects, indent=2, ensure_ascii=False) + "\n"
         compared += len(names)
-    assert compared >= 4 and compared == len(yaml_files)
+    assert compared >= 5 and compared == len(yaml_files)
 
     if example == "mailserver":
-        # The whole stream, in render's order (volume, job, alert), is render's stdout, and
-        # the example's inputs are those of examples/render/mailserver.hcl.
+        # The whole stream, in render's order (volume, the job's ConfigMap and CronJob, alert),
+        # is render's stdout, and the example's inputs are those of examples/render/mailserver.hcl.
         stdout = subprocess.run([backstop_bin, "render", REPO / "examples" / "render" / "mailserver.hcl"],
                                 capture_output=True, text=True, check=True).stdout
         by_type = {t["type"]: t["yaml"] for t in read}

@@ -25,11 +25,11 @@ def test_a_small_benchmark_run_prints_every_figure(provider_bin):
     ]
     for mode in ("terraform plan", r"terraform plan -json \(no human diff\)"):
         for what in ("backstop_backup_job", r"terraform_data \(baseline\)",
-                     "terraform_data carrying the job's manifest object"):
+                     "terraform_data carrying the job's objects"):
             expected.append(rf"{mode}, 3 {what}: median \d+ ms \(1 runs\), [\d.]+x the baseline")
-        expected.append(rf"{mode}: backstop_backup_job / terraform_data with the same manifest = [\d.]+x "
+        expected.append(rf"{mode}: backstop_backup_job / terraform_data with the same objects = [\d.]+x "
                         r"\(target <= 1.3x\); / bare terraform_data = [\d.]+x")
-    for what in ("backstop_backup_job", "terraform_data with the manifest", r"terraform_data \(baseline\)"):
+    for what in ("backstop_backup_job", "terraform_data with the objects", r"terraform_data \(baseline\)"):
         expected.append(rf"human plan output, 3 {what}: \d+ lines, [\d.]+ per resource")
     for pattern in expected:
         assert any(re.fullmatch(f"BENCH {pattern}.*", line) for line in figures), \

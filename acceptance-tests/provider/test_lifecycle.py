@@ -57,7 +57,15 @@ def test_validate_plan_apply_update_replace_destroy(workspace):
     assert after["manifest"]["metadata"]["name"] == "mailserver-backup"
     container = after["manifest"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
     assert "rsync" in container["command"][-1]
-    # One copy of the CronJob: no JSON, YAML or script text beside the object.
+    # Its settings ConfigMap, known at plan too, is the one the container reads whole.
+    settings = after["config_map_manifest"]
+    assert settings["kind"] == "ConfigMap"
+    assert settings["metadata"] == {**settings["metadata"], "name": "mailserver-backup-settings",
+                                    "namespace": "mailserver"}
+    assert settings["metadata"]["labels"] == after["manifest"]["metadata"]["labels"]
+    assert settings["data"]["KEEP_WEEKS"] == "8"
+    assert [source["configMapRef"]["name"] for source in container["envFrom"]] == ["mailserver-backup-settings"]
+    # One copy of each object: no JSON, YAML or script text beside them.
     assert not {"manifest_json", "manifest_yaml", "script"} & set(after)
     assert not any(job["change"]["after_unknown"].values())
     volume = resource_change(plan, "backstop_nfs_backup_volume.mail")["change"]["after"]
@@ -74,6 +82,7 @@ def test_validate_plan_apply_update_replace_destroy(workspace):
     state = workspace.state()
     applied = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
     assert applied["backstop_backup_job.mail"]["manifest"] == after["manifest"]
+    assert applied["backstop_backup_job.mail"]["config_map_manifest"] == settings
 
     second = workspace.run("plan", "-detailed-exitcode", check=False)
     assert second.returncode == 0, f"a second plan must show no changes:\n{second.stdout}{second.stderr}"
@@ -81,7 +90,10 @@ def test_validate_plan_apply_update_replace_destroy(workspace):
     workspace.write(mailserver(keep=4))
     update = resource_change(workspace.show_plan(), "backstop_backup_job.mail")
     assert update["change"]["actions"] == ["update"]
-    assert update["change"]["after"]["manifest"] != update["change"]["before"]["manifest"]
+    # keep is a setting: the ConfigMap changes, the CronJob does not.
+    assert update["change"]["after"]["config_map_manifest"]["data"]["KEEP_WEEKS"] == "4"
+    assert update["change"]["before"]["config_map_manifest"]["data"]["KEEP_WEEKS"] == "8"
+    assert update["change"]["after"]["manifest"] == update["change"]["before"]["manifest"]
     workspace.run("apply", "-auto-approve", "tfplan")
 
     workspace.write(mailserver(keep=4, name="mailserver2"))
@@ -135,7 +147,7 @@ def test_unknown_inputs_give_unknown_outputs_that_resolve_on_apply(workspace):
     )
     plan = workspace.show_plan()
     job = resource_change(plan, "backstop_backup_job.mail")["change"]
-    for output in ("id", "manifest"):
+    for output in ("id", "manifest", "config_map_manifest"):
         assert job["after_unknown"].get(output) is True, output
     # cronjob_name derives from the name alone, which is known.
     assert job["after"]["name"] == "mailserver"
@@ -146,6 +158,7 @@ def test_unknown_inputs_give_unknown_outputs_that_resolve_on_apply(workspace):
     job = values["backstop_backup_job.mail"]
     assert job["id"] == "mail/mailserver-backup"
     assert job["manifest"]["metadata"]["namespace"] == "mail"
+    assert job["config_map_manifest"]["metadata"]["namespace"] == "mail"
     second = workspace.run("plan", "-detailed-exitcode", check=False)
     assert second.returncode == 0, second.stdout
 
@@ -255,6 +268,8 @@ resource "terraform_data" "per_claim" {
     job = resource_change(plan, "backstop_backup_job.mail")["change"]
     assert job["after"]["id"] == "mailserver/mailserver-backup"
     assert job["after"]["cronjob_name"] == "mailserver-backup"
+    # The objects wait for every input (the ConfigMap's lock timing derives from the schedule).
+    assert job["after_unknown"]["manifest"] is True and job["after_unknown"]["config_map_manifest"] is True
     alert = resource_change(plan, "backstop_backup_alert.mail")["change"]
     assert alert["after"]["id"] == "mailserver/mailserver-backup"
     assert alert["after"]["alert_names"][0] == "MailserverBackupStale"

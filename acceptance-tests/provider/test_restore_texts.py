@@ -1,8 +1,9 @@
 """The data sources `backstop_restore_test` and `backstop_restore` (and the alert with
 `restore_test_schedule`) give byte for byte what `backstop render` / `backstop restore`
 write for the same inputs: examples/render/restore.hcl (rsync and sqlite) mirrored in a
-Terraform configuration, plus dump drills. Every drill CronJob and restore Job they
-render passes `kubernetes-validate --strict`."""
+Terraform configuration, plus dump drills; so do the backup jobs' texts (settings ConfigMap,
+then CronJob). Every drill CronJob and restore Job they render passes
+`kubernetes-validate --strict`."""
 import json
 import subprocess
 
@@ -97,14 +98,19 @@ DUMP_JOBS = {
 }
 
 
+def dump_job_attributes(name: str) -> str:
+    job = DUMP_JOBS[name]
+    return (f'  namespace = "dbaas"\n  schedule = "0 0 * * *"\n  strategy = "{job["strategy"]}"\n'
+            f'  host = "{job["host"]}"\n  user = "{job["user"]}"\n'
+            f'  password_secret = {{ name = "{job["secret"]}", key = "password" }}\n'
+            f'  destination_claim = "{name}-backup-host"\n')
+
+
 def dump_blocks(terraform: bool) -> str:
     """The dump jobs and drills as Terraform data sources or as spec blocks."""
     out = []
     for name, job in DUMP_JOBS.items():
-        attrs = (f'  namespace = "dbaas"\n  schedule = "0 0 * * *"\n  strategy = "{job["strategy"]}"\n'
-                 f'  host = "{job["host"]}"\n  user = "{job["user"]}"\n'
-                 f'  password_secret = {{ name = "{job["secret"]}", key = "password" }}\n'
-                 f'  destination_claim = "{name}-backup-host"\n')
+        attrs = dump_job_attributes(name)
         drill = "".join(f"  {k} = {json.dumps(v)}\n" for k, v in job["drill"].items())
         if terraform:
             ref = f"data.backstop_backup_job.{name}"
@@ -122,6 +128,8 @@ def outputs_of(data: dict) -> str:
     blocks = []
     for type_name, names in data.items():
         texts = ["manifest_yaml", "manifest_json", "manifest"] + (["script"] if type_name != "backstop_backup_alert" else [])
+        if type_name == "backstop_backup_job":
+            texts.append("config_map_manifest")
         for name in names:
             fields = ", ".join(f"{t} = data.{type_name}.{name}.{t}" for t in texts)
             blocks.append(f'output "{type_name}_{name}" {{\n  value = {{ {fields} }}\n}}\n')
@@ -136,6 +144,7 @@ def read(tmp_path_factory, provider_bin):
         "backstop_restore_test": ["mailserver", "vaultwarden", *DUMP_JOBS],
         "backstop_restore": ["mailserver", "vaultwarden", *DUMP_JOBS],
         "backstop_backup_alert": ["mailserver", "vaultwarden"],
+        "backstop_backup_job": ["mailserver", "vaultwarden", *DUMP_JOBS],
     }
     ws.write(MIRROR + dump_blocks(terraform=True) + outputs_of(data))
     plan = ws.show_plan()
@@ -181,6 +190,36 @@ def test_dump_drill_texts_are_what_backstop_render_writes(read, backstop_bin, tm
         drill = read[f"backstop_restore_test_{name}"]
         assert drill["manifest_yaml"] == yaml_files[f"cronjob-{name}-restore-test.yaml"], name
         assert drill["manifest_json"] == json_files[f"cronjob-{name}-restore-test.json"], name
+
+
+def test_job_texts_are_both_objects_as_backstop_render_writes_them(read, backstop_bin, tmp_path):
+    """A job's texts hold its settings ConfigMap, then its CronJob (the order render writes
+    them in: the CronJob's pods need the ConfigMap)."""
+    yaml_files = rendered(backstop_bin, SPEC, "yaml", tmp_path / "yaml", "render")
+    json_files = rendered(backstop_bin, SPEC, "json", tmp_path / "json", "render")
+    for name in ("mailserver", "vaultwarden"):
+        job = read[f"backstop_backup_job_{name}"]
+        files = [f"configmap-{name}-backup-settings", f"cronjob-{name}-backup"]
+        assert job["manifest_yaml"] == "---\n".join(yaml_files[f"{f}.yaml"] for f in files), name
+        objects = [json.loads(json_files[f"{f}.json"]) for f in files]
+        assert json.loads(job["manifest_json"]) == objects == [job["config_map_manifest"], job["manifest"]], name
+
+    # A spec of one dump job: render's whole output is the data source's text, byte for byte.
+    for name in DUMP_JOBS:
+        spec = tmp_path / f"{name}.hcl"
+        spec.write_text(f'backstop {{\n  nfs_server = "10.0.10.15"\n}}\n\nbackup_job "{name}" {{\n'
+                        f"{dump_job_attributes(name)}}}\n")
+        job = read[f"backstop_backup_job_{name}"]
+        for fmt in ("yaml", "json"):
+            done = subprocess.run([backstop_bin, "render", spec, "--format", fmt], capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+            assert job[f"manifest_{fmt}"] == done.stdout, (name, fmt)
+        # The database address is a setting; the password stays a Secret reference in the CronJob.
+        settings = job["config_map_manifest"]["data"]
+        assert (settings["DB_HOST"], settings["DB_USER"]) == (DUMP_JOBS[name]["host"], DUMP_JOBS[name]["user"])
+        assert "password" not in json.dumps(settings).lower()
+        env = job["manifest"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"]
+        assert [e["valueFrom"]["secretKeyRef"]["name"] for e in env if "valueFrom" in e] == [DUMP_JOBS[name]["secret"]]
 
 
 def test_scripts_are_the_ones_the_manifests_run(read):

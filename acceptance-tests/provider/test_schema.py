@@ -37,11 +37,18 @@ def test_schema_lists_everything_with_descriptions(workspace, provider_bin):
     job = schema["resource_schemas"]["backstop_backup_job"]["block"]["attributes"]
     # It names where a credential lives, as the rendered manifest does in clear.
     assert "sensitive" not in job["password_secret"]
-    assert job["manifest"]["type"] == "dynamic" and job["manifest"]["computed"] is True
+    # The job's objects: the CronJob and the settings ConfigMap it reads, computed only.
+    for name in ("manifest", "config_map_manifest"):
+        assert {k: job[name].get(k) for k in ("type", "computed", "optional")} == {
+            "type": "dynamic", "computed": True, "optional": None}, name
+    assert {name for name, a in job.items() if a.get("computed") and not a.get("optional")} == {
+        "id", "cronjob_name", "manifest", "config_map_manifest"}
     # Resources hold no text copies; the data sources have them.
     assert not {"manifest_json", "manifest_yaml", "script"} & set(job)
     data_job = schema["data_source_schemas"]["backstop_backup_job"]["block"]["attributes"]
-    assert {"manifest", "manifest_json", "manifest_yaml", "script"} <= set(data_job)
+    assert {"manifest", "config_map_manifest", "manifest_json", "manifest_yaml", "script"} <= set(data_job)
+    # An added computed attribute needs no schema version: a stored state without it reads
+    # it as null (test_state_upgrade.py, the schema-1 fixture).
     assert schema["resource_schemas"]["backstop_backup_job"]["version"] == 1
 
     # A drill's and a restore's `job` holds exactly the job's inputs (so a whole job

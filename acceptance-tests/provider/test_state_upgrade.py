@@ -1,7 +1,10 @@
 """State written by earlier versions, and import: the 0.1.0 fixture (applied by the 0.1.0
 provider, see fixtures/state-0.1.0/make-state.sh) upgrades to schema 1 changing no value
-(a plan shows only what this version renders differently, and converges to a fresh install); legacy `attributes_flat` state is an error that names the way out; import takes
-the resource's own `id`; `-generate-config-out` output validates once filled."""
+(a plan shows only what this version renders differently, and converges to a fresh install);
+so does a schema-1 state written before the job had `config_map_manifest`
+(fixtures/state-v1/make-state.sh); legacy `attributes_flat` state is an error that names the
+way out; import takes the resource's own `id`; `-generate-config-out` output validates once
+filled."""
 import json
 import re
 import shutil
@@ -10,26 +13,32 @@ from plan_output_support import MirrorWorkspace
 from provider_support import REPO
 
 FIXTURE = REPO / "acceptance-tests" / "provider" / "fixtures" / "state-0.1.0"
+# The same configuration (FIXTURE / "main.tf") applied by the schema-1 provider of commit
+# beb7526, the last before the job's settings moved into a ConfigMap.
+FIXTURE_V1 = REPO / "acceptance-tests" / "provider" / "fixtures" / "state-v1"
 TEXTS = {"manifest_json", "manifest_yaml", "script", "rule_group", "rule_group_yaml"}
+# The job's objects: what this version may render differently from the one that wrote the state.
+JOB_OBJECTS = {"manifest", "config_map_manifest"}
 
 
-def fixture_stack(tmp_path, provider_bin) -> MirrorWorkspace:
+def fixture_stack(tmp_path, provider_bin, fixture=FIXTURE) -> MirrorWorkspace:
     ws = MirrorWorkspace(tmp_path, provider_bin)
     shutil.copy(FIXTURE / "main.tf", ws.stack / "main.tf")
-    shutil.copy(FIXTURE / "terraform.tfstate", ws.stack / "terraform.tfstate")
+    shutil.copy(fixture / "terraform.tfstate", ws.stack / "terraform.tfstate")
     ws.init()
     return ws
 
 
-def fresh_job_manifest(path, provider_bin) -> dict:
-    """The job's manifest as this provider plans it for the fixture's config in a new stack."""
+def fresh_job_objects(path, provider_bin) -> dict:
+    """The job's objects as this provider plans them for the fixture's config in a new stack."""
     path.mkdir()
     ws = MirrorWorkspace(path, provider_bin)
     shutil.copy(FIXTURE / "main.tf", ws.stack / "main.tf")
     ws.init()
     ws.run("plan", "-input=false", "-no-color", "-out=tfplan")
     changes = json.loads(ws.run("show", "-json", "tfplan").stdout)["resource_changes"]
-    return next(c for c in changes if c["address"] == "backstop_backup_job.mailserver")["change"]["after"]["manifest"]
+    after = next(c for c in changes if c["address"] == "backstop_backup_job.mailserver")["change"]["after"]
+    return {name: after[name] for name in JOB_OBJECTS}
 
 
 def test_the_0_1_0_state_upgrades_with_no_planned_change(tmp_path, provider_bin):
@@ -41,23 +50,26 @@ def test_the_0_1_0_state_upgrades_with_no_planned_change(tmp_path, provider_bin)
 
     # The upgrade itself changes no value. What a plan may still show, and nothing else:
     # - the job's `manifest`, where this version renders the CronJob differently from 0.1.0
-    #   (the fault-safe scripts and `activeDeadlineSeconds` of this release): that change is
-    #   real, the user must see it, and it equals what this provider renders for the config;
+    #   (the fault-safe scripts and `activeDeadlineSeconds` of this release, the settings read
+    #   with envFrom), and its `config_map_manifest` (the settings ConfigMap, which 0.1.0 did
+    #   not have): those changes are real, the user must see them, and they equal what this
+    #   provider renders for the config;
     # - an in-place update of the job for `password_secret`'s sensitivity: 0.1.0 marked it
     #   sensitive and the mark is kept in state until an apply rewrites it (a sensitivity
     #   change is an Update to Terraform, values equal or not).
     ws.run("plan", "-input=false", "-no-color", "-out=tfplan")
     changes = {c["address"]: c["change"] for c in json.loads(ws.run("show", "-json", "tfplan").stdout)["resource_changes"]}
     old_by_type = {r["type"]: r["instances"][0]["attributes"] for r in old["resources"]}
-    rendered = fresh_job_manifest(tmp_path / "fresh", provider_bin)
+    rendered = fresh_job_objects(tmp_path / "fresh", provider_bin)
     for address, change in changes.items():
-        before = {k: v for k, v in change["before"].items() if k != "manifest"}
-        after = {k: v for k, v in change["after"].items() if k != "manifest"}
+        before = {k: v for k, v in change["before"].items() if k not in JOB_OBJECTS}
+        after = {k: v for k, v in change["after"].items() if k not in JOB_OBJECTS}
         assert before == after, address
         if change["actions"] != ["no-op"]:
             assert address == "backstop_backup_job.mailserver" and change["actions"] == ["update"], address
             assert change["before"]["manifest"] == old_by_type["backstop_backup_job"]["manifest"]["value"]
-            assert change["after"]["manifest"] == rendered
+            assert change["before"]["config_map_manifest"] is None
+            assert {name: change["after"][name] for name in JOB_OBJECTS} == rendered
     ws.run("apply", "-input=false", "-no-color", "tfplan")
 
     state = json.loads((ws.stack / "terraform.tfstate").read_text())
@@ -70,6 +82,54 @@ def test_the_0_1_0_state_upgrades_with_no_planned_change(tmp_path, provider_bin)
         r["alert"] for r in old_by_type["backstop_backup_alert"]["rule_group"]["value"]["rules"]]
     plan = ws.no_change()
     assert plan.returncode == 0 and "No changes." in plan.stdout, plan.stdout + plan.stderr
+
+
+def container(cronjob: dict) -> dict:
+    return cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+
+
+def test_a_schema_1_state_without_the_settings_config_map_upgrades_to_one_in_place_update(tmp_path, provider_bin):
+    old = json.loads((FIXTURE_V1 / "terraform.tfstate").read_text())
+    assert {r["instances"][0]["schema_version"] for r in old["resources"]} == {1}
+    old_job = next(r for r in old["resources"] if r["type"] == "backstop_backup_job")["instances"][0]["attributes"]
+    assert "config_map_manifest" not in old_job
+    old_env = {e["name"]: e["value"] for e in container(old_job["manifest"]["value"])["env"]}
+    assert "KEEP_WEEKS" in old_env and "PUSHGATEWAY_URL" in old_env  # the settings were in the CronJob then
+    ws = fixture_stack(tmp_path, provider_bin, FIXTURE_V1)
+
+    # No schema version bump: Terraform hands the stored JSON over as it is, the missing
+    # attribute reads as null, and the first plan is one in-place update of the job adding
+    # the ConfigMap and moving the CronJob's settings to it. Never a replacement, nothing
+    # else changes, and the values are the ones the old CronJob carried.
+    plan = ws.run("plan", "-input=false", "-no-color", "-out=tfplan")
+    print(f"upgrade plan from schema-1 state without config_map_manifest: {len(plan.stdout.splitlines())} lines")
+    assert "Plan: 0 to add, 1 to change, 0 to destroy." in plan.stdout, plan.stdout
+    assert "+ config_map_manifest = {" in plan.stdout
+    changes = {c["address"]: c["change"] for c in json.loads(ws.run("show", "-json", "tfplan").stdout)["resource_changes"]}
+    rendered = fresh_job_objects(tmp_path / "fresh", provider_bin)
+    for address, change in changes.items():
+        if address != "backstop_backup_job.mailserver":
+            assert change["actions"] == ["no-op"], address
+    job = changes["backstop_backup_job.mailserver"]
+    assert job["actions"] == ["update"]
+    assert {k: v for k, v in job["before"].items() if k not in JOB_OBJECTS} == \
+        {k: v for k, v in job["after"].items() if k not in JOB_OBJECTS}
+    assert job["before"]["config_map_manifest"] is None
+    assert job["before"]["manifest"] == old_job["manifest"]["value"]
+    assert {name: job["after"][name] for name in JOB_OBJECTS} == rendered
+    settings = job["after"]["config_map_manifest"]
+    assert settings["data"] == {k: v for k, v in old_env.items() if k != "BACKUP_DIR"}
+    new_container = container(job["after"]["manifest"])
+    assert [source["configMapRef"]["name"] for source in new_container["envFrom"]] == [settings["metadata"]["name"]]
+    assert new_container["env"] == [{"name": "BACKUP_DIR", "value": old_env["BACKUP_DIR"]}]
+
+    ws.run("apply", "-input=false", "-no-color", "tfplan")
+    state = json.loads((ws.stack / "terraform.tfstate").read_text())
+    assert {r["instances"][0]["schema_version"] for r in state["resources"]} == {1}
+    applied = next(r for r in state["resources"] if r["type"] == "backstop_backup_job")["instances"][0]["attributes"]
+    assert applied["config_map_manifest"]["value"] == settings
+    again = ws.no_change()
+    assert again.returncode == 0 and "No changes." in again.stdout, again.stdout + again.stderr
 
 
 def test_legacy_flat_state_is_an_error_naming_the_way_out(tmp_path, provider_bin):
@@ -112,6 +172,10 @@ def test_import_by_the_resources_own_id_then_apply_leaves_no_change(tmp_path, pr
     for change in changes:
         assert change["change"]["actions"] == ["update"], change["address"]
         assert change["change"]["after"]["id"] == change["change"]["before"]["id"]
+    # The objects an ID cannot give are rendered by that plan, the ConfigMap as well.
+    job = next(c["change"] for c in changes if c["address"] == "backstop_backup_job.mailserver")
+    assert job["before"]["config_map_manifest"] is None
+    assert job["after"]["config_map_manifest"]["metadata"]["name"] == "mailserver-backup-settings"
     ws.run("apply", "-input=false", "-no-color", "tfplan")
     assert ws.no_change().returncode == 0
 

@@ -50,7 +50,9 @@ resource "backstop_backup_alert" "mailserver" {
 }
 
 # Applying with the hashicorp/kubernetes provider: each rendered object is an attribute
-# holding it as an object, no jsondecode.
+# holding it as an object, no jsondecode. The job is two objects: the ConfigMap of its
+# settings (retention, limits, Pushgateway URL), which its pods read whole, and the
+# CronJob. Apply both, the ConfigMap first: without it the pods do not start.
 #
 #   resource "kubernetes_manifest" "mailserver_backup_volume" {
 #     manifest = backstop_nfs_backup_volume.mailserver.persistent_volume_manifest
@@ -59,8 +61,12 @@ resource "backstop_backup_alert" "mailserver" {
 #     manifest   = backstop_nfs_backup_volume.mailserver.persistent_volume_claim_manifest
 #     depends_on = [kubernetes_manifest.mailserver_backup_volume]
 #   }
+#   resource "kubernetes_manifest" "mailserver_backup_settings" {
+#     manifest = backstop_backup_job.mailserver.config_map_manifest
+#   }
 #   resource "kubernetes_manifest" "mailserver_backup" {
-#     manifest = backstop_backup_job.mailserver.manifest
+#     manifest   = backstop_backup_job.mailserver.manifest
+#     depends_on = [kubernetes_manifest.mailserver_backup_settings]
 #   }
 #   # With the Prometheus operator:
 #   resource "kubernetes_manifest" "mailserver_backup_alerts" {
@@ -69,7 +75,8 @@ resource "backstop_backup_alert" "mailserver" {
 #
 # For GitOps files (YAML or JSON exactly as `backstop render` writes them), read the same
 # inputs through the data sources of the same names: their `manifest_yaml`, `manifest_json`
-# and `script` are not stored in the resources, so plans stay short (docs/guides/objects-and-text-forms.md).
+# and `script` are not stored in the resources, so plans stay short; the job's hold the
+# ConfigMap, then the CronJob (docs/guides/objects-and-text-forms.md).
 
 output "cronjob_name" {
   value = backstop_backup_job.mailserver.cronjob_name

@@ -39,7 +39,8 @@ module "vaultwarden_backup" {
   colocate_with = { app = "vaultwarden" }
 }
 
-# Apply with the hashicorp/kubernetes provider:
+# Apply with the hashicorp/kubernetes provider; `manifests` holds every object, the job's
+# settings ConfigMap (`config_map`, which the CronJob's pods read) included:
 #   resource "kubernetes_manifest" "vaultwarden_backup" {
 #     for_each = module.vaultwarden_backup.manifests
 #     manifest = each.value

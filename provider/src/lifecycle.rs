@@ -193,7 +193,10 @@ pub fn import(adapter: &dyn Adapter, id: &str) -> Result<Value, Diagnostic> {
 
 /// UpgradeResourceState: a stored state of any earlier version, decoded into the current
 /// schema (attributes it no longer has are dropped: 0.1.0's JSON/YAML/script texts), with
-/// handles added since recomputed from the inputs, so the next plan shows no change.
+/// handles added since recomputed from the inputs, so the next plan shows no change of
+/// them. An object added since (the job's `config_map_manifest`) stays null: the plan
+/// renders it and shows it, since the user has a new object to apply. Adding an attribute
+/// needs no schema version: a missing one decodes as null.
 pub fn upgrade(adapter: &dyn Adapter, stored: Value) -> Value {
     let Value::Object(mut attrs) = stored else {
         return Value::Null;
@@ -300,6 +303,12 @@ mod tests {
         let planned = plan(job_adapter().as_ref(), &known(), &job_config(&[])).expect("plan");
         assert_eq!(planned.attr("id"), &Value::string("mail/mail-backup"));
         assert_eq!(planned.attr("cronjob_name"), &Value::string("mail-backup"));
+        let settings = planned.attr("config_map_manifest");
+        assert_eq!(settings.attr("kind"), &Value::string("ConfigMap"));
+        assert_eq!(
+            settings.attr("metadata").attr("name"),
+            &Value::string("mail-backup-settings")
+        );
         assert!(planned.is_wholly_known());
     }
 
@@ -308,6 +317,8 @@ mod tests {
         let config = job_config(&[("schedule", Value::Unknown)]);
         let planned = plan(job_adapter().as_ref(), &known(), &config).expect("plan");
         assert_eq!(planned.attr("manifest"), &Value::Unknown);
+        // The settings derive from the schedule too (the lock timing follows the deadline).
+        assert_eq!(planned.attr("config_map_manifest"), &Value::Unknown);
         assert_eq!(planned.attr("id"), &Value::string("mail/mail-backup"));
         assert_eq!(planned.attr("cronjob_name"), &Value::string("mail-backup"));
         assert_eq!(planned.attr("name"), &Value::string("mail"));
@@ -319,19 +330,39 @@ mod tests {
     }
 
     #[test]
-    fn resource_state_holds_one_object_and_no_text() {
+    fn resource_state_holds_each_object_once_and_no_text() {
         let planned = plan(job_adapter().as_ref(), &known(), &job_config(&[])).expect("plan");
         for text in ["script", "manifest_json", "manifest_yaml"] {
             assert_eq!(planned.attr(text), &Value::Null, "{text}");
         }
         assert!(matches!(planned.attr("manifest"), Value::Object(_)));
+        assert!(matches!(
+            planned.attr("config_map_manifest"),
+            Value::Object(_)
+        ));
         let read =
             read_data_source(job_adapter().as_ref(), &known(), &job_config(&[])).expect("read");
-        assert!(read
-            .attr("manifest_yaml")
-            .as_str()
-            .is_some_and(|y| y.contains("kind: CronJob")));
         assert_eq!(read.attr("manifest"), planned.attr("manifest"));
+        assert_eq!(
+            read.attr("config_map_manifest"),
+            planned.attr("config_map_manifest")
+        );
+        // The texts hold both objects, the ConfigMap first (the CronJob's pods need it).
+        let yaml = read.attr("manifest_yaml").as_str().expect("yaml");
+        let kinds: Vec<&str> = yaml
+            .lines()
+            .filter_map(|line| line.strip_prefix("kind: "))
+            .collect();
+        assert_eq!(kinds, ["ConfigMap", "CronJob"], "{yaml}");
+        let json: serde_json::Value =
+            serde_json::from_str(read.attr("manifest_json").as_str().expect("json")).expect("JSON");
+        assert_eq!(
+            json.as_array().map(|objects| objects
+                .iter()
+                .map(|o| o["kind"].clone())
+                .collect::<Vec<_>>()),
+            Some(vec!["ConfigMap".into(), "CronJob".into()])
+        );
     }
 
     #[test]
@@ -342,6 +373,25 @@ mod tests {
         };
         old.insert("cronjob_name".into(), Value::Null);
         assert_eq!(upgrade(job_adapter().as_ref(), Value::Object(old)), planned);
+    }
+
+    /// A state written before `config_map_manifest` existed decodes with it null. The
+    /// upgrade leaves it so: the next plan renders it and shows it as added, which the user
+    /// must see (the ConfigMap is a new object to apply).
+    #[test]
+    fn upgrade_leaves_an_object_the_old_state_lacks_for_the_plan_to_render() {
+        let planned = plan(job_adapter().as_ref(), &known(), &job_config(&[])).expect("plan");
+        let Value::Object(mut old) = planned else {
+            panic!()
+        };
+        old.insert("config_map_manifest".into(), Value::Null);
+        let upgraded = upgrade(job_adapter().as_ref(), Value::Object(old.clone()));
+        assert_eq!(upgraded, Value::Object(old));
+        let replanned = plan(job_adapter().as_ref(), &known(), &upgraded).expect("plan");
+        assert!(matches!(
+            replanned.attr("config_map_manifest"),
+            Value::Object(_)
+        ));
     }
 
     #[test]
@@ -470,7 +520,7 @@ mod tests {
         let mut job = job_config(&[]);
         if let Value::Object(attrs) = &mut job {
             // The job's computed attributes are not part of a drill's `job`.
-            for computed in ["id", "cronjob_name", "manifest"] {
+            for computed in ["id", "cronjob_name", "manifest", "config_map_manifest"] {
                 attrs.remove(computed);
             }
         }

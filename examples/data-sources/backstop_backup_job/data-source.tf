@@ -18,3 +18,9 @@ data "backstop_backup_job" "vaultwarden" {
 output "vaultwarden_backup_script" {
   value = data.backstop_backup_job.vaultwarden.script
 }
+
+# For a GitOps repository: the settings ConfigMap, then the CronJob that reads it, as one
+# YAML stream (`backstop render --format yaml`); commit both.
+output "vaultwarden_backup_yaml" {
+  value = data.backstop_backup_job.vaultwarden.manifest_yaml
+}

@@ -20,7 +20,12 @@ output "mailserver_backup_cronjob_name" {
   value = backstop_backup_job.mailserver.cronjob_name
 }
 
-# The CronJob, for the hashicorp/kubernetes provider:
+# The settings ConfigMap and the CronJob that reads it, for the hashicorp/kubernetes
+# provider (without the ConfigMap the CronJob's pods do not start):
+#   resource "kubernetes_manifest" "mailserver_backup_settings" {
+#     manifest = backstop_backup_job.mailserver.config_map_manifest
+#   }
 #   resource "kubernetes_manifest" "mailserver_backup" {
-#     manifest = backstop_backup_job.mailserver.manifest
+#     manifest   = backstop_backup_job.mailserver.manifest
+#     depends_on = [kubernetes_manifest.mailserver_backup_settings]
 #   }
