@@ -161,6 +161,27 @@ fn backstops_rendered_yaml_applied_from_a_folder_lints_clean() {
     assert_eq!(repo.findings(), ["stacks/mailserver/main.tf:1 BS001"]);
 }
 
+/// Every bundled example's objects, restore drills and restore Job included: a drill's
+/// CronJob reads the backup claim and is a drill, not one more backup to alert on.
+#[test]
+fn every_examples_rendered_yaml_applied_from_a_folder_lints_clean() {
+    for name in [
+        "mailserver.hcl",
+        "vaultwarden.hcl",
+        "dbaas.hcl",
+        "restore.hcl",
+    ] {
+        let repo = Repo::new();
+        let files = repo.render(&example(name), "stacks/apps/k8s");
+        assert!(
+            files.iter().any(|f| f.starts_with("configmap-")),
+            "{files:?}"
+        );
+        repo.write("stacks/apps/main.tf", &manifests(&files, "k8s"));
+        assert_eq!(repo.findings(), Vec::<String>::new(), "{name}");
+    }
+}
+
 /// A `command` job whose command uses a relative date, which busybox rejects (BS007).
 const COMMAND_JOB: &str = r#"backup_job "app" {
   name              = "app"

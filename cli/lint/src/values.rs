@@ -6,7 +6,9 @@
 use super::config::NfsPolicy;
 use super::discover::Repo;
 use super::eval::{Env, Scope, Val};
-use super::model::{AlertKind, AlertRule, ClaimRef, JobKind, Loc, Origin, Pvc, PvcKind, Stack};
+use super::model::{
+    AlertKind, AlertRule, ClaimRef, Drill, JobKind, Loc, Origin, Pvc, PvcKind, Stack,
+};
 use super::rendered;
 use super::syntax::{self, Block, Expr, ExprKind, Part};
 use backstop_codegen::{policy, BackupAlert};
@@ -169,7 +171,28 @@ fn workload_object(stack: &mut Stack, kind: &str, object: &serde_json::Value, or
         addr: None,
     };
     let job = super::extract::manifest_job(object, &claim, JobKind::Kubernetes, origin.clone());
-    stack.jobs.push(job);
+    // Backstop's restore drill (`<app>-restore-test`, reading the backup claim read-only):
+    // it drills `<app>-backup` and writes no backup of its own.
+    let drilled = job
+        .name
+        .as_str()
+        .and_then(|name| name.strip_suffix(policy::DRILL_SUFFIX))
+        .filter(|_| {
+            let reads = job
+                .mounts
+                .iter()
+                .filter(|m| policy::is_in_backup_dir(&m.path));
+            reads.clone().count() > 0 && reads.clone().all(|m| m.read_only)
+        });
+    match drilled {
+        Some(app) => stack.drills.push(Drill {
+            cronjob: Val::Str(policy::cronjob_name(app)),
+            namespace: job.namespace,
+            job_addr: None,
+            origin: origin.clone(),
+        }),
+        None => stack.jobs.push(job),
+    }
 }
 
 /// A manifest as a value: an object, or YAML text (a heredoc, or what `yamldecode` and the
