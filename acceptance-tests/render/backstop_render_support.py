@@ -30,13 +30,21 @@ def render(spec: dict) -> dict:
         pytest.fail(f"render_json rejected the spec:\n{done.stderr}")
     rendered = json.loads(done.stdout)
     for job in rendered.get("jobs", []):
-        _CONTAINER_ENV[job["script"]] = container_env(job["cronjob"], [job["settings"]])
+        env = container_env(job["cronjob"], [job["settings"]])
+        known = _CONTAINER_ENV.get(job["script"], env)
+        _DIFFERING.setdefault(job["script"], set()).update(
+            k for k in known.keys() | env.keys() if known.get(k) != env.get(k))
+        _CONTAINER_ENV[job["script"]] = env
     return rendered
 
 # The plain environment of each rendered script's container (retention, limits, the
 # database's address...), by script text: run_script starts a script with its container's
 # environment, as Kubernetes does, under whatever the test sets itself (BACKUP_DIR...).
 _CONTAINER_ENV: dict[str, dict[str, str]] = {}
+# Settings that differ between rendered jobs sharing one script (the settings are not in
+# the script: `keep = 1` and `keep = 3` give the same text): which job's apply is not
+# known from the script, so the test must pass them itself.
+_DIFFERING: dict[str, set[str]] = {}
 
 def container_env(cronjob: dict, config_maps: list[dict] = ()) -> dict[str, str]:
     """The plain environment Kubernetes gives the backup container from `config_maps`
@@ -79,6 +87,10 @@ def script_command(script: str, path: str, env: dict, faketime: str | None = Non
     command = [require_tool("busybox"), "sh", "-c", script]
     if user and os.geteuid() == 0:
         command = [require_tool("runuser"), "-u", user, "--", *command]
+    ambiguous = _DIFFERING.get(script, set()) - env.keys()
+    if ambiguous:
+        pytest.fail(f"jobs rendered with this script differ in {sorted(ambiguous)}: pass "
+                    "container_env(job['cronjob'], [job['settings']]) in env to say which job runs")
     full_env = {"PATH": path, "HOME": "/nonexistent", **_CONTAINER_ENV.get(script, {}), **env}
     if faketime:
         clear_dead_faketime_ipc()

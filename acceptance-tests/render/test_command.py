@@ -1,9 +1,9 @@
-"""The rendered `command` script under `busybox sh`: the user's command (from the
-environment, as the CronJob passes it) fills $SNAPSHOT; the folder gets its stamp name only
+"""The rendered `command` script under `busybox sh`: the user's command (from the settings
+ConfigMap, which the CronJob's container reads whole with `envFrom`) fills $SNAPSHOT; the folder gets its stamp name only
 if the command succeeded, and a failing command leaves nothing and pushes nothing."""
 import pytest
 
-from backstop_render_support import alpine_like_path, free_port, render_job, run_script
+from backstop_render_support import alpine_like_path, container_env, free_port, render_job, run_script
 
 STAMP_GLOB = "[0-9]" * 8 + "-" + "[0-9]" * 6
 
@@ -21,8 +21,11 @@ def app(tmp_path):
         "source_claim": "app-data", "destination_claim": "app-backup-host",
         "mounts": {"data": {"path": str(data)}}, "command": command,
     })
+    # The command is a setting: in the ConfigMap, not in the CronJob's own env.
+    assert job["settings"]["data"]["BACKUP_COMMAND"] == command
     env_list = job["cronjob"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"]
-    env = {e["name"]: e["value"] for e in env_list if "value" in e}
+    assert "BACKUP_COMMAND" not in {e["name"] for e in env_list}
+    env = container_env(job["cronjob"], [job["settings"]])
     assert env["BACKUP_COMMAND"] == command
     return data, backup, job, env, alpine_like_path(tmp_path / "bin", [])
 

@@ -31,14 +31,35 @@ def terraform(tmp_path, *args, stdin=None):
 
 def test_every_rendered_resource_parses_with_terraform(tmp_path):
     result = rendered()
-    texts = [job["hcl"] for job in result["jobs"]]
+    texts = [job[key] for job in result["jobs"] for key in ("settings_hcl", "hcl")]
     texts += [v["hcl"][kind] for v in result["volumes"] for kind in ("persistent_volume", "persistent_volume_claim")]
     for text in texts:
         assert text.startswith("resource ")
         done = terraform(tmp_path, "fmt", "-no-color", "-", stdin=text)
         assert done.returncode == 0, done.stderr + text[:500]
-    broken = terraform(tmp_path, "fmt", "-no-color", "-", stdin=texts[0].replace("<<EOT\n", "<<EOT", 1))
+    broken = terraform(tmp_path, "fmt", "-no-color", "-", stdin=result["jobs"][0]["hcl"].replace("<<EOT\n", "<<EOT", 1))
     assert broken.returncode != 0, "terraform fmt must reject broken HCL for the check above to mean anything"
+
+
+def data_map(settings_hcl: str) -> str:
+    """The `data = { ... }` map of a typed ConfigMap, as an HCL expression."""
+    [data] = re.findall(r"^  data = (\{\n.*?^  \})$", settings_hcl, re.S | re.M)
+    return data
+
+
+def test_settings_data_maps_evaluate_to_the_config_map_data(tmp_path):
+    """Every strategy's typed ConfigMap: its `data` map, as Terraform evaluates it, is the
+    manifest's data (values stay strings: `KEEP_WEEKS = "8"`, not a number)."""
+    jobs = rendered()["jobs"]
+    (tmp_path / "main.tf").write_text("".join(
+        f'output "data_{i}" {{\n  value = {data_map(job["settings_hcl"])}\n}}\n' for i, job in enumerate(jobs)))
+    for step in (["init", "-no-color", "-input=false"], ["apply", "-no-color", "-auto-approve", "-input=false"]):
+        done = terraform(tmp_path, *step)
+        assert done.returncode == 0, done.stdout + done.stderr
+    values = json.loads(terraform(tmp_path, "output", "-json").stdout)
+    for i, job in enumerate(jobs):
+        assert values[f"data_{i}"]["value"] == job["settings"]["data"], job["cronjob_name"]
+        assert "PUSHGATEWAY_URL" in job["settings"]["data"], job["cronjob_name"]
 
 
 def test_a_multi_line_command_survives_as_a_heredoc(tmp_path):
@@ -48,15 +69,16 @@ def test_a_multi_line_command_survives_as_a_heredoc(tmp_path):
         "name": "cmd", "namespace": "demo", "schedule": "0 3 * * *", "strategy": "command",
         "destination_claim": "demo-backup-host", "command": command,
     }]})["jobs"][0]
-    env = job["cronjob"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"]
-    assert {"name": "BACKUP_COMMAND", "value": command} in env
-    heredocs = HEREDOC.findall(job["hcl"])
-    assert [d for d, _ in heredocs] == ["EOT", "EOT_"], "script, then the command with a longer delimiter"
-    (tmp_path / "main.tf").write_text(f'output "command" {{\n  value = <<EOT_\n{heredocs[1][1]}EOT_\n}}\n')
+    assert job["settings"]["data"]["BACKUP_COMMAND"] == command
+    assert [d for d, _ in HEREDOC.findall(job["hcl"])] == ["EOT"], "the CronJob holds the script only"
+    heredocs = HEREDOC.findall(job["settings_hcl"])
+    assert [d for d, _ in heredocs] == ["EOT_"], "the ConfigMap holds the command, with a longer delimiter"
+    # The ConfigMap's whole `data` map, as Terraform evaluates it, is the manifest's data.
+    (tmp_path / "main.tf").write_text(f'output "data" {{\n  value = {data_map(job["settings_hcl"])}\n}}\n')
     for step in (["init", "-no-color", "-input=false"], ["apply", "-no-color", "-auto-approve", "-input=false"]):
         done = terraform(tmp_path, *step)
         assert done.returncode == 0, done.stdout + done.stderr
-    assert json.loads(terraform(tmp_path, "output", "-json").stdout)["command"]["value"] == command
+    assert json.loads(terraform(tmp_path, "output", "-json").stdout)["data"]["value"] == job["settings"]["data"]
 
 
 def test_script_heredocs_evaluate_to_the_manifest_scripts(tmp_path):

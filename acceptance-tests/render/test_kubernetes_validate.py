@@ -75,7 +75,8 @@ def manifests():
         rendered = render({"defaults": defaults, "volumes": VOLUMES, "jobs": list(job_matrix())})
         for volume in rendered["volumes"]:
             objects += [volume["persistent_volume"], volume["persistent_volume_claim"]]
-        objects += [job["cronjob"] for job in rendered["jobs"]]
+        # A job's settings ConfigMap first, as every output writes it.
+        objects += [obj for job in rendered["jobs"] for obj in (job["settings"], job["cronjob"])]
     return objects
 
 
@@ -94,8 +95,8 @@ def validate(tmp_path, objects):
 def test_every_rendered_object_passes_strict_schema_validation(tmp_path):
     objects = manifests()
     kinds = {o["kind"] for o in objects}
-    assert kinds == {"PersistentVolume", "PersistentVolumeClaim", "CronJob"}
-    assert len(objects) == 2 * (2 * len(VOLUMES) + len(STRATEGIES) * (len(OPTIONS) + 1))
+    assert kinds == {"PersistentVolume", "PersistentVolumeClaim", "ConfigMap", "CronJob"}
+    assert len(objects) == 2 * (2 * len(VOLUMES) + 2 * len(STRATEGIES) * (len(OPTIONS) + 1))
     done = validate(tmp_path, objects)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("passed") == len(objects), done.stdout
@@ -109,10 +110,29 @@ def test_the_validator_rejects_an_unknown_field(tmp_path):
     assert done.returncode != 0, done.stdout
 
 
+def test_the_validator_rejects_a_config_map_value_that_is_not_a_string(tmp_path):
+    """The ConfigMap's data must be strings (`KEEP_WEEKS: '8'`): a number is caught."""
+    settings = next(o for o in manifests() if o["kind"] == "ConfigMap")
+    assert all(isinstance(v, str) for v in settings["data"].values()), settings
+    settings["data"]["KEEP_WEEKS"] = 8
+    done = validate(tmp_path, [settings])
+    assert done.returncode != 0, done.stdout
+
+
 def test_options_reach_the_manifest():
     """Spot checks that the matrix really exercises the options it names."""
     rendered = render({"jobs": list(job_matrix())})
     by_name = {j["cronjob_name"]: j["cronjob"] for j in rendered["jobs"]}
+    settings = {j["cronjob_name"]: j["settings"] for j in rendered["jobs"]}
+    for name, cronjob in by_name.items():
+        container = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+        assert container["envFrom"] == [{"configMapRef": {"name": settings[name]["metadata"]["name"]}}], name
+        assert settings[name]["metadata"]["name"] == f"{name}-settings"
+        assert settings[name]["metadata"]["namespace"] == cronjob["metadata"]["namespace"]
+    assert settings["rsync-keep-and-labels-backup"]["data"]["KEEP_WEEKS"] == "3"
+    assert settings["rsync-keep-and-labels-backup"]["metadata"]["labels"]["tier"] == "backup"
+    assert settings["sqlite-image-and-pushgateway-backup"]["data"]["PUSHGATEWAY_URL"] == "http://pgw.monitoring:9091"
+    assert settings["pgdumpall-plain-backup"]["data"]["DB_HOST"] == "postgres.dbaas"
     spec = by_name["rsync-time-zone-backup"]["spec"]
     assert spec["timeZone"] == "Europe/Berlin"
     assert by_name["rsync-suspend-backup"]["spec"]["suspend"] is True

@@ -34,6 +34,10 @@ def test_example_objects_pass_kubernetes_validate_and_promtool(backstop_bin, rep
     manifests = [f for f in files if not f.name.startswith("prometheusrule-")]
     rules = [f for f in files if f.name.startswith("prometheusrule-")]
     assert manifests and rules, [f.name for f in files]
+    # Each backup CronJob's settings are among the validated objects.
+    backups = [f for f in files if f.name.startswith("cronjob-") and f.stem.endswith("-backup")]
+    assert backups and all((f.parent / f"configmap-{f.stem[len('cronjob-'):]}-settings.yaml").exists()
+                           for f in backups), [f.name for f in files]
 
     done = subprocess.run(
         [require_tool("kubernetes-validate"), "--strict", "-k", "1.33.0", *manifests],
@@ -82,4 +86,5 @@ def test_json_stream_holds_every_object_once(backstop_bin, repo):
     )
     assert done.returncode == 0, done.stderr
     kinds = sorted(o["kind"] for o in json.loads(done.stdout))
-    assert kinds == ["CronJob", "CronJob", "PersistentVolume", "PersistentVolumeClaim", "PrometheusRule", "PrometheusRule"]
+    assert kinds == ["ConfigMap", "ConfigMap", "CronJob", "CronJob", "PersistentVolume", "PersistentVolumeClaim",
+                     "PrometheusRule", "PrometheusRule"]

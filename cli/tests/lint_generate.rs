@@ -226,6 +226,7 @@ fn kubernetes_style_renders_typed_resources_that_lint_clean() {
     let generated = repo.read(MAILSERVER_BACKUP);
     for resource in [
         "kubernetes_persistent_volume",
+        "kubernetes_config_map_v1",
         "kubernetes_cron_job_v1",
         "backstop_backup_alert",
     ] {
@@ -234,6 +235,22 @@ fn kubernetes_style_renders_typed_resources_that_lint_clean() {
             "{resource}: {generated}"
         );
     }
+    // The settings the CronJob's container reads with envFrom are applied too, first.
+    let settings = generated
+        .find("resource \"kubernetes_config_map_v1\"")
+        .unwrap_or(usize::MAX);
+    let cronjob = generated
+        .find("resource \"kubernetes_cron_job_v1\"")
+        .unwrap_or(0);
+    assert!(settings < cronjob, "{generated}");
+    let name = "mailserver-data-encrypted-backup-settings";
+    assert!(
+        generated.contains(&format!("    name = \"{name}\"\n"))
+            && generated.contains(&format!(
+                "config_map_ref {{\n                  name = \"{name}\""
+            )),
+        "{generated}"
+    );
     let lint = repo.run(&["lint", "stacks/mailserver"]);
     assert_eq!(
         lint.status.code(),

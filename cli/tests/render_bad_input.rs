@@ -84,6 +84,8 @@ fn the_valid_spec_renders() {
     assert_eq!(
         listing(&out),
         [
+            "configmap-mailserver-backup-settings.yaml",
+            "configmap-postgres-backup-settings.yaml",
             "cronjob-mailserver-backup.yaml",
             "cronjob-postgres-backup.yaml",
             "persistentvolume-mail-backup-host.yaml",

@@ -17,6 +17,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     (
         "mailserver.hcl",
         &[
+            "configmap-mailserver-backup-settings",
             "cronjob-mailserver-backup",
             "persistentvolume-mailserver-backup-host",
             "persistentvolumeclaim-mailserver-backup-host",
@@ -26,6 +27,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     (
         "vaultwarden.hcl",
         &[
+            "configmap-vaultwarden-backup-settings",
             "cronjob-vaultwarden-backup",
             "persistentvolume-vaultwarden-backup-host",
             "persistentvolumeclaim-vaultwarden-backup-host",
@@ -35,6 +37,8 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     (
         "dbaas.hcl",
         &[
+            "configmap-mysql-backup-settings",
+            "configmap-postgresql-backup-settings",
             "cronjob-mysql-backup",
             "cronjob-postgresql-backup",
             "persistentvolume-dbaas-backup-host",
@@ -46,6 +50,9 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     (
         "restore.hcl",
         &[
+            "configmap-mailserver-backup-settings",
+            "configmap-vaultwarden-backup-settings",
+            "configmap-wiki-backup-settings",
             "cronjob-mailserver-backup",
             "cronjob-mailserver-restore-test",
             "cronjob-vaultwarden-backup",
@@ -118,11 +125,13 @@ fn examples_print_every_object_to_stdout() {
                 .count(),
             "{name}"
         );
-        assert!(
-            hcl.stdout.contains("resource \"kubernetes_cron_job_v1\""),
-            "{name}: {}",
-            hcl.stdout
-        );
+        for resource in ["kubernetes_config_map_v1", "kubernetes_cron_job_v1"] {
+            assert!(
+                hcl.stdout.contains(&format!("resource \"{resource}\"")),
+                "{name}: {resource}: {}",
+                hcl.stdout
+            );
+        }
     }
 }
 

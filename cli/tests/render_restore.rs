@@ -94,6 +94,8 @@ fn drills_and_the_restore_render_with_the_spec() {
     assert_eq!(
         listing(&out),
         [
+            "configmap-mail-backup-settings.yaml",
+            "configmap-vault-backup-settings.yaml",
             "cronjob-mail-backup.yaml",
             "cronjob-mail-restore-test.yaml",
             "cronjob-vault-backup.yaml",

@@ -146,7 +146,13 @@ backup_alert "app" {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let objects: serde_json::Value = serde_json::from_str(&run.stdout).expect("json output");
     let objects = objects.as_array().expect("an array");
-    assert_eq!(objects.len(), 4);
+    assert_eq!(objects.len(), 5);
+    let settings = objects
+        .iter()
+        .find(|o| o["kind"] == "ConfigMap")
+        .expect("the job's settings");
+    assert_eq!(settings["metadata"]["name"], "app-backup-settings");
+    assert_eq!(settings["metadata"]["namespace"], "apps");
     let cronjob = objects
         .iter()
         .find(|o| o["kind"] == "CronJob")
@@ -295,7 +301,9 @@ fn heredocs_and_templates_resolve_references() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = run.stdout;
     assert!(
-        text.contains(r#"tar -C /data -cf \"$SNAPSHOT/data.tar\" .\necho \"apps done\"\n"#),
+        text.contains(
+            r#""BACKUP_COMMAND": "tar -C /data -cf \"$SNAPSHOT/data.tar\" .\necho \"apps done\"\n""#
+        ),
         "{text}"
     );
     assert!(
@@ -320,6 +328,13 @@ fn two_objects_that_would_overwrite_each_other_are_an_error() {
         run.stderr.contains(&format!(
             "spec.hcl:{line}:3: error: CronJob app-backup is also rendered by backup_job \"app\""
         )),
+        "{}",
+        run.stderr
+    );
+    // Once: the settings ConfigMap, named after the CronJob, is not a second collision.
+    assert_eq!(
+        run.stderr.matches("is also rendered by").count(),
+        1,
         "{}",
         run.stderr
     );

@@ -298,8 +298,11 @@ fn a_dump_is_replayed_into_the_jobs_server_without_a_target_claim() {
     let job = dump_job(DUMP_SPEC, &[]);
     assert_eq!(job["metadata"]["name"], "app-db-restore");
     assert_eq!(job["metadata"]["namespace"], "app");
+    // The server's address is the Job's own env: the backup's settings ConfigMap is not
+    // read (`backstop restore` prints the Job alone, nothing applies that ConfigMap here).
     assert_eq!(env(&job, "DB_HOST"), "mariadb.app.svc");
     assert_eq!(env(&job, "DB_USER"), "root");
+    assert_eq!(pod(&job)["containers"][0].get("envFrom"), None);
     let password = pod(&job)["containers"][0]["env"]
         .as_array()
         .expect("env")

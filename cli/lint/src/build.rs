@@ -4,6 +4,7 @@
 
 use super::config::NfsPolicy;
 use super::discover::Repo;
+use super::env_from;
 use super::eval::{Env, Scope, Val};
 use super::extract;
 use super::model::{Loc, Model, NfsDest, Note, Origin, Stack};
@@ -61,6 +62,7 @@ fn build_stack(repo: &Repo, plan: &StackPlan, classes: &NfsPolicy) -> Stack {
         std::slice::from_ref(&plan.module_dir),
     );
     builder.json_files_not_read();
+    env_from::resolve(&mut builder.stack);
     builder.stack
 }
 

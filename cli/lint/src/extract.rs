@@ -4,15 +4,14 @@
 use super::config::{NfsPolicy, NfsVerdict};
 use super::eval::{Env, Val};
 use super::model::{
-    ClaimRef, Drill, EnvVar, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume, Pvc,
-    PvcKind, Service, Stack, VolumeSource, Workload,
+    ClaimRef, ConfigMap, Drill, EnvVar, Job, JobKind, MountRef, NfsDest, Note, Origin, PodVolume,
+    Pvc, PvcKind, Service, Stack, VolumeSource, Workload,
 };
 use super::rendered;
 use super::rules::Code;
 use super::syntax::{Block, Expr, ExprKind, Part, Step};
 use super::values;
 use backstop_codegen::policy;
-use backstop_codegen::BackupJob;
 use serde_json::Value;
 
 pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, classes: &NfsPolicy) {
@@ -40,6 +39,7 @@ pub fn resource(stack: &mut Stack, env: &Env, block: &Block, origin: Origin, cla
             stack.nfs.push(NfsDest { claim_name, origin });
         }
         "kubernetes_service" | "kubernetes_service_v1" => service(stack, env, block),
+        "kubernetes_config_map" | "kubernetes_config_map_v1" => typed_config_map(stack, env, block),
         "backstop_restore_test" => drill(stack, env, block, origin),
         "backstop_backup_alert" => {
             let alerts = values::backstop_alert(env, block, &origin.loc, &origin.anchors);
@@ -136,7 +136,7 @@ pub fn default_class(classes: &NfsPolicy) -> Val {
 }
 
 /// A typed PV in the same module named `pv` with an `nfs` source or the NFS CSI driver.
-fn nfs_persistent_volume(env: &Env, pv: &str) -> bool {
+pub fn nfs_persistent_volume(env: &Env, pv: &str) -> bool {
     env.scope.blocks().any(|b| {
         b.kind == "resource"
             && b.labels.first().is_some_and(|t| {
@@ -204,6 +204,7 @@ pub fn claim_ref(env: &Env, expr: &Expr) -> ClaimRef {
 struct PodSpec {
     images: Vec<Val>,
     env: Vec<EnvVar>,
+    env_from: Vec<String>,
     scripts: Vec<String>,
     volumes: Vec<PodVolume>,
     mounts: Vec<MountRef>,
@@ -231,6 +232,12 @@ fn pod_spec(env: &Env, spec: &Block) -> PodSpec {
                 secret,
             });
         }
+        pod.env_from.extend(
+            container
+                .blocks_of("env_from")
+                .filter_map(|from| from.block("config_map_ref"))
+                .filter_map(|r| attr(env, r, "name").as_str().map(str::to_string)),
+        );
         for key in ["command", "args"] {
             if let Some(a) = container.attr(key) {
                 pod.scripts.push(script_text(env, &a.value));
@@ -341,6 +348,7 @@ impl CronJobHead {
             images: pod.images,
             starting_deadline: self.starting_deadline,
             scripts: pod.scripts,
+            env_from: pod.env_from,
             volumes: pod.volumes,
             mounts: pod.mounts,
             host_affinity: pod.host_affinity,
@@ -368,6 +376,7 @@ fn workload(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         name: nested(env, block, &["metadata"], "name"),
         images: pod.images,
         env: pod.env,
+        env_from: pod.env_from,
         labels,
         volumes: pod.volumes,
         mounts: pod.mounts,
@@ -390,43 +399,80 @@ fn service(stack: &mut Stack, env: &Env, block: &Block) {
     });
 }
 
-/// Backstop's job as the core renders it, read like any other CronJob; the hand model
-/// only where the block's values are not all static or the core refuses them.
+/// `kubernetes_config_map(_v1)`: its name, namespace and `data`.
+fn typed_config_map(stack: &mut Stack, env: &Env, block: &Block) {
+    let Val::Str(name) = nested(env, block, &["metadata"], "name") else {
+        return;
+    };
+    let data = match attr(env, block, "data") {
+        Val::Map(entries) => entries,
+        _ => Vec::new(),
+    };
+    stack.config_maps.push(ConfigMap {
+        name,
+        namespace: nested(env, block, &["metadata"], "namespace"),
+        data,
+    });
+}
+
+/// A ConfigMap manifest (Backstop's rendered settings, or one read from YAML).
+pub fn manifest_config_map(config_map: &Value) -> Option<ConfigMap> {
+    let data = config_map["data"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(key, value)| Some((key.clone(), Val::Str(value.as_str()?.to_string()))))
+        .collect();
+    Some(ConfigMap {
+        name: config_map["metadata"]["name"].as_str()?.to_string(),
+        namespace: config_map["metadata"]["namespace"]
+            .as_str()
+            .map_or(Val::Null, |ns| Val::Str(ns.to_string())),
+        data,
+    })
+}
+
+/// Backstop's job as the core renders it, read like any other CronJob with its settings
+/// ConfigMap; the hand model only where the block's values are not all static or the core
+/// refuses them.
 fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
     let drillable = attr(env, block, "strategy").as_str() != Some("command");
     let kind = JobKind::Backstop { drillable };
     let job = match rendered::job(env, block) {
         Some((model, rendered)) => {
-            rendered_job(env, block, &model, &rendered.cronjob, kind, origin)
+            stack
+                .config_maps
+                .extend(manifest_config_map(&rendered.settings));
+            // The claims keep the references written in the block
+            // (`backstop_nfs_backup_volume.x.claim_name`), which the manifest has resolved.
+            let claim = |name: &str| {
+                let written = [
+                    (model.source_claim.as_deref(), "source_claim"),
+                    (Some(model.destination_claim.as_str()), "destination_claim"),
+                ]
+                .into_iter()
+                .find(|(value, _)| *value == Some(name))
+                .and_then(|(_, key)| block.attr(key));
+                ClaimRef {
+                    name: Val::Str(name.to_string()),
+                    addr: written.and_then(|a| claim_ref(env, &a.value).addr),
+                }
+            };
+            manifest_job(&rendered.cronjob, &claim, kind, origin)
         }
         None => hand_job(env, block, kind, origin),
     };
     stack.jobs.push(job);
 }
 
-/// The facts of a rendered CronJob manifest. The claims keep the references written in
-/// the block (`backstop_nfs_backup_volume.x.claim_name`), which the manifest has resolved.
-fn rendered_job(
-    env: &Env,
-    block: &Block,
-    model: &BackupJob,
+/// The facts of a CronJob manifest, rendered by the core or read from YAML; `claim` gives
+/// the reference behind a claim name where one is known.
+pub fn manifest_job(
     cronjob: &Value,
+    claim: &dyn Fn(&str) -> ClaimRef,
     kind: JobKind,
     origin: Origin,
 ) -> Job {
-    let claim = |name: &str| {
-        let written = [
-            (model.source_claim.as_deref(), "source_claim"),
-            (Some(model.destination_claim.as_str()), "destination_claim"),
-        ]
-        .into_iter()
-        .find(|(value, _)| *value == Some(name))
-        .and_then(|(_, key)| block.attr(key));
-        ClaimRef {
-            name: Val::Str(name.to_string()),
-            addr: written.and_then(|a| claim_ref(env, &a.value).addr),
-        }
-    };
     let text = |value: &Value| {
         value
             .as_str()
@@ -493,8 +539,14 @@ fn rendered_job(
         starting_deadline: spec["startingDeadlineSeconds"].as_f64().map(Val::Num),
     };
     let images = containers.iter().map(|c| text(&c["image"])).collect();
+    let env_from = containers
+        .iter()
+        .flat_map(|c| c["envFrom"].as_array().into_iter().flatten())
+        .filter_map(|from| from["configMapRef"]["name"].as_str().map(str::to_string))
+        .collect();
     let pod = PodSpec {
         images,
+        env_from,
         scripts,
         volumes,
         mounts,

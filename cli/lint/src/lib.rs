@@ -10,6 +10,7 @@
 mod build;
 pub mod config;
 pub mod discover;
+mod env_from;
 pub mod eval;
 mod extract;
 pub mod list;

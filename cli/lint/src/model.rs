@@ -35,6 +35,9 @@ pub struct Stack {
     pub nfs: Vec<NfsDest>,
     pub workloads: Vec<Workload>,
     pub services: Vec<Service>,
+    /// ConfigMaps (typed, in manifests, and each Backstop job's rendered settings): what a
+    /// container's `envFrom` reads.
+    pub config_maps: Vec<ConfigMap>,
     /// `backstop_restore_test` resources and data sources: the restore drills.
     pub drills: Vec<Drill>,
     /// Backstop alerts of this stack's module instances (inputs known); the model's
@@ -95,8 +98,11 @@ pub struct Job {
     /// `None`: not set (Backstop's pinned default applies).
     pub images: Vec<Val>,
     pub starting_deadline: Option<Val>,
-    /// Command and args text; interpolations kept as `${...}`.
+    /// Command and args text; interpolations kept as `${...}`. A Backstop `command` job's
+    /// command, which reaches the script through its settings ConfigMap, is one of them.
     pub scripts: Vec<String>,
+    /// The ConfigMaps its containers read whole with `envFrom`, by name.
+    pub env_from: Vec<String>,
     pub volumes: Vec<PodVolume>,
     pub mounts: Vec<MountRef>,
     /// Required pod affinity on `kubernetes.io/hostname` (or Backstop's `colocate_with`).
@@ -174,7 +180,10 @@ pub struct Workload {
     pub name: Val,
     /// Container images, and environment variables (a database's user and password).
     pub images: Vec<Val>,
+    /// `env` entries first, then the entries of the ConfigMaps named in `env_from` that
+    /// `env` does not set (Kubernetes lets `env` win).
     pub env: Vec<EnvVar>,
+    pub env_from: Vec<String>,
     pub labels: Vec<(String, String)>,
     pub volumes: Vec<PodVolume>,
     pub mounts: Vec<MountRef>,
@@ -188,6 +197,14 @@ pub struct EnvVar {
     pub value: Val,
     /// `value_from.secret_key_ref`: the Secret's name and key.
     pub secret: Option<(Val, Val)>,
+}
+
+/// A ConfigMap's static data.
+#[derive(Debug, Clone)]
+pub struct ConfigMap {
+    pub name: String,
+    pub namespace: Val,
+    pub data: Vec<(String, Val)>,
 }
 
 /// A Service: where a database is reached over the network.

@@ -36,7 +36,8 @@ fn static_values(env: &Env, block: &Block) -> Option<Map<String, Value>> {
         .collect()
 }
 
-fn json(value: &Val) -> Option<Value> {
+/// A static value as JSON; `None` when any part of it is unknown.
+pub fn json(value: &Val) -> Option<Value> {
     Some(match value {
         Val::Null => Value::Null,
         Val::Bool(b) => Value::Bool(*b),

@@ -6,10 +6,12 @@
 use super::config::NfsPolicy;
 use super::discover::Repo;
 use super::eval::{Env, Scope, Val};
-use super::model::{AlertKind, AlertRule, Loc, Origin, Pvc, PvcKind, Stack};
+use super::model::{
+    AlertKind, AlertRule, ClaimRef, Drill, JobKind, Loc, Origin, Pvc, PvcKind, Stack,
+};
 use super::rendered;
 use super::syntax::{self, Block, Expr, ExprKind, Part, Step};
-use backstop_codegen::BackupAlert;
+use backstop_codegen::{policy, BackupAlert};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -108,10 +110,16 @@ pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin, cl
         };
         match manifest_value(env, &body.value) {
             Val::Map(entries) => {
-                let document = Manifest::from_val(&Val::Map(entries));
+                let value = Val::Map(entries);
+                let document = Manifest::from_val(&value);
                 match document.kind.as_deref() {
+                    Some(kind @ ("CronJob" | "ConfigMap")) => {
+                        if let Some(object) = rendered::json(&value) {
+                            workload_object(stack, kind, &object, origin);
+                        }
+                    }
                     Some("PersistentVolumeClaim") => {
-                        push_manifest_claim(stack, document, origin, classes)
+                        push_manifest_claim(stack, env, document, origin, classes)
                     }
                     Some(kind) if NOT_CLAIMS.contains(&kind) => {}
                     _ => {
@@ -126,8 +134,13 @@ pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin, cl
                 for part in text.split("\n---") {
                     let document = Manifest::from_yaml(part);
                     match document.kind.as_deref() {
+                        Some(kind @ ("CronJob" | "ConfigMap")) => {
+                            if let Ok(object) = serde_yaml_ng::from_str(part) {
+                                workload_object(stack, kind, &object, origin);
+                            }
+                        }
                         Some("PersistentVolumeClaim") => {
-                            push_manifest_claim(stack, document, origin, classes)
+                            push_manifest_claim(stack, env, document, origin, classes)
                         }
                         Some(kind) if NOT_CLAIMS.contains(&kind) => {}
                         _ => {
@@ -149,8 +162,44 @@ pub fn manifest(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin, cl
     }
 }
 
-/// A manifest as a value: an object, or YAML text (a heredoc, or what `yamldecode` and the
-/// kubernetes provider's `manifest_decode` functions are given, read as text).
+/// A CronJob applied as a manifest (GitOps YAML, `backstop render` output) is read as a
+/// typed one is; a ConfigMap, for the `envFrom` of the pods of the stack.
+fn workload_object(stack: &mut Stack, kind: &str, object: &serde_json::Value, origin: &Origin) {
+    if kind == "ConfigMap" {
+        stack
+            .config_maps
+            .extend(super::extract::manifest_config_map(object));
+        return;
+    }
+    let claim = |name: &str| ClaimRef {
+        name: Val::Str(name.to_string()),
+        addr: None,
+    };
+    let job = super::extract::manifest_job(object, &claim, JobKind::Kubernetes, origin.clone());
+    // Backstop's restore drill (`<app>-restore-test`, reading the backup claim read-only):
+    // it drills `<app>-backup` and writes no backup of its own.
+    let drilled = job
+        .name
+        .as_str()
+        .and_then(|name| name.strip_suffix(policy::DRILL_SUFFIX))
+        .filter(|_| {
+            let reads = job
+                .mounts
+                .iter()
+                .filter(|m| policy::is_in_backup_dir(&m.path));
+            reads.clone().count() > 0 && reads.clone().all(|m| m.read_only)
+        });
+    match drilled {
+        Some(app) => stack.drills.push(Drill {
+            cronjob: Val::Str(policy::cronjob_name(app)),
+            namespace: job.namespace,
+            job_addr: None,
+            origin: origin.clone(),
+        }),
+        None => stack.jobs.push(job),
+    }
+}
+
 /// `backstop_<type>.<name>....` or `data.backstop_<type>.<name>....`: an attribute of a
 /// Backstop resource or data source.
 fn renders_backstop_object(expr: &Expr) -> bool {
@@ -164,6 +213,8 @@ fn renders_backstop_object(expr: &Expr) -> bool {
     matches!(type_step, Some(Step::Attr(kind)) if kind.starts_with("backstop_"))
 }
 
+/// A manifest as a value: an object, or YAML text (a heredoc, or what `yamldecode` and the
+/// kubernetes provider's `manifest_decode` functions are given, read as text).
 fn manifest_value(env: &Env, expr: &Expr) -> Val {
     match &expr.kind {
         ExprKind::Call(name, args)
@@ -180,10 +231,16 @@ fn manifest_value(env: &Env, expr: &Expr) -> Val {
 
 fn push_manifest_claim(
     stack: &mut Stack,
+    env: &Env,
     document: Manifest,
     origin: &Origin,
     classes: &NfsPolicy,
 ) {
+    // Bound to an NFS PersistentVolume of the module (Backstop's static pair, applied from
+    // its rendered YAML): a backup destination whatever its class is called.
+    let nfs_volume = document.volume_name.as_str().is_some_and(|pv| {
+        super::extract::nfs_persistent_volume(env, pv) || nfs_manifest_volume(env, pv)
+    });
     let pvc = Pvc {
         name: document.name,
         namespace: document.namespace,
@@ -193,7 +250,37 @@ fn push_manifest_claim(
         owner: Val::Null,
         origin: origin.clone(),
     };
-    super::extract::push_claim(stack, pvc, false, classes);
+    super::extract::push_claim(stack, pvc, nfs_volume, classes);
+}
+
+/// A PersistentVolume `pv` applied as a manifest in the module, with an `nfs` source or
+/// the NFS CSI driver.
+fn nfs_manifest_volume(env: &Env, pv: &str) -> bool {
+    let is_nfs_volume = |object: &serde_json::Value| {
+        object["kind"] == "PersistentVolume"
+            && object["metadata"]["name"] == pv
+            && (object["spec"].get("nfs").is_some()
+                || object["spec"]["csi"]["driver"] == policy::CSI_DRIVER)
+    };
+    env.scope
+        .blocks()
+        .filter(|b| {
+            b.kind == "resource"
+                && matches!(
+                    b.labels.first().map(String::as_str),
+                    Some("kubernetes_manifest" | "kubectl_manifest")
+                )
+        })
+        .flat_map(|b| ["manifest", "yaml_body"].map(|key| b.attr(key)))
+        .flatten()
+        .any(|body| match manifest_value(env, &body.value) {
+            value @ Val::Map(_) => rendered::json(&value).is_some_and(|o| is_nfs_volume(&o)),
+            Val::Str(text) => text.split("\n---").any(|part| {
+                part.contains("PersistentVolume")
+                    && serde_yaml_ng::from_str(part).is_ok_and(|o| is_nfs_volume(&o))
+            }),
+            _ => false,
+        })
 }
 
 /// What the rules need of one Kubernetes object written as HCL or YAML.
@@ -203,6 +290,8 @@ struct Manifest {
     namespace: Val,
     /// A PersistentVolumeClaim's `spec.storageClassName`.
     claim_class: Val,
+    /// A PersistentVolumeClaim's `spec.volumeName`: the PersistentVolume it binds.
+    volume_name: Val,
 }
 
 impl Default for Manifest {
@@ -212,6 +301,7 @@ impl Default for Manifest {
             name: Val::Unknown("the manifest could not be read statically".into()),
             namespace: Val::Null,
             claim_class: Val::Null,
+            volume_name: Val::Null,
         }
     }
 }
@@ -227,6 +317,11 @@ impl Manifest {
             claim_class: value
                 .get("spec")
                 .and_then(|s| s.get("storageClassName"))
+                .cloned()
+                .unwrap_or(Val::Null),
+            volume_name: value
+                .get("spec")
+                .and_then(|s| s.get("volumeName"))
                 .cloned()
                 .unwrap_or(Val::Null),
         }
@@ -265,6 +360,9 @@ impl Manifest {
             }
             if key == "storageClassName" && indent > 0 {
                 manifest.claim_class = unless_templated(value.to_string());
+            }
+            if key == "volumeName" && indent > 0 {
+                manifest.volume_name = unless_templated(value.to_string());
             }
         }
         manifest

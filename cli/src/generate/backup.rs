@@ -756,7 +756,8 @@ fn render_backstop(plan: &Plan, drill: Option<&RestoreTest>) -> String {
     )
 }
 
-/// Typed `kubernetes_*` resources from the rendering core; the alerts stay a
+/// Typed `kubernetes_*` resources from the rendering core (the volume, the job's settings
+/// ConfigMap and its CronJob); the alerts stay a
 /// `backstop_backup_alert` (the rule group belongs to the monitoring stack's values). No
 /// drill: a `backstop_restore_test` takes a `backstop_backup_job`, and a typed drill
 /// CronJob mounting the backup claim would read to the linter as one more backup.
@@ -777,6 +778,11 @@ fn render_kubernetes(plan: &Plan, defaults: &Defaults) -> Result<String, String>
         backstop_codegen::render::kubernetes_hcl(
             &format!("{}_backup", plan.label),
             &volume.persistent_volume_claim,
+        ),
+        // The settings before the CronJob whose pods read them with `envFrom`.
+        backstop_codegen::render::kubernetes_hcl(
+            &format!("{}_backup_settings", plan.label),
+            &job.settings,
         ),
         backstop_codegen::render::kubernetes_hcl(&format!("{}_backup", plan.label), &job.cronjob),
     ];

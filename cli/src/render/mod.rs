@@ -17,7 +17,8 @@ pub enum Format {
     /// Kubernetes manifests as one JSON array.
     Json,
     /// Terraform for the hashicorp/kubernetes provider: typed resources for the PV, PVC,
-    /// CronJobs and the restore Job, a kubernetes_manifest for the PrometheusRule.
+    /// each job's settings ConfigMap, the CronJobs and the restore Job, a
+    /// kubernetes_manifest for the PrometheusRule.
     Hcl,
 }
 
@@ -33,6 +34,9 @@ with the same attributes as the Terraform provider's resources, and `restore_tes
 defaults to its ID; values may refer to other objects, e.g.\n\
 `destination_claim = nfs_backup_volume.mail.claim_name` or\n\
 `schedule = backup_job.mail.schedule`.\n\n\
+A backup job renders two objects, its settings ConfigMap `<name>-backup-settings` (which
+its container reads with `envFrom`) and then its CronJob: apply them together.
+
 Every object is validated first. On any error, each one is printed as\n\
 FILE:LINE:COL with the attribute and a hint, nothing is written, and the exit code is 1\n\
 (2 for a wrong command line).",

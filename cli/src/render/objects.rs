@@ -13,11 +13,15 @@ use std::collections::HashMap;
 
 /// One Kubernetes object ready for output.
 pub struct Rendered {
-    /// `PersistentVolume`, `PersistentVolumeClaim`, `CronJob`, `Job` or `PrometheusRule`.
+    /// `PersistentVolume`, `PersistentVolumeClaim`, `ConfigMap`, `CronJob`, `Job` or
+    /// `PrometheusRule`.
     pub kind: &'static str,
     pub name: String,
     pub manifest: Value,
 }
+
+/// The kind of a backup job's settings (`<app>-backup-settings`), rendered before its CronJob.
+const SETTINGS_KIND: &str = "ConfigMap";
 
 /// Which part of the spec a diagnostic belongs to.
 pub enum OwnerIndex {
@@ -58,7 +62,9 @@ pub fn render_all(spec: &Spec) -> Result<Vec<Rendered>, Vec<(OwnerIndex, Diagnos
         };
         match result {
             Ok(objects) => {
-                for object in &objects {
+                // A job's settings ConfigMap is named after its CronJob, so it collides
+                // exactly when the CronJob does: the CronJob's collision is the one said.
+                for object in objects.iter().filter(|o| o.kind != SETTINGS_KIND) {
                     let identity = (object.kind, namespace_of(object), object.name.clone());
                     if let Some(first) = seen.insert(identity, index) {
                         errors.push((
@@ -222,11 +228,19 @@ fn render_one(
         }
         Object::Job(j) => {
             let r = jobs.render_job(defaults, j)?;
-            vec![Rendered {
-                kind: "CronJob",
-                name: r.cronjob_name,
-                manifest: r.cronjob,
-            }]
+            // The ConfigMap first: the CronJob's pods read it and do not start without it.
+            vec![
+                Rendered {
+                    kind: SETTINGS_KIND,
+                    name: policy::settings_name(&r.cronjob_name),
+                    manifest: r.settings,
+                },
+                Rendered {
+                    kind: "CronJob",
+                    name: r.cronjob_name,
+                    manifest: r.cronjob,
+                },
+            ]
         }
         Object::RestoreTest { .. } => match drills.get(&index) {
             Some((_, rendered)) => {

@@ -1,6 +1,7 @@
 //! The declared side: every backup CronJob the repository declares (`backstop_backup_job`
-//! resources, local module calls that contain them, hand-written backup CronJobs), read
-//! through the linter's model, with its stale threshold computed by the rendering core.
+//! resources, local module calls that contain them, hand-written backup CronJobs and
+//! CronJob manifests such as `backstop render`'s YAML), read through the linter's model,
+//! with its stale threshold computed by the rendering core.
 
 use backstop_codegen::BackupAlert;
 use backstop_lint as lint;
@@ -123,4 +124,64 @@ fn declared_alerts(model: &Model) -> HashMap<(String, String), u64> {
         }
     }
     thresholds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read;
+
+    /// `backstop render`'s YAML committed beside the stack and applied with
+    /// `kubernetes_manifest` declares its CronJob as the `backstop_backup_job` would.
+    #[test]
+    fn a_cronjob_applied_from_rendered_yaml_is_declared() {
+        let root =
+            std::env::temp_dir().join(format!("backstop-status-yaml-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let k8s = root.join("stacks/mail/k8s");
+        std::fs::create_dir_all(&k8s).expect("create the repository");
+        std::fs::write(root.join("backstop.toml"), "").expect("backstop.toml");
+        let job = backstop_codegen::BackupJob {
+            name: "mail".into(),
+            namespace: "mail".into(),
+            schedule: "0 */6 * * *".into(),
+            source_claim: Some("mail-data".into()),
+            mounts: [(
+                "data".to_string(),
+                backstop_codegen::Mount {
+                    path: "/var/mail".into(),
+                    sub_path: None,
+                },
+            )]
+            .into(),
+            destination_claim: "mail-backup-host".into(),
+            ..backstop_codegen::BackupJob::default()
+        };
+        let rendered = backstop_codegen::render_job(&Default::default(), &job).expect("renders");
+        let yaml = backstop_codegen::render::to_yaml(&[&rendered.settings, &rendered.cronjob]);
+        std::fs::write(k8s.join("backup.yaml"), yaml).expect("the YAML");
+        std::fs::write(
+            root.join("stacks/mail/main.tf"),
+            "resource \"kubectl_manifest\" \"backup\" {\n  yaml_body = file(\"${path.module}/k8s/backup.yaml\")\n}\n",
+        )
+        .expect("main.tf");
+        let declared = read(&root).expect("the repository reads");
+        let _ = std::fs::remove_dir_all(&root);
+        let found: Vec<(&str, &str, &str, Option<u64>)> = declared
+            .backups
+            .iter()
+            .map(|b| {
+                (
+                    b.namespace.as_str(),
+                    b.cronjob.as_str(),
+                    b.declared_at.as_str(),
+                    b.stale_after_seconds,
+                )
+            })
+            .collect();
+        // Every 6 hours: the Stale alert's threshold is 24 h (conventions section 3).
+        assert_eq!(
+            found,
+            [("mail", "mail-backup", "stacks/mail/main.tf:1", Some(86_400))]
+        );
+    }
 }
