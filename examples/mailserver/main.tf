@@ -52,7 +52,7 @@ resource "backstop_backup_alert" "mailserver" {
 # Applying with the hashicorp/kubernetes provider: each rendered object is an attribute
 # holding it as an object, no jsondecode. The job is two objects: the ConfigMap of its
 # settings (retention, limits, Pushgateway URL), which its pods read whole, and the
-# CronJob. Apply both, the ConfigMap first: without it the pods do not start.
+# CronJob. Apply both, the ConfigMap first: without it every run stops at once, naming it.
 #
 #   resource "kubernetes_manifest" "mailserver_backup_volume" {
 #     manifest = backstop_nfs_backup_volume.mailserver.persistent_volume_manifest

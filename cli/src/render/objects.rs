@@ -228,7 +228,7 @@ fn render_one(
         }
         Object::Job(j) => {
             let r = jobs.render_job(defaults, j)?;
-            // The ConfigMap first: the CronJob's pods read it and do not start without it.
+            // The ConfigMap first: the CronJob's runs read it and stop at once without it.
             vec![
                 Rendered {
                     kind: SETTINGS_KIND,

@@ -187,7 +187,7 @@ pub fn schema() -> ObjectSchema {
                 format!(
                     "The ConfigMap `{}` as an object, usable directly as `kubernetes_manifest.manifest`: \
                      the retention, limits, lock timing, Pushgateway URL and database address the CronJob reads with `envFrom`. \
-                     Apply it beside `manifest`; the CronJob's pods do not start without it.",
+                     Apply it beside `manifest`: without it every run of the CronJob stops at once, naming it.",
                     policy::settings_name(&policy::cronjob_name("<name>"))
                 ),
             ),

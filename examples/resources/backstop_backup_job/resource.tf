@@ -21,7 +21,7 @@ output "mailserver_backup_cronjob_name" {
 }
 
 # The settings ConfigMap and the CronJob that reads it, for the hashicorp/kubernetes
-# provider (without the ConfigMap the CronJob's pods do not start):
+# provider (without the ConfigMap every run stops at once, naming it):
 #   resource "kubernetes_manifest" "mailserver_backup_settings" {
 #     manifest = backstop_backup_job.mailserver.config_map_manifest
 #   }
