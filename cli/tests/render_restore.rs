@@ -383,3 +383,77 @@ fn two_restores_of_one_job_into_the_same_namespace_are_an_error() {
         run.stderr
     );
 }
+
+/// The core's warning on a drill that must share its backup's slot reaches `backstop render`
+/// as it reaches `terraform plan`: located on the drill, and the objects still rendered.
+#[test]
+fn a_drill_sharing_its_backups_slot_is_rendered_with_a_located_warning() {
+    let spec = r#"backstop {
+  nfs_server = "10.0.10.15"
+}
+
+backup_job "busy" {
+  namespace         = "busy"
+  schedule          = "* * * * *"
+  source_claim      = "busy-data"
+  mounts            = { data = { path = "/data" } }
+  destination_claim = "busy-backup-host"
+}
+
+restore_test "busy" {
+  job = backup_job.busy
+}
+"#;
+    let ws = Workspace::new();
+    ws.write("spec.hcl", spec);
+    let run = backstop(&["render", "spec.hcl", "--format", "json"], &ws.dir);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("spec.hcl:13:1: warning: the backup's schedule \"* * * * *\""),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("\n  attribute: restore_test.busy.schedule\n"),
+        "{}",
+        run.stderr
+    );
+    let all: Vec<Value> = serde_json::from_str(&run.stdout).expect("JSON array");
+    object(&all, "CronJob", "busy-restore-test");
+
+    // A drill with a slot of its own, or with its schedule set, renders without a word.
+    let free = spec.replace(
+        "restore_test \"busy\" {\n  job = backup_job.busy\n}",
+        "restore_test \"busy\" {\n  job      = backup_job.busy\n  schedule = \"30 5 * * 6\"\n}",
+    );
+    ws.write("spec.hcl", &free);
+    let run = backstop(&["render", "spec.hcl", "--format", "json"], &ws.dir);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+}
+
+/// The closing line counts the errors in agreement with its noun.
+#[test]
+fn the_closing_line_counts_problems_in_number() {
+    let ws = Workspace::new();
+    let one = VALID.replace("verify_fraction = 0.5", "verify_fraction = 2");
+    ws.write("spec.hcl", &one);
+    let run = backstop(&["render", "spec.hcl"], &ws.dir);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .ends_with("error: 1 problem in spec.hcl; nothing was rendered\n"),
+        "{}",
+        run.stderr
+    );
+    let two = one.replace("min_rows    = 2", "min_rows    = -1");
+    ws.write("spec.hcl", &two);
+    let run = backstop(&["render", "spec.hcl"], &ws.dir);
+    assert!(
+        run.stderr
+            .ends_with("error: 2 problems in spec.hcl; nothing was rendered\n"),
+        "{}",
+        run.stderr
+    );
+}

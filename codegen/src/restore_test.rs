@@ -149,7 +149,7 @@ pub fn warnings(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
     vec![Diagnostic::new(
         AttrPath::root("restore_test").attr("schedule"),
         format!(
-            "the backup's schedule {:?} leaves no time of a Sunday when it never starts, so the drill's default schedule {:?} shares a slot with a backup run",
+            "the backup's schedule {:?} starts a run at every minute of a Sunday, so the drill's default schedule {:?} shares a slot with a backup run",
             job.schedule,
             drill_cronjob::default_schedule(&backup)
         ),

@@ -171,7 +171,7 @@ fn a_default_drill_schedule_sharing_the_backups_slot_is_warned_on_schedule() {
         assert_eq!(warnings.len(), 1, "{busy}: {warnings:?}");
         assert!(
             warnings[0].starts_with(&format!(
-                "restore_test.schedule: the backup's schedule {busy:?} leaves no time of a Sunday when it never starts, so the drill's default schedule {:?} shares a slot",
+                "restore_test.schedule: the backup's schedule {busy:?} starts a run at every minute of a Sunday, so the drill's default schedule {:?} shares a slot",
                 rendered.schedule
             )),
             "{busy}: {warnings:?}"

@@ -66,20 +66,38 @@ impl SpecError {
     }
 }
 
+impl SpecError {
+    /// The same located message, printed as a warning: the spec still renders.
+    pub fn as_warning(&self) -> impl fmt::Display + '_ {
+        Located(self, "warning")
+    }
+}
+
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Located(self, "error").fmt(f)
+    }
+}
+
+/// `FILE:LINE:COL: SEVERITY: summary`, then the attribute and the hint.
+struct Located<'a>(&'a SpecError, &'static str);
+
+impl fmt::Display for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Located(error, severity) = self;
         write!(
             f,
-            "{}:{}:{}: error: {}",
-            self.file.display(),
-            self.line,
-            self.column,
-            self.summary
+            "{}:{}:{}: {severity}: {}",
+            error.file.display(),
+            error.line,
+            error.column,
+            error.summary
         )?;
-        if let Some(address) = &self.address {
+        let error = *error;
+        if let Some(address) = &error.address {
             write!(f, "\n  attribute: {address}")?;
         }
-        if let Some(hint) = &self.hint {
+        if let Some(hint) = &error.hint {
             write!(f, "\n  hint: {hint}")?;
         }
         Ok(())

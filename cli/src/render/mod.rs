@@ -7,6 +7,7 @@ pub(crate) mod objects;
 pub(crate) mod output;
 
 use crate::exit::Exit;
+use backstop_lint::output::counted;
 use backstop_spec::{self as spec, Owner, SourceFile, SpecError};
 use std::path::{Path, PathBuf};
 
@@ -68,15 +69,21 @@ pub(crate) fn report(file: &Path, errors: &[SpecError]) -> Exit {
         eprintln!("{error}");
     }
     eprintln!(
-        "error: {} problem(s) in {}; nothing was rendered",
-        errors.len(),
+        "error: {} in {}; nothing was rendered",
+        counted(errors.len(), "problem"),
         file.display()
     );
     Exit::Failure
 }
 
 fn render(args: &Args) -> Result<(), Vec<SpecError>> {
-    let (_, rendered) = load_and_render(&args.file)?;
+    let (spec, rendered) = load_and_render(&args.file)?;
+    for (owner, warning) in objects::warnings(&spec) {
+        eprintln!(
+            "{}",
+            spec.locate(owner.resolve(&spec), &warning).as_warning()
+        );
+    }
     let io_error = |summary: String| {
         vec![SpecError {
             file: args.file.clone(),

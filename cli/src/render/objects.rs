@@ -4,8 +4,8 @@ use backstop_codegen::policy;
 use backstop_codegen::PathStep;
 use backstop_codegen::{
     render_alert, render_alert_with_restore_test, render_restore, render_restore_test,
-    render_volume, validate, AttrPath, BackupAlert, BackupJob, Defaults, Diagnostic, Diagnostics,
-    JobRenderer, RenderedRestoreTest, Restore, RestoreTest, Strategy,
+    render_volume, restore_test_warnings, validate, AttrPath, BackupAlert, BackupJob, Defaults,
+    Diagnostic, Diagnostics, JobRenderer, RenderedRestoreTest, Restore, RestoreTest, Strategy,
 };
 use backstop_spec::{Object, Spec};
 use serde_json::Value;
@@ -110,6 +110,21 @@ pub fn job_of<'a>(spec: &'a Spec, id: &str) -> Option<&'a BackupJob> {
 /// errors say what to fix, and repeating them on every block naming it is noise.
 fn valid_job<'a>(spec: &'a Spec, id: &str) -> Option<&'a BackupJob> {
     job_of(spec, id).filter(|job| validate::job(&spec.defaults, job).is_empty())
+}
+
+/// The core's warnings on the spec's objects (a drill that must share its backup's slot),
+/// the ones the provider shows on `terraform plan`.
+pub fn warnings(spec: &Spec) -> Vec<(OwnerIndex, Diagnostic)> {
+    let mut warnings = Vec::new();
+    for (index, object) in spec.objects.iter().enumerate() {
+        if let Object::RestoreTest { job, test } = &object.object {
+            if let Some(job) = valid_job(spec, job) {
+                let found = in_block(restore_test_warnings(job, test));
+                warnings.extend(found.into_iter().map(|d| (OwnerIndex::Object(index), d)));
+            }
+        }
+    }
+    warnings
 }
 
 /// The core's errors on a drill or restore are rooted at `restore_test` / `restore`; in a

@@ -22,7 +22,7 @@ const DEFAULT_WEEKDAY: u32 = 0;
 /// by minute until no start is shared with the backup (two writers of the same export).
 /// A backup that starts every minute of Sunday leaves no free slot: then the drill shares
 /// the first one (it reads the newest snapshot with a manifest, complete whatever runs),
-/// and `shared_slot_warning` tells the user.
+/// and `restore_test::warnings` tells the user.
 pub fn default_schedule(backup: &Schedule) -> String {
     free_default_slot(backup).unwrap_or_else(|| weekly_at(first_default_minute(backup)))
 }
