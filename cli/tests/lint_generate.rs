@@ -245,9 +245,11 @@ fn kubernetes_style_renders_typed_resources_that_lint_clean() {
     assert!(settings < cronjob, "{generated}");
     let name = "mailserver-data-encrypted-backup-settings";
     assert!(
-        generated.contains(&format!("    name = \"{name}\"\n"))
+        generated.contains(&format!(
+            "    name      = \"{name}\"\n    namespace = \"mailserver\"\n"
+        ))
             && generated.contains(&format!(
-                "config_map_ref {{\n                  name = \"{name}\""
+                "config_map_ref {{\n                  name     = \"{name}\"\n                  optional = true\n"
             )),
         "{generated}"
     );

@@ -412,11 +412,12 @@ fn typed_config_map(stack: &mut Stack, env: &Env, block: &Block) {
         name,
         namespace: nested(env, block, &["metadata"], "namespace"),
         data,
+        applied: true,
     });
 }
 
-/// A ConfigMap manifest (Backstop's rendered settings, or one read from YAML).
-pub fn manifest_config_map(config_map: &Value) -> Option<ConfigMap> {
+/// A ConfigMap manifest (Backstop's rendered settings, or one read from YAML and `applied`).
+pub fn manifest_config_map(config_map: &Value, applied: bool) -> Option<ConfigMap> {
     let data = config_map["data"]
         .as_object()
         .into_iter()
@@ -429,6 +430,7 @@ pub fn manifest_config_map(config_map: &Value) -> Option<ConfigMap> {
             .as_str()
             .map_or(Val::Null, |ns| Val::Str(ns.to_string())),
         data,
+        applied,
     })
 }
 
@@ -442,7 +444,7 @@ fn backstop_job(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
         Some((model, rendered)) => {
             stack
                 .config_maps
-                .extend(manifest_config_map(&rendered.settings));
+                .extend(manifest_config_map(&rendered.settings, false));
             // The claims keep the references written in the block
             // (`backstop_nfs_backup_volume.x.claim_name`), which the manifest has resolved.
             let claim = |name: &str| {

@@ -205,6 +205,9 @@ pub struct ConfigMap {
     pub name: String,
     pub namespace: Val,
     pub data: Vec<(String, Val)>,
+    /// Applied by the stack (a typed resource or a manifest), not only rendered by a
+    /// `backstop_backup_job` block, whose objects the stack may apply or not.
+    pub applied: bool,
 }
 
 /// A Service: where a database is reached over the network.

@@ -168,7 +168,7 @@ fn workload_object(stack: &mut Stack, kind: &str, object: &serde_json::Value, or
     if kind == "ConfigMap" {
         stack
             .config_maps
-            .extend(super::extract::manifest_config_map(object));
+            .extend(super::extract::manifest_config_map(object, true));
         return;
     }
     let claim = |name: &str| ClaimRef {

@@ -446,7 +446,7 @@ mod tests {
                 "{}",
                 variant.dir
             );
-            assert!(cronjob.contains("name = kubernetes_config_map_v1.settings.metadata[0].name"));
+            assert!(cronjob.contains("= kubernetes_config_map_v1.settings.metadata[0].name\n"));
             for tunable in [
                 "var.keep",
                 "var.max_shrink_percent",
