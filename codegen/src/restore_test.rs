@@ -153,7 +153,7 @@ pub fn warnings(job: &BackupJob, test: &RestoreTest) -> Diagnostics {
             job.schedule,
             drill_cronjob::default_schedule(&backup)
         ),
-        "set the drill's schedule explicitly, e.g. schedule = \"30 5 * * 6\", to a time the backup does not start, \
+        "set the drill's `schedule` to a time the backup does not start, if there is one, \
          or to the shared slot to accept it (the drill reads the newest complete snapshot, whatever is running)",
     )]
 }
