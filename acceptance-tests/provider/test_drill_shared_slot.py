@@ -37,7 +37,7 @@ def test_a_drill_sharing_the_backups_slot_is_warned_at_plan(workspace):
     assert len(ours) == 1, warned
     assert ours[0]["address"] == "backstop_restore_test.mail", ours
     assert '"* * * * *"' in ours[0]["summary"] and '"0 2 * * 0"' in ours[0]["summary"], ours
-    assert "set the drill's schedule explicitly" in ours[0]["detail"], ours
+    assert "set the drill's `schedule` to a time the backup does not start" in ours[0]["detail"], ours
     planned = [m for m in messages if m.get("type") == "planned_change"]
     assert any(m["change"]["resource"]["addr"] == "backstop_restore_test.mail" for m in planned), planned
 

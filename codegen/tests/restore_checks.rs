@@ -177,7 +177,7 @@ fn a_default_drill_schedule_sharing_the_backups_slot_is_warned_on_schedule() {
             "{busy}: {warnings:?}"
         );
         assert!(
-            warnings[0].contains("set the drill's schedule explicitly, e.g. schedule = "),
+            warnings[0].contains("set the drill's `schedule` to a time the backup does not start"),
             "{warnings:?}"
         );
         // An explicit schedule is the user's choice: nothing to warn about.
