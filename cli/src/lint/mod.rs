@@ -53,6 +53,15 @@ enum UsageError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{} is outside {}, the repository root found from {} (the nearest folder above it holding a backstop.toml or .git, else that path itself): lint each repository on its own, or name paths under one root",
+        path.display(), root.display(), first.display()
+    )]
+    OutsideRoot {
+        path: PathBuf,
+        root: PathBuf,
+        first: PathBuf,
+    },
     #[error(transparent)]
     Lint(#[from] LintError),
 }
@@ -82,6 +91,18 @@ fn lint_command(args: &Args) -> Result<Exit, UsageError> {
         absolute.push(path);
     }
     let root = find_root(&absolute[0]);
+    // Every path is read within one repository: one named outside it would be dropped.
+    if let Some((path, _)) = paths
+        .iter()
+        .zip(&absolute)
+        .find(|(_, absolute)| !absolute.starts_with(&root))
+    {
+        return Err(UsageError::OutsideRoot {
+            path: path.clone(),
+            root,
+            first: paths[0].clone(),
+        });
+    }
     let config = load_config(&root, args.config.as_deref())?;
     // Folders the user named are linted even where discovery sees a module; the implicit
     // current folder is not (a module repository's root is not a stack of its own).
