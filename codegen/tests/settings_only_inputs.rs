@@ -65,6 +65,41 @@ fn text(value: &Value) -> String {
     serde_json::to_string(value).expect("JSON")
 }
 
+/// Where two rendered objects first differ (a JSON path), for a readable failure.
+fn first_difference(a: &Value, b: &Value, path: &str) -> String {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, value) in a {
+                match b.get(key) {
+                    Some(other) if other != value => {
+                        return first_difference(value, other, &format!("{path}.{key}"))
+                    }
+                    None => return format!("{path}.{key} (only in one)"),
+                    _ => {}
+                }
+            }
+            format!("{path} (keys or their order)")
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find(|(_, (x, y))| x != y)
+            .map(|(i, (x, y))| first_difference(x, y, &format!("{path}[{i}]")))
+            .unwrap_or_else(|| path.to_string()),
+        _ => format!("{path}: {a} vs {b}"),
+    }
+}
+
+/// Byte-identical objects, or a failure naming where they differ.
+fn assert_same(a: &Value, b: &Value, case: &str) {
+    assert!(
+        text(a) == text(b),
+        "{case}: the CronJob changed at {}",
+        first_difference(a, b, "$")
+    );
+}
+
 #[test]
 fn settings_only_inputs_change_the_configmap_and_never_the_cronjob() {
     let defaults = [
@@ -103,14 +138,9 @@ fn settings_only_inputs_change_the_configmap_and_never_the_cronjob() {
                     continue;
                 };
                 applies_to.push(strategy);
-                let cronjob = text(&stand_in.cronjob);
-                assert_eq!(text(&other.cronjob), cronjob, "{case}: the CronJob changed");
+                assert_same(&stand_in.cronjob, &other.cronjob, &case);
                 if let Some(unset) = &unset {
-                    assert_eq!(
-                        text(&unset.cronjob),
-                        cronjob,
-                        "{case}: unset changed the CronJob"
-                    );
+                    assert_same(&stand_in.cronjob, &unset.cronjob, &format!("{case}, unset"));
                 }
                 assert_ne!(
                     text(&other.settings),
