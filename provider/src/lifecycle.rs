@@ -2,6 +2,8 @@
 //! is a pure renderer, so its state is its inputs plus the rendered outputs, computed at
 //! plan time whenever the inputs and the provider block are wholly known. The handles
 //! (`id`, names) are computed on their own, so they are known whenever their inputs are.
+//! An input that feeds only a few outputs (the job's settings, held by its ConfigMap
+//! alone) leaves the others known while it is unknown: see `with_stand_ins`.
 
 use std::collections::BTreeMap;
 
@@ -48,31 +50,74 @@ pub fn plan(
     }
     let schema = schema(adapter);
     let outputs = computed_names(&schema);
-    let inputs_known = attrs
+    let unknown_inputs: Vec<&str> = attrs
         .iter()
-        .filter(|(name, _)| !outputs.contains(&name.as_str()))
-        .all(|(_, v)| v.is_wholly_known());
-    match defaults {
-        ProviderDefaults::Known(defaults) if inputs_known => {
-            with_outputs(adapter, Kind::Resource, defaults, attrs)
-        }
-        _ => {
-            let mut planned = attrs.clone();
-            for name in outputs {
-                planned.insert(name.to_string(), Value::Unknown);
-            }
-            // A derived default is not known before rendering either.
-            for name in derived_names(&schema) {
-                if planned.get(name).is_none_or(Value::is_null) {
-                    planned.insert(name.to_string(), Value::Unknown);
-                }
-            }
-            for (name, value) in adapter.known_handles(proposed) {
-                planned.insert(name.to_string(), value);
-            }
-            Ok(Value::Object(planned))
+        .filter(|(name, v)| !outputs.contains(&name.as_str()) && !v.is_wholly_known())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let ProviderDefaults::Known(defaults) = defaults else {
+        return Ok(unknown_outputs(adapter, proposed, attrs));
+    };
+    if unknown_inputs.is_empty() {
+        return with_outputs(adapter, Kind::Resource, defaults, attrs);
+    }
+    Ok(with_stand_ins(adapter, defaults, attrs, &unknown_inputs)
+        .unwrap_or_else(|| unknown_outputs(adapter, proposed, attrs)))
+}
+
+/// The plan of a configuration whose only unknown inputs feed a few outputs (the job's
+/// settings, which only its ConfigMap holds): rendered with the adapter's stand-ins for
+/// them, those outputs unknown and the others as apply will render them. `None` when an
+/// unknown input is not such an input, or when the stand-ins do not render: an input
+/// that does not apply to the strategy is refused whatever its value, but an unknown one
+/// may turn out null, so no error is due before apply.
+fn with_stand_ins(
+    adapter: &dyn Adapter,
+    defaults: &Defaults,
+    attrs: &BTreeMap<String, Value>,
+    unknown_inputs: &[&str],
+) -> Option<Value> {
+    let stand_ins = adapter.stand_ins()?;
+    let mut config = attrs.clone();
+    for name in unknown_inputs {
+        config.insert(name.to_string(), stand_ins.values.get(name)?.clone());
+    }
+    let outputs = adapter
+        .render(defaults, &Value::Object(config), Kind::Resource)
+        .ok()?;
+    // Built from the proposal, so the unknown inputs stay unknown in the plan.
+    let mut planned = attrs.clone();
+    for (name, value) in outputs {
+        if stand_ins.reach.contains(&name) {
+            planned.insert(name.to_string(), Value::Unknown);
+        } else {
+            planned.insert(name.to_string(), value);
         }
     }
+    Some(Value::Object(planned))
+}
+
+/// The plan when rendering must wait for apply: every output unknown but the known handles.
+fn unknown_outputs(
+    adapter: &dyn Adapter,
+    proposed: &Value,
+    attrs: &BTreeMap<String, Value>,
+) -> Value {
+    let schema = schema(adapter);
+    let mut planned = attrs.clone();
+    for name in computed_names(&schema) {
+        planned.insert(name.to_string(), Value::Unknown);
+    }
+    // A derived default is not known before rendering either.
+    for name in derived_names(&schema) {
+        if planned.get(name).is_none_or(Value::is_null) {
+            planned.insert(name.to_string(), Value::Unknown);
+        }
+    }
+    for (name, value) in adapter.known_handles(proposed) {
+        planned.insert(name.to_string(), value);
+    }
+    Value::Object(planned)
 }
 
 /// A state just imported (handles set from the import ID, objects not rendered yet) whose
@@ -327,6 +372,154 @@ mod tests {
         let planned = plan(job_adapter().as_ref(), &known(), &config).expect("plan");
         assert_eq!(planned.attr("id"), &Value::Unknown);
         assert_eq!(planned.attr("cronjob_name"), &Value::string("mail-backup"));
+    }
+
+    /// `job_config` turned into a job of `strategy`, with the inputs that strategy requires.
+    fn job_of(strategy: &str, overrides: &[(&str, Value)]) -> Value {
+        let mut base = vec![("strategy", Value::string(strategy))];
+        match strategy {
+            "pg_dumpall" | "mysqldump" => base.extend([
+                ("source_claim", Value::Null),
+                ("mounts", Value::Null),
+                ("host", Value::string("db.mail.svc")),
+                ("user", Value::string("backup")),
+                (
+                    "password_secret",
+                    Value::Object(BTreeMap::from([
+                        ("name".to_string(), Value::string("db")),
+                        ("key".to_string(), Value::string("password")),
+                    ])),
+                ),
+            ]),
+            "sqlite" => base.push(("database", Value::string("/var/mail/db.sqlite3"))),
+            "command" => base.push(("command", Value::string("cp -a /var/mail \"$SNAPSHOT/\""))),
+            _ => {}
+        }
+        base.extend(overrides.iter().cloned());
+        job_config(&base)
+    }
+
+    /// Each settings-only input, unknown at plan, in a job it applies to, with a value it
+    /// may turn out to have: the plan keeps the CronJob exactly as apply renders it with
+    /// that value, and only the ConfigMap waits.
+    #[test]
+    fn an_unknown_setting_leaves_the_cronjob_planned_as_applied() {
+        let cases = [
+            ("rsync", "keep", Value::Number(Number::Int(3))),
+            ("sqlite", "keep", Value::Null),
+            (
+                "rsync",
+                "max_shrink_percent",
+                Value::Number(Number::Int(100)),
+            ),
+            ("rsync", "make_room", Value::Bool(false)),
+            (
+                "rsync",
+                "pushgateway_url",
+                Value::string("http://pg-7:9091"),
+            ),
+            ("pg_dumpall", "host", Value::string("10.0.10.15")),
+            ("mysqldump", "user", Value::string("root")),
+            (
+                "command",
+                "command",
+                Value::string("tar -cf \"$SNAPSHOT/x.tar\" /var/mail"),
+            ),
+        ];
+        let adapter = job_adapter();
+        for (strategy, input, value) in cases {
+            let case = format!("{input} of {strategy}");
+            let config = job_of(strategy, &[(input, Value::Unknown)]);
+            let planned = plan(adapter.as_ref(), &known(), &config).expect(&case);
+            assert_eq!(planned.attr(input), &Value::Unknown, "{case}");
+            assert_eq!(
+                planned.attr("config_map_manifest"),
+                &Value::Unknown,
+                "{case}"
+            );
+            let applied = apply(
+                adapter.as_ref(),
+                &known(),
+                &job_of(strategy, &[(input, value)]),
+            )
+            .expect(&case);
+            let reach = adapter.stand_ins().expect("stand-ins").reach;
+            let kept: Vec<&str> = computed_names(&schema(adapter.as_ref()))
+                .into_iter()
+                .filter(|name| !reach.contains(name))
+                .collect();
+            assert!(kept.contains(&"manifest"), "{kept:?}");
+            for output in kept {
+                assert!(planned.attr(output).is_wholly_known(), "{case}: {output}");
+                assert_eq!(
+                    planned.attr(output),
+                    applied.attr(output),
+                    "{case}: {output}"
+                );
+            }
+            // No stand-in shows anywhere in the plan.
+            assert!(
+                !format!("{planned:?}").contains("stand-in"),
+                "{case}: {planned:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_input_the_cronjob_reads_still_leaves_both_objects_unknown() {
+        let adapter = job_adapter();
+        for unknown in [
+            vec![("schedule", Value::Unknown), ("keep", Value::Unknown)],
+            vec![("active_deadline_seconds", Value::Unknown)],
+            vec![
+                ("image", Value::Unknown),
+                ("pushgateway_url", Value::Unknown),
+            ],
+        ] {
+            let planned = plan(adapter.as_ref(), &known(), &job_config(&unknown)).expect("plan");
+            assert_eq!(planned.attr("manifest"), &Value::Unknown, "{unknown:?}");
+            assert_eq!(
+                planned.attr("config_map_manifest"),
+                &Value::Unknown,
+                "{unknown:?}"
+            );
+            assert_eq!(planned.attr("id"), &Value::string("mail/mail-backup"));
+        }
+        // Unknown settings and an unknown provider block: nothing is rendered.
+        let planned = plan(
+            adapter.as_ref(),
+            &ProviderDefaults::Unknown,
+            &job_config(&[("keep", Value::Unknown)]),
+        )
+        .expect("plan");
+        assert_eq!(planned.attr("manifest"), &Value::Unknown);
+    }
+
+    /// `host` does not apply to rsync, but an unknown one may turn out null: the plan waits
+    /// for apply rather than refusing the stand-in.
+    #[test]
+    fn an_unknown_setting_the_strategy_refuses_is_judged_at_apply() {
+        let adapter = job_adapter();
+        let planned = plan(
+            adapter.as_ref(),
+            &known(),
+            &job_config(&[("host", Value::Unknown)]),
+        )
+        .expect("no error before the value is known");
+        assert_eq!(planned.attr("manifest"), &Value::Unknown);
+        assert_eq!(planned.attr("config_map_manifest"), &Value::Unknown);
+        assert!(apply(
+            adapter.as_ref(),
+            &known(),
+            &job_config(&[("host", Value::Null)])
+        )
+        .is_ok());
+        assert!(apply(
+            adapter.as_ref(),
+            &known(),
+            &job_config(&[("host", Value::string("db"))])
+        )
+        .is_err());
     }
 
     #[test]

@@ -133,6 +133,73 @@ fn template_of(strategy: Strategy) -> &'static str {
     }
 }
 
+/// A job input that reaches the settings ConfigMap only, never the CronJob: `settings`
+/// hands it to the script through the environment, and nothing else reads it. Its value
+/// can change (or be unknown at plan time) without the CronJob changing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SettingsOnlyInput {
+    /// The attribute's name in the job's table (`schema::job`).
+    pub name: &'static str,
+    /// A value valid for every strategy the input applies to: rendering with it in place
+    /// of a value not known yet gives the CronJob the real value will give. It reaches
+    /// the ConfigMap only, so it must never be shown as if it were the real value.
+    pub stand_in: StandIn,
+}
+
+/// A stand-in value of an input's type.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StandIn {
+    Count(u32),
+    Flag(bool),
+    Text(&'static str),
+}
+
+impl StandIn {
+    /// As the table's reader takes it (`schema::read::job`).
+    pub fn to_json(self) -> Value {
+        match self {
+            StandIn::Count(n) => json!(n),
+            StandIn::Flag(b) => json!(b),
+            StandIn::Text(text) => json!(text),
+        }
+    }
+}
+
+/// Every job input that reaches only the settings ConfigMap (see `settings`). Not
+/// `schedule` nor `active_deadline_seconds`: they give the lock timing in the ConfigMap
+/// and the schedule and deadline in the CronJob. Proven for every strategy by
+/// codegen/tests/settings_only_inputs.rs.
+pub const SETTINGS_ONLY_INPUTS: [SettingsOnlyInput; 7] = [
+    SettingsOnlyInput {
+        name: "keep",
+        stand_in: StandIn::Count(1),
+    },
+    SettingsOnlyInput {
+        name: "max_shrink_percent",
+        stand_in: StandIn::Count(DEFAULT_MAX_SHRINK_PERCENT),
+    },
+    SettingsOnlyInput {
+        name: "make_room",
+        stand_in: StandIn::Flag(DEFAULT_MAKE_ROOM),
+    },
+    SettingsOnlyInput {
+        name: "pushgateway_url",
+        stand_in: StandIn::Text("http://backstop-stand-in:9091"),
+    },
+    SettingsOnlyInput {
+        name: "host",
+        stand_in: StandIn::Text("backstop-stand-in"),
+    },
+    SettingsOnlyInput {
+        name: "user",
+        stand_in: StandIn::Text("backstop-stand-in"),
+    },
+    SettingsOnlyInput {
+        name: "command",
+        stand_in: StandIn::Text("true"),
+    },
+];
+
 /// What the job's settings ConfigMap holds, by the environment variable the script reads
 /// each from: the Pushgateway, the command of a `command` job, and the values users tune
 /// often (retention, limits, lock timing derived from the schedule, the database's

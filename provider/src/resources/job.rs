@@ -1,10 +1,11 @@
 //! `backstop_backup_job`: the CronJob `<name>-backup` that copies an app's data to an NFS claim.
 
+use backstop_codegen::render::scripts::SETTINGS_ONLY_INPUTS;
 use backstop_codegen::schema::{self, read, ObjectSchema};
 use backstop_codegen::{BackupJob, Defaults, Diagnostics, JobRenderer};
 
 use super::convert::{json_value, split_id, text_forms, values};
-use super::{namespaced_id, Adapter, Kind, Outputs};
+use super::{namespaced_id, Adapter, Kind, Outputs, StandIns};
 use crate::dynamic::Value;
 
 /// Holds the script templates parsed once: parsing dominates the cost of a render, and
@@ -12,13 +13,24 @@ use crate::dynamic::Value;
 pub struct Job {
     renderer: JobRenderer,
     table: ObjectSchema,
+    settings_only: StandIns,
 }
+
+/// The settings ConfigMap: the one output the core's settings-only inputs reach.
+const SETTINGS_OBJECT: &str = "config_map_manifest";
 
 impl Default for Job {
     fn default() -> Self {
         Job {
             renderer: JobRenderer::default(),
             table: schema::backup_job(),
+            settings_only: StandIns {
+                values: SETTINGS_ONLY_INPUTS
+                    .iter()
+                    .map(|input| (input.name, Value::from_json(&input.stand_in.to_json())))
+                    .collect(),
+                reach: &[SETTINGS_OBJECT],
+            },
         }
     }
 }
@@ -59,7 +71,7 @@ impl Adapter for Job {
             ),
             ("cronjob_name", Value::string(&rendered.cronjob_name)),
             ("manifest", json_value(&rendered.cronjob)),
-            ("config_map_manifest", json_value(&rendered.settings)),
+            (SETTINGS_OBJECT, json_value(&rendered.settings)),
         ]);
         if kind == Kind::DataSource {
             outputs.extend(text_forms(
@@ -97,6 +109,11 @@ impl Adapter for Job {
 
     fn id_format(&self) -> &'static str {
         "<namespace>/<cronjob_name>, e.g. \"mailserver/mailserver-backup\""
+    }
+
+    /// A changed `keep` or Pushgateway URL not known yet leaves the CronJob as planned.
+    fn stand_ins(&self) -> Option<&StandIns> {
+        Some(&self.settings_only)
     }
 }
 

@@ -58,6 +58,22 @@ pub trait Adapter: Send + Sync {
     fn import_inputs(&self, id: &str) -> Result<Vec<(&'static str, Value)>, String>;
     /// The import ID format, for messages and docs.
     fn id_format(&self) -> &'static str;
+    /// Inputs that feed only a few outputs, for planning the others before those inputs
+    /// are known; none for an object whose every output depends on every input.
+    fn stand_ins(&self) -> Option<&StandIns> {
+        None
+    }
+}
+
+/// Inputs that feed only the outputs `reach`, each with a stand-in value: a plan whose
+/// only unknown inputs are among them renders with the stand-ins, keeps the other outputs
+/// (exactly what apply renders with the real values) and leaves `reach` unknown, so a
+/// stand-in never shows as a planned value.
+pub struct StandIns {
+    /// Input name -> a value valid wherever the input applies.
+    pub values: BTreeMap<&'static str, Value>,
+    /// Every computed attribute the inputs feed (derived defaults included).
+    pub reach: &'static [&'static str],
 }
 
 /// The full schema: inputs, then `id`, handles and objects, then (data sources) the texts.
