@@ -126,7 +126,7 @@ def test_options_reach_the_manifest():
     settings = {j["cronjob_name"]: j["settings"] for j in rendered["jobs"]}
     for name, cronjob in by_name.items():
         container = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
-        assert container["envFrom"] == [{"configMapRef": {"name": settings[name]["metadata"]["name"]}}], name
+        assert container["envFrom"] == [{"configMapRef": {"name": settings[name]["metadata"]["name"], "optional": True}}], name
         assert settings[name]["metadata"]["name"] == f"{name}-settings"
         assert settings[name]["metadata"]["namespace"] == cronjob["metadata"]["namespace"]
     assert settings["rsync-keep-and-labels-backup"]["data"]["KEEP_WEEKS"] == "3"
