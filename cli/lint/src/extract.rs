@@ -9,7 +9,7 @@ use super::model::{
 };
 use super::rendered;
 use super::rules::Code;
-use super::syntax::{Block, Expr, ExprKind, Part, Step};
+use super::syntax::{Block, Expr, ExprKind, Part};
 use super::values;
 use backstop_codegen::policy;
 use serde_json::Value;
@@ -180,20 +180,10 @@ fn claim_templates(stack: &mut Stack, env: &Env, block: &Block, origin: &Origin)
 
 /// The claim a `claim_name` names: its value, and `TYPE.NAME` when it is a reference.
 pub fn claim_ref(env: &Env, expr: &Expr) -> ClaimRef {
-    let addr = match &expr.kind {
-        ExprKind::Ref(steps) => match (steps.first(), steps.get(1)) {
-            (Some(Step::Attr(kind)), Some(Step::Attr(name)))
-                if !matches!(
-                    kind.as_str(),
-                    "var" | "local" | "each" | "count" | "path" | "data"
-                ) =>
-            {
-                Some(format!("{kind}.{name}"))
-            }
-            _ => None,
-        },
-        _ => None,
-    };
+    let addr = expr
+        .target()
+        .filter(|t| !t.data && !matches!(t.kind, "var" | "local" | "each" | "count" | "path"))
+        .map(|t| format!("{}.{}", t.kind, t.name));
     ClaimRef {
         name: env.eval(expr),
         addr,
@@ -637,15 +627,11 @@ fn drill(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
     let Some(job) = block.attr("job") else {
         return;
     };
-    let job_addr = match &job.value.kind {
-        ExprKind::Ref(steps) => match (steps.first(), steps.get(1)) {
-            (Some(Step::Attr(kind)), Some(Step::Attr(name))) if kind == "backstop_backup_job" => {
-                Some(format!("{kind}.{name}"))
-            }
-            _ => None,
-        },
-        _ => None,
-    };
+    let job_addr = job
+        .value
+        .target()
+        .filter(|t| !t.data && t.kind == "backstop_backup_job")
+        .map(|t| format!("{}.{}", t.kind, t.name));
     let (cronjob, namespace) = match env.eval(&job.value) {
         Val::Map(inputs) => {
             let input = |key: &str| {
@@ -655,7 +641,7 @@ fn drill(stack: &mut Stack, env: &Env, block: &Block, origin: Origin) {
                     .map_or(Val::Null, |(_, v)| v.clone())
             };
             let cronjob = match input("name") {
-                Val::Str(app) => Val::Str(format!("{app}-backup")),
+                Val::Str(app) => Val::Str(policy::cronjob_name(&app)),
                 other => other,
             };
             (cronjob, input("namespace"))

@@ -81,6 +81,38 @@ pub enum Step {
     Splat,
 }
 
+/// What a reference reads when its root is a resource or a data source: `TYPE.NAME...`
+/// or `data.TYPE.NAME...`. Roots such as `var` or `local` read as a TYPE here too:
+/// callers ask for the types they know.
+pub struct Target<'a> {
+    pub data: bool,
+    pub kind: &'a str,
+    pub name: &'a str,
+    /// The steps after the name: indexes, splats and attributes.
+    pub rest: &'a [Step],
+}
+
+impl Expr {
+    pub fn target(&self) -> Option<Target<'_>> {
+        let ExprKind::Ref(steps) = &self.kind else {
+            return None;
+        };
+        let (data, steps) = match steps.first() {
+            Some(Step::Attr(root)) if root == "data" => (true, &steps[1..]),
+            _ => (false, &steps[..]),
+        };
+        match steps {
+            [Step::Attr(kind), Step::Attr(name), rest @ ..] => Some(Target {
+                data,
+                kind,
+                name,
+                rest,
+            }),
+            _ => None,
+        }
+    }
+}
+
 impl Block {
     pub fn attr(&self, key: &str) -> Option<&Attr> {
         self.attrs.iter().find(|a| a.key == key)

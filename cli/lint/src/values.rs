@@ -10,7 +10,7 @@ use super::model::{
     AlertKind, AlertRule, ClaimRef, Drill, JobKind, Loc, Origin, Pvc, PvcKind, Stack,
 };
 use super::rendered;
-use super::syntax::{self, Block, Expr, ExprKind, Part, Step};
+use super::syntax::{self, Block, Expr, ExprKind, Part};
 use backstop_codegen::{policy, BackupAlert};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -203,14 +203,8 @@ fn workload_object(stack: &mut Stack, kind: &str, object: &serde_json::Value, or
 /// `backstop_<type>.<name>....` or `data.backstop_<type>.<name>....`: an attribute of a
 /// Backstop resource or data source.
 fn renders_backstop_object(expr: &Expr) -> bool {
-    let ExprKind::Ref(steps) = &expr.kind else {
-        return false;
-    };
-    let type_step = match steps.first() {
-        Some(Step::Attr(root)) if root == "data" => steps.get(1),
-        first => first,
-    };
-    matches!(type_step, Some(Step::Attr(kind)) if kind.starts_with("backstop_"))
+    expr.target()
+        .is_some_and(|t| t.kind.starts_with("backstop_"))
 }
 
 /// A manifest as a value: an object, or YAML text (a heredoc, or what `yamldecode` and the

@@ -50,7 +50,7 @@
 
 use super::{Code, Ctx, Finding, Severity};
 use crate::model::{Job, JobKind, Loc, Stack};
-use crate::syntax::{all_attrs, walk, Block, Expr, ExprKind, Step};
+use crate::syntax::{all_attrs, walk, Block, Expr, Step};
 use backstop_codegen::policy;
 use std::collections::HashSet;
 use std::path::Path;
@@ -139,7 +139,7 @@ fn uses_in_module(ctx: &Ctx, job: &Job) -> Uses {
     let Some(files) = ctx.repo.hcl_by_dir.get(folder) else {
         return uses;
     };
-    let addr: Vec<&str> = job.origin.addr.split('.').collect();
+    let addr = job.origin.addr.as_str();
     for &file in files {
         let Some(Ok(blocks)) = &ctx.repo.files[file].hcl else {
             continue;
@@ -148,7 +148,7 @@ fn uses_in_module(ctx: &Ctx, job: &Job) -> Uses {
             let in_drill = is_drill(block);
             all_attrs(block, &mut |attr| {
                 let hands_to_drill = in_drill && (attr.key == "job" || attr.key == "for_each");
-                walk(&attr.value, &mut |expr| match read_of(expr, &addr) {
+                walk(&attr.value, &mut |expr| match read_of(expr, addr) {
                     Some(Read::Attr("manifest")) => {
                         let at = |span: &std::ops::Range<usize>| Loc {
                             file,
@@ -183,25 +183,11 @@ enum Read<'a> {
 }
 
 /// What `expr` reads of the resource or data source at `addr` (`TYPE.NAME`), if it names it.
-fn read_of<'a>(expr: &'a Expr, addr: &[&str]) -> Option<Read<'a>> {
-    let ExprKind::Ref(steps) = &expr.kind else {
-        return None;
-    };
-    let names = |steps: &[Step], want: &[&str]| {
-        steps.len() >= want.len()
-            && steps
-                .iter()
-                .zip(want)
-                .all(|(step, name)| matches!(step, Step::Attr(s) if s == name))
-    };
-    let rest = if names(steps, addr) {
-        &steps[addr.len()..]
-    } else if names(steps, &[&["data"], addr].concat()) {
-        &steps[addr.len() + 1..]
-    } else {
-        return None;
-    };
-    match rest.iter().find(|s| matches!(s, Step::Attr(_))) {
+fn read_of<'a>(expr: &'a Expr, addr: &str) -> Option<Read<'a>> {
+    let target = expr
+        .target()
+        .filter(|t| addr.split_once('.') == Some((t.kind, t.name)))?;
+    match target.rest.iter().find(|s| matches!(s, Step::Attr(_))) {
         Some(Step::Attr(name)) => Some(Read::Attr(name)),
         _ => Some(Read::Whole),
     }
